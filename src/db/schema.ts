@@ -1,0 +1,72 @@
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+/**
+ * A person. Anonymous leads (no email yet) are created for every new visitor so that
+ * activity has somewhere to live before `identify`. When two leads merge, the loser keeps
+ * its row with `mergedInto` set so that a lookup by its email still finds the survivor.
+ */
+export const leads = sqliteTable(
+  "leads",
+  {
+    id: text("id").primaryKey(),
+    email: text("email").unique(),
+    /** JSON object `{ company: {...}, person: {...} }`, merged with json_patch. */
+    traits: text("traits").notNull().default("{}"),
+    mergedInto: text("merged_into"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("leads_merged_into").on(t.mergedInto)],
+);
+
+/** A browser (client-generated UUID v4) and the lead it currently belongs to. */
+export const visitors = sqliteTable(
+  "visitors",
+  {
+    id: text("id").primaryKey(),
+    leadId: text("lead_id").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("visitors_lead").on(t.leadId)],
+);
+
+/**
+ * Every accepted event, keyed by the client's event id so a retry is ignored
+ * (INSERT OR IGNORE). Inserting a row is what counts it: the `events_aggregate`
+ * trigger (custom migration) folds it into `lead_activity` in the same statement.
+ */
+export const events = sqliteTable(
+  "events",
+  {
+    id: text("id").primaryKey(),
+    leadId: text("lead_id").notNull(),
+    visitorId: text("visitor_id"),
+    type: text("type").notNull(),
+    category: text("category").notNull(),
+    /** Event time, epoch ms (clamped by the server). */
+    ts: integer("ts").notNull(),
+    /** Path only: query strings can carry personal data and are not kept. */
+    path: text("path"),
+    props: text("props"),
+    receivedAt: integer("received_at").notNull(),
+  },
+  (t) => [index("events_lead_ts").on(t.leadId, t.ts)],
+);
+
+/**
+ * Compact per-lead aggregate, one row per `type:category` key. `recent` holds the
+ * timestamps (epoch ms) of the most recent events of that key, capped (see
+ * RECENT_CAP in the trigger), so windowed counts are exact and reading a lead costs
+ * one row per key however long its history is.
+ */
+export const leadActivity = sqliteTable(
+  "lead_activity",
+  {
+    leadId: text("lead_id").notNull(),
+    key: text("key").notNull(),
+    total: integer("total").notNull().default(0),
+    recent: text("recent").notNull().default(sql`'[]'`),
+  },
+  (t) => [primaryKey({ columns: [t.leadId, t.key] })],
+);

@@ -1,0 +1,204 @@
+import { sql, type SQL } from "drizzle-orm";
+import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
+import type { ActivityRow } from "../domain/activity";
+import { RECENT_CAP } from "../domain/activity";
+import type { EventType } from "../domain/config";
+import { parseStoredTraits, type Traits, type TraitsPatch } from "../domain/traits";
+
+/** An event ready to store: category resolved, timestamp clamped. */
+export interface NewEvent {
+  id: string;
+  type: EventType;
+  category: string;
+  ts: number;
+  path: string | null;
+  props: string | null;
+}
+
+export interface LoadedLead {
+  /** Null when the visitor or email is unknown. */
+  leadId: string | null;
+  traits: Traits;
+  activity: ActivityRow[];
+}
+
+type BatchItem = SQL;
+
+/** Compiles drizzle `sql` to SQLite text and parameters (table shapes: ./schema.ts). */
+const dialect = new SQLiteAsyncDialect();
+
+/** D1 allows at most 100 bound parameters per statement: 6 per event row + 2. */
+const EVENTS_PER_STATEMENT = 15;
+
+/**
+ * Every method is one `db.batch`: one round trip, executed by D1 as one transaction.
+ * Statements never depend on values read in JS; each one finds the rows it needs in SQL
+ * (the visitor's lead, the email's surviving lead), so concurrent requests for one lead
+ * serialize inside D1 and cannot lose an update.
+ */
+export class LeadStore {
+  constructor(private readonly d1: D1Database) {}
+
+  /** Records events for a visitor (creating it and an anonymous lead if new). */
+  async recordVisitorEvents(visitorId: string, newLeadId: string, events: NewEvent[], now: number) {
+    const results = await this.batch([
+      ...this.ensureVisitor(visitorId, newLeadId, now),
+      ...this.insertEvents(leadOfVisitor(visitorId), visitorId, events, now),
+    ]);
+    return { accepted: countReturned(results.slice(2)) };
+  }
+
+  /** Records one page view and reads the lead back in the same round trip. */
+  async recordPageViewAndLoad(visitorId: string, newLeadId: string, event: NewEvent, now: number): Promise<LoadedLead> {
+    const results = await this.batch([
+      ...this.ensureVisitor(visitorId, newLeadId, now),
+      ...this.insertEvents(leadOfVisitor(visitorId), visitorId, [event], now),
+      ...this.selectLead(leadOfVisitor(visitorId)),
+    ]);
+    return toLoaded(results.slice(-2));
+  }
+
+  async loadByVisitor(visitorId: string): Promise<LoadedLead> {
+    const results = await this.batch(this.selectLead(leadOfVisitor(visitorId)));
+    return toLoaded(results);
+  }
+
+  async loadByEmail(email: string): Promise<LoadedLead & { email: string | null }> {
+    const results = await this.batch(this.selectLead(survivorOf(email)));
+    return { ...toLoaded(results), email: results[0]!.length > 0 ? email : null };
+  }
+
+  /** Merges trusted traits into the lead with this email (created if new); `null` removes a trait. */
+  async upsertTraits(email: string, patch: TraitsPatch, newLeadId: string, now: number): Promise<LoadedLead> {
+    const json = JSON.stringify(patch);
+    const results = await this.batch([
+      sql`UPDATE leads SET traits = json_patch(traits, ${json}), updated_at = ${now}
+        WHERE id = (SELECT merged_into FROM leads WHERE email = ${email} AND merged_into IS NOT NULL)`,
+      sql`INSERT INTO leads (id, email, traits, created_at, updated_at)
+        VALUES (${newLeadId}, ${email}, json_patch('{}', ${json}), ${now}, ${now})
+        ON CONFLICT (email) DO UPDATE SET traits = json_patch(leads.traits, ${json}), updated_at = ${now}
+        WHERE leads.merged_into IS NULL`,
+      ...this.selectLead(survivorOf(email)),
+    ]);
+    return toLoaded(results.slice(-2));
+  }
+
+  /** Imports events with their own timestamps for the lead with this email (created if new). */
+  async importEvents(email: string, newLeadId: string, events: NewEvent[], now: number) {
+    const results = await this.batch([
+      sql`INSERT OR IGNORE INTO leads (id, email, traits, created_at, updated_at)
+        VALUES (${newLeadId}, ${email}, '{}', ${now}, ${now})`,
+      ...this.insertEvents(survivorOf(email), null, events, now),
+    ]);
+    return { accepted: countReturned(results.slice(1)) };
+  }
+
+  /**
+   * Links a visitor to the lead with this email. If the visitor's lead is anonymous and
+   * the email is new, that lead simply takes the email. Otherwise the visitor's lead (L)
+   * merges into the email's lead (S): aggregates are added, events, visitors and missing
+   * traits move to S, and L is removed (or kept as a pointer to S if it had an email).
+   * Every statement is guarded by `L <> S`, so repeating it is a no-op.
+   */
+  async identify(visitorId: string, email: string, newLeadIds: [string, string], now: number) {
+    const L = leadOfVisitor(visitorId);
+    const S = survivorOf(email);
+    await this.batch([
+      ...this.ensureVisitor(visitorId, newLeadIds[0], now),
+      sql`UPDATE leads SET email = ${email}, updated_at = ${now}
+        WHERE id = ${L} AND email IS NULL AND NOT EXISTS (SELECT 1 FROM leads WHERE email = ${email})`,
+      sql`INSERT OR IGNORE INTO leads (id, email, traits, created_at, updated_at)
+        VALUES (${newLeadIds[1]}, ${email}, '{}', ${now}, ${now})`,
+      sql`INSERT INTO lead_activity (lead_id, key, total, recent)
+        SELECT ${S}, a.key, a.total, a.recent FROM lead_activity a WHERE a.lead_id = ${L} AND ${L} <> ${S}
+        ON CONFLICT (lead_id, key) DO UPDATE SET
+          total = lead_activity.total + excluded.total,
+          recent = (SELECT json_group_array(value) FROM (
+            SELECT value FROM json_each(lead_activity.recent)
+            UNION ALL SELECT value FROM json_each(excluded.recent)
+            ORDER BY value DESC LIMIT ${RECENT_CAP}))`,
+      sql`DELETE FROM lead_activity WHERE lead_id = ${L} AND ${L} <> ${S}`,
+      sql`UPDATE events SET lead_id = ${S} WHERE lead_id = ${L} AND ${L} <> ${S}`,
+      sql`UPDATE leads SET traits = json_patch((SELECT traits FROM leads WHERE id = ${L}), traits),
+        updated_at = ${now} WHERE id = ${S} AND ${L} <> ${S}`,
+      sql`DELETE FROM leads WHERE id = ${L} AND email IS NULL AND ${L} <> ${S}`,
+      sql`UPDATE leads SET merged_into = ${S}, traits = '{}', updated_at = ${now}
+        WHERE (id = ${L} OR merged_into = ${L}) AND ${L} <> ${S}`,
+      // Last: every statement above finds L through this visitor.
+      sql`UPDATE visitors SET lead_id = ${S} WHERE lead_id = ${L} AND ${L} <> ${S}`,
+    ]);
+  }
+
+  /**
+   * The only way this class reaches D1: one batch, one round trip, one transaction.
+   * (drizzle's own `batch` cannot take raw statements with parameters, and every
+   * statement here is raw SQL.) Returns each statement's result rows.
+   */
+  private async batch(items: BatchItem[]): Promise<unknown[][]> {
+    const statements = items.map((item) => {
+      const query = dialect.sqlToQuery(item);
+      return this.d1.prepare(query.sql).bind(...query.params);
+    });
+    const results = await this.d1.batch(statements);
+    return results.map((r) => r.results ?? []);
+  }
+
+  private ensureVisitor(visitorId: string, newLeadId: string, now: number): BatchItem[] {
+    return [
+      sql`INSERT INTO leads (id, traits, created_at, updated_at)
+        SELECT ${newLeadId}, '{}', ${now}, ${now} WHERE NOT EXISTS (SELECT 1 FROM visitors WHERE id = ${visitorId})`,
+      sql`INSERT OR IGNORE INTO visitors (id, lead_id, created_at) VALUES (${visitorId}, ${newLeadId}, ${now})`,
+    ];
+  }
+
+  /** INSERT OR IGNORE by event id: the events trigger aggregates only rows really inserted. */
+  private insertEvents(leadId: SQL, visitorId: string | null, events: NewEvent[], now: number): BatchItem[] {
+    const statements: BatchItem[] = [];
+    for (let i = 0; i < events.length; i += EVENTS_PER_STATEMENT) {
+      const rows = events
+        .slice(i, i + EVENTS_PER_STATEMENT)
+        .map((e) => sql`(${e.id}, ${e.type}, ${e.category}, ${e.ts}, ${e.path}, ${e.props})`);
+      statements.push(
+        sql`INSERT OR IGNORE INTO events (id, lead_id, visitor_id, type, category, ts, path, props, received_at)
+          SELECT e.column1, ${leadId}, ${visitorId}, e.column2, e.column3, e.column4, e.column5, e.column6, ${now}
+          FROM (VALUES ${sql.join(rows, sql`, `)}) AS e WHERE ${leadId} IS NOT NULL
+          RETURNING id`,
+      );
+    }
+    return statements;
+  }
+
+  private selectLead(leadId: SQL): [BatchItem, BatchItem] {
+    return [
+      sql`SELECT id, traits FROM leads WHERE id = ${leadId}`,
+      sql`SELECT key, total, recent FROM lead_activity WHERE lead_id = ${leadId}`,
+    ];
+  }
+}
+
+/** The lead a visitor currently belongs to. */
+function leadOfVisitor(visitorId: string): SQL {
+  return sql`(SELECT lead_id FROM visitors WHERE id = ${visitorId})`;
+}
+
+/** The live lead for an email, following a merged lead's pointer. */
+function survivorOf(email: string): SQL {
+  return sql`(SELECT COALESCE(merged_into, id) FROM leads WHERE email = ${email})`;
+}
+
+function countReturned(results: unknown[]): number {
+  return results.reduce<number>((n, r) => n + (Array.isArray(r) ? r.length : 0), 0);
+}
+
+function toLoaded(results: unknown[]): LoadedLead {
+  const [leadRows, activityRows] = results as [
+    { id: string; traits: string }[],
+    { key: string; total: number; recent: string }[],
+  ];
+  const lead = leadRows[0];
+  return {
+    leadId: lead?.id ?? null,
+    traits: parseStoredTraits(lead?.traits),
+    activity: activityRows.map((r) => ({ key: r.key, total: r.total, recent: JSON.parse(r.recent) as number[] })),
+  };
+}

@@ -1,0 +1,93 @@
+import type { ConfigDocument, EventType } from "./config";
+
+/** How many timestamps per `type:category` the store keeps (see the events trigger). */
+export const RECENT_CAP = 500;
+export const DAY_MS = 86_400_000;
+
+/** One stored aggregate row: all events of one type and page category for a lead. */
+export interface ActivityRow {
+  key: string;
+  total: number;
+  /** Epoch-ms timestamps of the most recent events (at most RECENT_CAP). */
+  recent: number[];
+}
+
+export function activityKey(type: EventType, category: string): string {
+  return `${type}:${category}`;
+}
+
+function splitKey(key: string): { type: string; category: string } {
+  const at = key.indexOf(":");
+  return { type: key.slice(0, at), category: key.slice(at + 1) };
+}
+
+/** Events in (now - windowMs, now]: exact as long as a key has at most RECENT_CAP in the window. */
+function countInWindow(recent: number[], now: number, windowMs: number): number {
+  let n = 0;
+  for (const ts of recent) if (ts <= now && ts > now - windowMs) n++;
+  return n;
+}
+
+/** Every declared signal's windowed count, as of `now`. */
+export function computeSignals(doc: ConfigDocument, activity: ActivityRow[], now: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, signal] of Object.entries(doc.signals)) {
+    let count = 0;
+    for (const row of activity) {
+      const { type, category } = splitKey(row.key);
+      if (type !== signal.event || (signal.category !== undefined && category !== signal.category)) continue;
+      count += countInWindow(row.recent, now, signal.windowDays * DAY_MS);
+    }
+    out[name] = count;
+  }
+  return out;
+}
+
+export interface EngagementComponent {
+  event: string;
+  category: string | null;
+  points: number;
+  /** Events that earned these points within the horizon. */
+  count: number;
+  /** Points before decay (`points * count`) and after it. */
+  raw: number;
+  decayed: number;
+}
+
+/**
+ * Engagement score: each event earns the points of the first matching rule, halved every
+ * `halfLifeDays` since it happened. Computed at read time from the stored timestamps, so a
+ * lead cools down with no write and no cron.
+ */
+export function computeEngagement(doc: ConfigDocument, activity: ActivityRow[], now: number) {
+  const { halfLifeDays, horizonDays, points } = doc.scoring.engagement;
+  const halfLifeMs = halfLifeDays * DAY_MS;
+  const components: EngagementComponent[] = points.map((r) => ({
+    event: r.event,
+    category: r.category ?? null,
+    points: r.points,
+    count: 0,
+    raw: 0,
+    decayed: 0,
+  }));
+  for (const row of activity) {
+    const { type, category } = splitKey(row.key);
+    const ruleIndex = points.findIndex((r) => r.event === type && (r.category === undefined || r.category === category));
+    if (ruleIndex < 0) continue;
+    const component = components[ruleIndex]!;
+    for (const ts of row.recent) {
+      const age = now - ts;
+      if (age < 0 || age >= horizonDays * DAY_MS) continue;
+      component.count++;
+      component.raw += component.points;
+      component.decayed += component.points * Math.pow(0.5, age / halfLifeMs);
+    }
+  }
+  const score = round2(components.reduce((sum, c) => sum + c.decayed, 0));
+  for (const c of components) c.decayed = round2(c.decayed);
+  return { score, components: components.filter((c) => c.count > 0) };
+}
+
+export function round2(n: number): number {
+  return Math.round(n * 100) / 100;
+}

@@ -1,0 +1,230 @@
+import { z } from "zod";
+import { checkCondition, type Condition } from "./conditions";
+
+/**
+ * The whole configuration is one JSON document: page categories, signals, scoring,
+ * segments and content. It is validated here, structurally (zod, strict objects) and
+ * across references (`validateReferences`), with every problem named by its JSON path.
+ */
+
+export const EVENT_TYPES = [
+  "page_view",
+  "cta_click",
+  "form_submit",
+  "conversion",
+  "email_click",
+  "email_open",
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+const id = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, "lower-case letters, digits, - and _ (max 63)");
+const condition = z.record(z.string(), z.unknown()) as unknown as z.ZodType<Condition>;
+const eventType = z.enum(EVENT_TYPES);
+/** Relative (`/pricing`) or absolute http(s) URL: never `javascript:` or `data:`. */
+export const safeUrl = z
+  .string()
+  .max(2048)
+  .regex(/^(https?:\/\/[^\s]+|\/(?!\/)[^\s]*)$/i, "must be an http(s) URL or a path starting with /");
+
+const pageCategory = z.strictObject({
+  /** Path glob: `*` matches any characters (`/pricing*`, `/docs/*`). */
+  match: z.string().startsWith("/").max(256),
+  category: id,
+});
+
+const signal = z.strictObject({
+  event: eventType,
+  /** Only events of this page category; all categories when absent. */
+  category: id.optional(),
+  windowDays: z.number().positive().max(365),
+});
+
+const pointsRule = z.strictObject({
+  event: eventType,
+  category: id.optional(),
+  points: z.number().min(-100).max(100),
+});
+
+const level = z.strictObject({
+  /** The level applies when the engagement score is strictly above this... */
+  above: z.number().min(0),
+  /** ...or when this condition holds (signals, traits, context). */
+  orWhen: condition.optional(),
+});
+
+const fitRule = z.strictObject({
+  id,
+  label: z.string().min(1).max(120),
+  when: condition,
+  points: z.number().min(-100).max(100),
+});
+
+const segment = z.strictObject({
+  id,
+  name: z.string().min(1).max(120),
+  description: z.string().max(500).optional(),
+  /** Hierarchy: a child inherits its parent's condition (ANDed) and content. */
+  parent: id.optional(),
+  /** A group is never resolved itself; it only holds a shared condition and content. */
+  group: z.boolean().optional(),
+  when: condition.optional(),
+  /** The route to sales for leads in this segment (server API only, never public). */
+  sales: z
+    .strictObject({
+      action: z.string().max(200),
+      track: z.string().max(200),
+      owner: z.string().max(120).optional(),
+    })
+    .optional(),
+});
+
+const text = z.string().max(2000);
+const cta = z.strictObject({ label: z.string().min(1).max(200), url: safeUrl });
+const offer = z.strictObject({
+  title: z.string().min(1).max(200),
+  body: z.string().max(2000),
+  code: z.string().max(64).optional(),
+  expiresAt: z.iso.datetime({ offset: true }).optional(),
+});
+const html = z.string().max(20000);
+const image = z.strictObject({ src: safeUrl, alt: z.string().max(300) });
+
+const variants = <T extends z.ZodType>(value: T) => z.record(id, value);
+const slot = z.discriminatedUnion("kind", [
+  z.strictObject({ kind: z.literal("text"), variants: variants(text) }),
+  z.strictObject({ kind: z.literal("cta"), variants: variants(cta) }),
+  z.strictObject({ kind: z.literal("offer"), variants: variants(offer) }),
+  z.strictObject({ kind: z.literal("html"), variants: variants(html) }),
+  z.strictObject({ kind: z.literal("image"), variants: variants(image) }),
+]);
+
+export const configSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    pageCategories: z.array(pageCategory).max(200),
+    signals: z.record(id, signal),
+    scoring: z.strictObject({
+      engagement: z.strictObject({
+        halfLifeDays: z.number().positive().max(365),
+        /** Events older than this no longer count (their decayed weight is negligible). */
+        horizonDays: z.number().positive().max(365),
+        /** First matching rule wins: put category-specific rules first. */
+        points: z.array(pointsRule).max(100),
+        levels: z.strictObject({ high: level, medium: level }),
+      }),
+      fit: z.strictObject({ rules: z.array(fitRule).max(100) }),
+      leadScore: z.strictObject({
+        fitWeight: z.number().min(0).max(10),
+        engagementWeight: z.number().min(0).max(10),
+      }),
+    }),
+    segments: z.array(segment).min(1).max(200),
+    slots: z.record(id, slot),
+  })
+  .superRefine((doc, ctx) => {
+    for (const problem of validateReferences(doc)) {
+      ctx.addIssue({ code: "custom", path: problem.path, message: problem.message });
+    }
+  });
+
+export type ConfigDocument = z.infer<typeof configSchema>;
+export type SegmentDef = ConfigDocument["segments"][number];
+export type SlotDef = ConfigDocument["slots"][string];
+export type SlotKind = SlotDef["kind"];
+
+export const DEFAULT_SEGMENT_ID = "default";
+
+/** Facts every lead has, besides `signals.<declared>` and `context.utm.<param>`. */
+const FIXED_FACTS = new Set([
+  "company.employees", "company.industry", "company.revenue", "company.country", "company.domain",
+  "person.role", "person.seniority", "person.department",
+  "engagement.score", "engagement.level", "fit.score", "score",
+  "context.country", "context.language", "context.path",
+]);
+
+export function isKnownFactPath(path: string, signalIds: ReadonlySet<string>): boolean {
+  if (FIXED_FACTS.has(path)) return true;
+  const [root, name, ...rest] = path.split(".");
+  if (root === "signals") return !!name && rest.length === 0 && signalIds.has(name);
+  if (root === "context" && name === "utm") return rest.length === 1 && /^[a-z_]+$/.test(rest[0]!);
+  return false;
+}
+
+/** Facts available while the engagement level or the fit score is being computed. */
+const ENGAGEMENT_FREE = (path: string) => !/^(engagement|fit|score)(\.|$)/.test(path);
+const TRAITS_ONLY = (path: string) => /^(company|person|context)\./.test(path);
+
+export interface ConfigProblem {
+  path: (string | number)[];
+  message: string;
+}
+
+/** Checks that cannot be expressed per field: references, cycles, the catch-all. */
+export function validateReferences(doc: ConfigDocument): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const signalIds = new Set(Object.keys(doc.signals));
+  const known = (p: string) => isKnownFactPath(p, signalIds);
+  const conditionProblems = (c: Condition | undefined, at: (string | number)[], allowed: (p: string) => boolean) => {
+    if (!c) return;
+    for (const p of checkCondition(c, (f) => known(f) && allowed(f))) {
+      problems.push({ path: [...at, ...p.path], message: p.message });
+    }
+  };
+
+  const ids = new Map<string, number>();
+  doc.segments.forEach((s, i) => {
+    if (ids.has(s.id)) problems.push({ path: ["segments", i, "id"], message: `duplicate segment id "${s.id}"` });
+    else ids.set(s.id, i);
+  });
+  doc.segments.forEach((s, i) => {
+    if (s.parent !== undefined) {
+      const parent = ids.get(s.parent);
+      if (parent === undefined) {
+        problems.push({ path: ["segments", i, "parent"], message: `parent "${s.parent}" is not a segment` });
+      } else if (!doc.segments[parent]!.group) {
+        problems.push({ path: ["segments", i, "parent"], message: `parent "${s.parent}" must be a group` });
+      }
+    }
+    conditionProblems(s.when, ["segments", i, "when"], () => true);
+  });
+  doc.segments.forEach((s, i) => {
+    const seen = new Set<string>([s.id]);
+    let current = s.parent;
+    while (current !== undefined) {
+      if (seen.has(current)) {
+        problems.push({ path: ["segments", i, "parent"], message: `parent chain of "${s.id}" has a cycle` });
+        break;
+      }
+      seen.add(current);
+      current = doc.segments[ids.get(current) ?? -1]?.parent;
+    }
+  });
+  const last = doc.segments.at(-1)!;
+  const lastAt = doc.segments.length - 1;
+  if (last.id !== DEFAULT_SEGMENT_ID || last.group || last.parent || (last.when && Object.keys(last.when).length > 0)) {
+    problems.push({
+      path: ["segments", lastAt],
+      message: `the last segment must be the catch-all: id "${DEFAULT_SEGMENT_ID}", no parent, no condition, not a group`,
+    });
+  }
+
+  const { engagement, fit } = doc.scoring;
+  conditionProblems(engagement.levels.high.orWhen, ["scoring", "engagement", "levels", "high", "orWhen"], ENGAGEMENT_FREE);
+  conditionProblems(engagement.levels.medium.orWhen, ["scoring", "engagement", "levels", "medium", "orWhen"], ENGAGEMENT_FREE);
+  if (engagement.levels.medium.above > engagement.levels.high.above) {
+    problems.push({ path: ["scoring", "engagement", "levels", "medium", "above"], message: "medium must not be above high" });
+  }
+  fit.rules.forEach((r, i) => conditionProblems(r.when, ["scoring", "fit", "rules", i, "when"], TRAITS_ONLY));
+
+  for (const [slotId, s] of Object.entries(doc.slots)) {
+    if (!(DEFAULT_SEGMENT_ID in s.variants)) {
+      problems.push({ path: ["slots", slotId, "variants"], message: `slot "${slotId}" needs a "${DEFAULT_SEGMENT_ID}" variant` });
+    }
+    for (const segmentId of Object.keys(s.variants)) {
+      if (!ids.has(segmentId)) {
+        problems.push({ path: ["slots", slotId, "variants", segmentId], message: `content for unknown segment "${segmentId}"` });
+      }
+    }
+  }
+  return problems;
+}

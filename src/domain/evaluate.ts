@@ -1,0 +1,23 @@
+import type { CompiledConfig } from "./compile";
+import { chooseSlots } from "./content";
+import { buildFacts, type GivenFacts, type LeadInput, type RequestContext } from "./facts";
+import { resolveSegment } from "./segments";
+
+/**
+ * Everything the API says about one lead at one moment: facts, segment, the content of
+ * its slots, and why (the trace of segments tried, the score components).
+ */
+export function evaluateLead(
+  config: CompiledConfig,
+  lead: LeadInput,
+  context: RequestContext,
+  now: number,
+  options: { given?: GivenFacts; slots?: string[] } = {},
+) {
+  const { facts, explanation } = buildFacts(config.doc, lead, context, now, options.given);
+  const { segment, trace } = resolveSegment(config, facts);
+  const slots = chooseSlots(config, segment.path, now, options.slots);
+  return { facts, explanation, segment, trace, slots };
+}
+
+export const ANONYMOUS: LeadInput = { traits: {}, activity: [] };

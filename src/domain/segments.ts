@@ -1,0 +1,39 @@
+import { explainMiss, matchesCondition, type FailedClause } from "./conditions";
+import type { CompiledConfig } from "./compile";
+import type { Facts } from "./facts";
+
+export interface ResolvedSegment {
+  id: string;
+  name: string;
+  /** Root first: `["enterprise", "enterprise-hot"]`. */
+  path: string[];
+}
+
+export interface TraceEntry {
+  segment: string;
+  matched: boolean;
+  /** For a miss: the failing clauses, each with the segment (own or parent) it came from. */
+  failed?: (FailedClause & { from: string })[];
+}
+
+/**
+ * First match wins over the ordered, non-group segments; a segment matches when its own
+ * condition and every ancestor's hold. The configuration guarantees a catch-all last, so
+ * this always returns exactly one segment.
+ */
+export function resolveSegment(config: CompiledConfig, facts: Facts): { segment: ResolvedSegment; trace: TraceEntry[] } {
+  const trace: TraceEntry[] = [];
+  for (const candidate of config.candidates) {
+    const miss = candidate.conditions.find((c) => !matchesCondition(facts, c.when));
+    if (!miss) {
+      trace.push({ segment: candidate.def.id, matched: true });
+      return { segment: { id: candidate.def.id, name: candidate.def.name, path: candidate.path }, trace };
+    }
+    const failed = candidate.conditions
+      .filter((c) => !matchesCondition(facts, c.when))
+      .flatMap((c) => explainMiss(facts, c.when).map((f) => ({ ...f, from: c.from })));
+    trace.push({ segment: candidate.def.id, matched: false, failed });
+  }
+  // Unreachable for a validated configuration (the catch-all matches everything).
+  throw new Error("configuration has no catch-all segment");
+}

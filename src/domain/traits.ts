@@ -1,0 +1,47 @@
+import { z } from "zod";
+
+/**
+ * Trusted traits, set by server-to-server callers (CRM, enrichment). Strings that
+ * conditions compare are normalized (trimmed, lower-cased; countries upper-cased) so a
+ * configuration can say `"industry": "software"` whatever the CRM's capitalization.
+ * `null` removes a trait.
+ */
+const label = z.string().trim().min(1).max(120).toLowerCase();
+const country = z.string().trim().regex(/^[A-Za-z]{2}$/, "ISO 3166-1 alpha-2 code").toUpperCase();
+
+export const traitsSchema = z.strictObject({
+  company: z
+    .strictObject({
+      employees: z.number().int().min(0).max(10_000_000).nullable().optional(),
+      industry: label.nullable().optional(),
+      revenue: z.number().min(0).nullable().optional(),
+      country: country.nullable().optional(),
+      domain: z.string().trim().toLowerCase().max(253).regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, "a domain name").nullable().optional(),
+    })
+    .optional(),
+  person: z
+    .strictObject({
+      role: label.nullable().optional(),
+      seniority: label.nullable().optional(),
+      department: label.nullable().optional(),
+    })
+    .optional(),
+});
+
+export type TraitsPatch = z.infer<typeof traitsSchema>;
+
+export interface Traits {
+  company?: { employees?: number; industry?: string; revenue?: number; country?: string; domain?: string };
+  person?: { role?: string; seniority?: string; department?: string };
+}
+
+/** Parses the stored JSON (written by json_patch, so nulls are already gone). */
+export function parseStoredTraits(json: string | null | undefined): Traits {
+  if (!json) return {};
+  try {
+    const value = JSON.parse(json) as Traits;
+    return typeof value === "object" && value !== null ? value : {};
+  } catch {
+    return {};
+  }
+}

@@ -1,0 +1,41 @@
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../env";
+import { ApiError } from "../errors";
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+/**
+ * Reads a JSON body once, before the route's zod validation: 413 past the limit, 415 for
+ * other media types, 400 for malformed JSON. With `textPlain`, a `text/plain` body (what
+ * `navigator.sendBeacon` sends, to avoid a CORS preflight) is accepted as JSON.
+ */
+export function jsonBody(options: { textPlain?: boolean; maxBytes?: number } = {}) {
+  const maxBytes = options.maxBytes ?? MAX_BODY_BYTES;
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+    const isJson = type === "application/json";
+    if (!isJson && !(options.textPlain && type === "text/plain")) {
+      const accepted = options.textPlain ? "application/json or text/plain" : "application/json";
+      throw new ApiError(415, "unsupported_media_type", `Send the body as ${accepted}.`);
+    }
+    const declared = Number(c.req.header("content-length") ?? "0");
+    if (declared > maxBytes) throw tooLarge(maxBytes);
+    const bytes = await c.req.raw.arrayBuffer();
+    if (bytes.byteLength > maxBytes) throw tooLarge(maxBytes);
+    const text = new TextDecoder().decode(bytes);
+    try {
+      JSON.parse(text);
+    } catch {
+      throw new ApiError(400, "malformed_json", "The body is not valid JSON.");
+    }
+    // Hand the validator a JSON request (text/plain beacons included).
+    const headers = new Headers(c.req.raw.headers);
+    headers.set("content-type", "application/json");
+    c.req.raw = new Request(c.req.raw.url, { method: c.req.method, headers, body: text });
+    await next();
+  });
+}
+
+function tooLarge(maxBytes: number): ApiError {
+  return new ApiError(413, "payload_too_large", `The body is larger than ${maxBytes / 1024} KiB.`);
+}

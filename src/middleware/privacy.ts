@@ -1,0 +1,11 @@
+import { isbot } from "isbot";
+
+/**
+ * Whether a public request may be recorded. Global Privacy Control (`Sec-GPC: 1`) and
+ * known bots/crawlers are served content but never written: the server enforces this,
+ * whatever the script does.
+ */
+export function recordingAllowed(request: Request): boolean {
+  if (request.headers.get("sec-gpc")?.trim() === "1") return false;
+  return !isbot(request.headers.get("user-agent") ?? "");
+}

@@ -1,0 +1,42 @@
+import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
+import { prepareEvent } from "../domain/events";
+import type { AppEnv } from "../env";
+import { ApiError } from "../errors";
+import { jsonBody } from "../middleware/body";
+import { requireKey } from "../middleware/auth";
+import { authErrors, bodyErrors, Email, ImportedEvent, json } from "./schemas";
+
+const Body = z.strictObject({ events: z.array(ImportedEvent).min(1).max(500) });
+
+export const leadsImportRoute = createRoute({
+  method: "post",
+  path: "/v1/leads/{email}/events",
+  tags: ["server"],
+  security: [{ serverKey: [] }],
+  summary: "Import historical events with explicit timestamps (CRM or analytics backfill)",
+  description: "Idempotent by event id. Timestamps must not be in the future.",
+  middleware: [requireKey("LF_API_KEY"), jsonBody()] as const,
+  request: {
+    params: z.object({ email: Email }),
+    body: { content: { "application/json": { schema: Body } }, required: true },
+  },
+  responses: {
+    202: json(z.object({ accepted: z.number().int(), duplicates: z.number().int() }), "Imported"),
+    ...authErrors,
+    ...bodyErrors,
+  },
+});
+
+/** Allowed clock skew between the caller and us for "not in the future". */
+const FUTURE_SKEW_MS = 5 * 60 * 1000;
+
+export const leadsImportHandler: RouteHandler<typeof leadsImportRoute, AppEnv> = async (c) => {
+  const { email } = c.req.valid("param");
+  const { events } = c.req.valid("json");
+  const { config, store, now } = c.var;
+  const future = events.flatMap((e, i) => (e.ts > now + FUTURE_SKEW_MS ? [{ path: `events[${i}].ts`, message: "in the future" }] : []));
+  if (future.length > 0) throw new ApiError(422, "validation_failed", "The body is not valid.", future);
+  const prepared = events.map((e) => prepareEvent(config, e, Math.min(e.ts, now)));
+  const { accepted } = await store.importEvents(email, crypto.randomUUID(), prepared, now);
+  return c.json({ accepted, duplicates: prepared.length - accepted }, 202);
+};

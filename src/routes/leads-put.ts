@@ -1,0 +1,26 @@
+import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
+import type { AppEnv } from "../env";
+import { jsonBody } from "../middleware/body";
+import { requireKey } from "../middleware/auth";
+import { LeadReport, leadReport } from "./lead-report";
+import { authErrors, bodyErrors, Email, json, TraitsIn } from "./schemas";
+
+export const leadsPutRoute = createRoute({
+  method: "put",
+  path: "/v1/leads/{email}",
+  tags: ["server"],
+  security: [{ serverKey: [] }],
+  summary: "Upsert trusted traits (company.*, person.*); null removes a trait",
+  middleware: [requireKey("LF_API_KEY"), jsonBody()] as const,
+  request: {
+    params: z.object({ email: Email }),
+    body: { content: { "application/json": { schema: TraitsIn } }, required: true },
+  },
+  responses: { 200: json(LeadReport, "The lead after the update"), ...authErrors, ...bodyErrors },
+});
+
+export const leadsPutHandler: RouteHandler<typeof leadsPutRoute, AppEnv> = async (c) => {
+  const { email } = c.req.valid("param");
+  const lead = await c.var.store.upsertTraits(email, c.req.valid("json"), crypto.randomUUID(), c.var.now);
+  return c.json(leadReport(c.var.config, email, lead, c.var.now), 200);
+};

@@ -1,0 +1,48 @@
+import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
+import { evaluateLead, ANONYMOUS } from "../domain/evaluate";
+import { prepareEvent, requestContext } from "../domain/events";
+import type { AppEnv } from "../env";
+import { jsonBody } from "../middleware/body";
+import { recordingAllowed } from "../middleware/privacy";
+import { bodyErrors, EventId, json, PersonalizeOut, VisitorId } from "./schemas";
+
+const Body = z.strictObject({
+  visitorId: VisitorId,
+  page: z.strictObject({
+    url: z.string().min(1).max(2048),
+    referrer: z.string().max(2048).optional(),
+    title: z.string().max(500).optional(),
+  }),
+  eventId: EventId.optional().openapi({ description: "Makes the page view idempotent across retries" }),
+  slots: z.array(z.string().max(63)).max(50).optional(),
+});
+
+export const personalizeRoute = createRoute({
+  method: "post",
+  path: "/v1/personalize",
+  tags: ["public"],
+  summary: "Record a page view and return the visitor's segment and content",
+  description:
+    "One D1 round trip: the page view is recorded first, so a view that tips the lead into a new segment counts on that very page. " +
+    "Requests with `Sec-GPC: 1` or from known bots are answered from the request alone and record nothing.",
+  middleware: [jsonBody({ textPlain: true })] as const,
+  request: { body: { content: { "application/json": { schema: Body } }, required: true } },
+  responses: { 200: json(PersonalizeOut, "Segment and slot content"), ...bodyErrors },
+});
+
+export const personalizeHandler: RouteHandler<typeof personalizeRoute, AppEnv> = async (c) => {
+  const body = c.req.valid("json");
+  const { config, store, now } = c.var;
+  const context = requestContext(body.page.url, c.req.raw.cf?.country as string | undefined, c.req.header("accept-language"));
+  const recorded = recordingAllowed(c.req.raw);
+  const lead = recorded
+    ? await store.recordPageViewAndLoad(
+        body.visitorId,
+        crypto.randomUUID(),
+        prepareEvent(config, { id: body.eventId ?? crypto.randomUUID(), type: "page_view", url: body.page.url }, now),
+        now,
+      )
+    : ANONYMOUS;
+  const result = evaluateLead(config, lead, context, now, { slots: body.slots });
+  return c.json({ segment: result.segment, slots: result.slots, recorded }, 200);
+};

@@ -1,0 +1,95 @@
+import { z } from "@hono/zod-openapi";
+import { EVENT_TYPES } from "../domain/config";
+import { traitsSchema } from "../domain/traits";
+
+/** Shared request/response schemas; the OpenAPI document is generated from these. */
+
+export const VisitorId = z.uuidv4({ message: "visitorId must be a UUID v4" }).openapi({ example: "3b241101-e2bb-4255-8caf-4136c566a962" });
+export const EventId = z.uuid({ message: "event ids must be UUIDs" });
+export const Email = z.string().trim().toLowerCase().pipe(z.email({ message: "not a valid email address" })).openapi({ example: "ada@example.com" });
+
+/** Events a browser may send; `email_*` events only come from our own email links. */
+export const PUBLIC_EVENT_TYPES = ["page_view", "cta_click", "form_submit", "conversion"] as const;
+
+const Props = z
+  .record(z.string().max(64), z.union([z.string().max(256), z.number(), z.boolean()]))
+  .refine((p) => Object.keys(p).length <= 20, "at most 20 props")
+  .optional();
+const PageUrl = z.string().min(1).max(2048);
+
+export const PublicEvent = z.strictObject({
+  id: EventId,
+  type: z.enum(PUBLIC_EVENT_TYPES),
+  url: PageUrl,
+  ts: z.number().int().positive().optional().openapi({ description: "Epoch ms; a hint, clamped by the server" }),
+  props: Props,
+});
+
+export const ImportedEvent = z.strictObject({
+  id: EventId,
+  type: z.enum(EVENT_TYPES),
+  url: PageUrl.optional(),
+  category: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/).optional().openapi({ description: "Overrides the category from the URL" }),
+  ts: z.number().int().min(Date.UTC(2000, 0, 1)).openapi({ description: "Epoch ms when it happened; not in the future" }),
+  props: Props,
+});
+
+export const SlotIds = z
+  .string()
+  .max(500)
+  .regex(/^[a-z0-9_,-]*$/)
+  .transform((s) => s.split(",").filter(Boolean))
+  .optional()
+  .openapi({ description: "Comma-separated slot ids; all slots when absent", example: "hero,primary-cta" });
+
+export const SegmentOut = z
+  .object({ id: z.string(), name: z.string(), path: z.array(z.string()) })
+  .openapi("Segment");
+
+export const SlotOut = z
+  .union([
+    z.object({ kind: z.literal("text"), text: z.string(), variant: z.string() }),
+    z.object({ kind: z.literal("cta"), label: z.string(), url: z.string(), variant: z.string() }),
+    z.object({
+      kind: z.literal("offer"),
+      title: z.string(),
+      body: z.string(),
+      code: z.string().optional(),
+      expiresAt: z.string().optional(),
+      variant: z.string(),
+    }),
+    z.object({ kind: z.literal("html"), html: z.string(), variant: z.string() }),
+    z.object({ kind: z.literal("image"), src: z.string(), alt: z.string(), variant: z.string() }),
+  ])
+  .openapi("SlotContent");
+
+export const PersonalizeOut = z
+  .object({ segment: SegmentOut, slots: z.record(z.string(), SlotOut), recorded: z.boolean() })
+  .openapi("Personalization");
+
+export const ErrorOut = z
+  .object({
+    error: z.object({
+      code: z.string(),
+      message: z.string(),
+      details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    }),
+  })
+  .openapi("Error");
+
+export { traitsSchema as TraitsIn };
+
+const errorResponse = (description: string) => ({ content: { "application/json": { schema: ErrorOut } }, description });
+
+/** The error responses every JSON-body route can produce. */
+export const bodyErrors = {
+  400: errorResponse("Malformed JSON"),
+  413: errorResponse("Body larger than 64 KiB"),
+  415: errorResponse("Unsupported content type"),
+  422: errorResponse("Schema validation failed; details list every failing path"),
+};
+export const authErrors = { 401: errorResponse("Missing or wrong key") };
+export const notFound = { 404: errorResponse("Not found") };
+export const validationError = { 422: bodyErrors[422] };
+
+export const json = <T>(schema: T, description: string) => ({ content: { "application/json": { schema } }, description });

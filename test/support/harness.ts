@@ -1,0 +1,73 @@
+import { env } from "cloudflare:test";
+import { exports } from "cloudflare:workers";
+
+/** Shared helpers for route tests: every test makes its own visitors and emails. */
+
+export const SERVER_KEY = "test-server-key";
+export const ADMIN_TOKEN = "test-admin-token";
+export const DAY = 86_400_000;
+
+export const newVisitorId = () => crypto.randomUUID();
+export const newEmail = () => `lead-${crypto.randomUUID()}@test.example`;
+
+type Json = Record<string, unknown> | unknown[];
+
+export async function call(
+  method: string,
+  path: string,
+  options: { body?: Json | string; headers?: Record<string, string>; key?: string | null } = {},
+): Promise<Response> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === "content-type")) {
+    headers["content-type"] = "application/json";
+  }
+  if (options.key) headers.authorization = `Bearer ${options.key}`;
+  const body = typeof options.body === "string" ? options.body : options.body === undefined ? undefined : JSON.stringify(options.body);
+  return (exports as unknown as { default: Fetcher }).default.fetch(new Request(`https://leadflare.test${path}`, { method, headers, body }));
+}
+
+export async function jsonOf<T = any>(res: Response): Promise<T> {
+  return (await res.json()) as T;
+}
+
+export async function personalize(visitorId: string, url: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
+  const res = await call("POST", "/v1/personalize", { body: { visitorId, page: { url }, ...extra }, headers });
+  if (res.status !== 200) throw new Error(`personalize ${res.status}: ${await res.text()}`);
+  return jsonOf<{ segment: { id: string; name: string; path: string[] }; slots: Record<string, any>; recorded: boolean }>(res);
+}
+
+export async function putLead(email: string, traits: Json) {
+  const res = await call("PUT", `/v1/leads/${encodeURIComponent(email)}`, { body: traits, key: SERVER_KEY });
+  if (res.status !== 200) throw new Error(`put lead ${res.status}: ${await res.text()}`);
+  return jsonOf(res);
+}
+
+export async function getLead(email: string) {
+  const res = await call("GET", `/v1/leads/${encodeURIComponent(email)}`, { key: SERVER_KEY });
+  if (res.status !== 200) throw new Error(`get lead ${res.status}: ${await res.text()}`);
+  return jsonOf(res);
+}
+
+export async function identify(visitorId: string, email: string) {
+  const res = await call("POST", "/v1/identify", { body: { visitorId, email } });
+  if (res.status !== 202) throw new Error(`identify ${res.status}: ${await res.text()}`);
+}
+
+export async function importEvents(email: string, events: { type: string; url?: string; ts: number; id?: string }[]) {
+  const res = await call("POST", `/v1/leads/${encodeURIComponent(email)}/events`, {
+    body: { events: events.map((e) => ({ id: crypto.randomUUID(), ...e })) },
+    key: SERVER_KEY,
+  });
+  if (res.status !== 202) throw new Error(`import ${res.status}: ${await res.text()}`);
+  return jsonOf<{ accepted: number; duplicates: number }>(res);
+}
+
+export async function sendEvents(visitorId: string, events: Record<string, unknown>[], headers: Record<string, string> = {}) {
+  return call("POST", "/v1/events", { body: { visitorId, events }, headers });
+}
+
+/** Row counts straight from D1, for "nothing was written" assertions. */
+export async function countRows(table: "leads" | "visitors" | "events" | "lead_activity", where = "1=1", ...params: unknown[]) {
+  const row = await env.DB.prepare(`SELECT count(*) AS n FROM ${table} WHERE ${where}`).bind(...params).first<{ n: number }>();
+  return row?.n ?? 0;
+}

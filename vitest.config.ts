@@ -1,0 +1,25 @@
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+// Tests run inside workerd against a real (local) D1 with the real migrations applied.
+export default defineConfig({
+  plugins: [
+    cloudflareTest(async () => ({
+      wrangler: { configPath: "./wrangler.toml" },
+      miniflare: {
+        bindings: {
+          TEST_MIGRATIONS: await readD1Migrations(fileURLToPath(new URL("./migrations", import.meta.url))),
+          LF_API_KEY: "test-server-key",
+          LF_ADMIN_TOKEN: "test-admin-token",
+          LF_LINK_SECRET: "test-link-secret",
+          LF_ALLOWED_ORIGINS: "https://site.example,http://127.0.0.1:8787",
+        },
+      },
+    })),
+  ],
+  test: {
+    include: ["test/domain/**/*.test.ts", "test/routes/**/*.test.ts"],
+    setupFiles: ["./test/setup.ts"],
+  },
+});
