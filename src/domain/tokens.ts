@@ -1,0 +1,75 @@
+/**
+ * Compact, URL-safe signed tokens: `base64url(json payload).base64url(HMAC-SHA256)`.
+ * The MAC covers a purpose label too, so a preview token can never be replayed as an email
+ * link or the other way round. Payloads carry `exp` (epoch seconds); verification takes
+ * the time as an argument. No I/O: WebCrypto only.
+ */
+export type TokenPurpose = "preview" | "link" | "image";
+
+export interface TokenPayload {
+  /** Expiry, epoch seconds. */
+  exp: number;
+  [field: string]: unknown;
+}
+
+const encoder = new TextEncoder();
+const keyCache = new Map<string, Promise<CryptoKey>>();
+
+function hmacKey(secret: string): Promise<CryptoKey> {
+  let key = keyCache.get(secret);
+  if (!key) {
+    key = crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+    keyCache.set(secret, key);
+  }
+  return key;
+}
+
+export function base64url(bytes: Uint8Array): string {
+  let binary = "";
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+export function fromBase64url(text: string): Uint8Array | null {
+  if (!/^[A-Za-z0-9_-]*$/.test(text)) return null;
+  try {
+    const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
+    return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+  } catch {
+    return null;
+  }
+}
+
+export async function signToken(secret: string, purpose: TokenPurpose, payload: TokenPayload): Promise<string> {
+  const body = base64url(encoder.encode(JSON.stringify(payload)));
+  const mac = await crypto.subtle.sign("HMAC", await hmacKey(secret), encoder.encode(`${purpose}.${body}`));
+  return `${body}.${base64url(new Uint8Array(mac))}`;
+}
+
+/** The payload of a genuine, unexpired token for this purpose; null for anything else. */
+export async function verifyToken<T extends TokenPayload>(
+  secret: string,
+  purpose: TokenPurpose,
+  token: string,
+  nowMs: number,
+): Promise<T | null> {
+  if (token.length > 2048) return null;
+  const [body, mac, extra] = token.split(".");
+  if (!body || !mac || extra !== undefined) return null;
+  const macBytes = fromBase64url(mac);
+  if (!macBytes) return null;
+  // crypto.subtle.verify compares in constant time.
+  const genuine = await crypto.subtle.verify("HMAC", await hmacKey(secret), macBytes, encoder.encode(`${purpose}.${body}`));
+  if (!genuine) return null;
+  const json = fromBase64url(body);
+  if (!json) return null;
+  let payload: unknown;
+  try {
+    payload = JSON.parse(new TextDecoder().decode(json));
+  } catch {
+    return null;
+  }
+  if (typeof payload !== "object" || payload === null || typeof (payload as TokenPayload).exp !== "number") return null;
+  if ((payload as TokenPayload).exp * 1000 <= nowMs) return null;
+  return payload as T;
+}
