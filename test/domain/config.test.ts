@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { configSchema, type ConfigDocument } from "../../src/domain/config";
+import { defaultDocCopy } from "../support/config";
+
+function problemsOf(edit: (doc: ConfigDocument & Record<string, any>) => void) {
+  const doc = defaultDocCopy() as ConfigDocument & Record<string, any>;
+  edit(doc);
+  const result = configSchema.safeParse(doc);
+  return result.success ? [] : result.error.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
+}
+
+describe("configuration validation", () => {
+  it("accepts the shipped default", () => {
+    expect(problemsOf(() => {})).toEqual([]);
+  });
+
+  it.each<[string, (doc: any) => void, string, RegExp]>([
+    ["an unknown field", (d) => (d.segments[1].colour = "red"), "segments.1", /colour/],
+    ["an unknown operator", (d) => (d.segments[1].when.score = { $gtee: 65 }), "segments.1.when.score.$gtee", /unknown operator/],
+    ["an unknown logical operator", (d) => (d.segments[1].when = { $xor: [] }), "segments.1.when.$xor", /unknown operator/],
+    ["a fact no one provides", (d) => (d.segments[1].when = { "company.size": 5 }), "segments.1.when.company.size", /no fact provides/],
+    ["an undeclared signal", (d) => (d.segments[1].when = { "signals.nope_7d": { $gte: 1 } }), "segments.1.when.signals.nope_7d", /no fact/],
+    ["a parent that does not exist", (d) => (d.segments[1].parent = "nowhere"), "segments.1.parent", /not a segment/],
+    ["a parent cycle", (d) => ((d.segments[0].parent = "enterprise-hot"), (d.segments[1].group = true)), "segments.0.parent", /cycle/],
+    ["content for a segment that does not exist", (d) => (d.slots.hero.variants.ghost = "Boo"), "slots.hero.variants.ghost", /unknown segment/],
+    ["an unknown slot kind", (d) => (d.slots.hero.kind = "video"), "slots.hero.kind", /./],
+    ["a slot without a default", (d) => delete d.slots.hero.variants.default, "slots.hero.variants", /default/],
+    ["a duplicate segment id", (d) => (d.segments[2].id = "enterprise-hot"), "segments.2.id", /duplicate/],
+    ["no catch-all at the end", (d) => d.segments.pop(), "segments.10", /catch-all/],
+    ["a javascript: CTA url", (d) => (d.slots["primary-cta"].variants.default.url = "javascript:alert(1)"), "slots.primary-cta.variants.default.url", /http/],
+    ["a level that depends on the score", (d) => (d.scoring.engagement.levels.high.orWhen = { score: { $gte: 1 } }), "scoring.engagement.levels.high.orWhen.score", /no fact/],
+  ])("rejects %s with its path", (_, edit, path, message) => {
+    const problems = problemsOf(edit);
+    expect(problems.map((p) => p.path)).toContain(path);
+    expect(problems.find((p) => p.path === path)!.message).toMatch(message);
+  });
+
+  it("reports every problem at once", () => {
+    const problems = problemsOf((d) => {
+      d.segments[1].parent = "nowhere";
+      d.slots.hero.variants.ghost = "Boo";
+    });
+    expect(problems.map((p) => p.path).sort()).toEqual(["segments.1.parent", "slots.hero.variants.ghost"]);
+  });
+});
