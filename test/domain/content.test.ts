@@ -6,7 +6,7 @@ const NOW = Date.UTC(2026, 10, 23, 12);
 
 describe("content choice", () => {
   const doc = defaultDocCopy();
-  doc.slots.offer.variants["enterprise-hot"] = { title: "Expired", body: "x", expiresAt: "2026-11-01T00:00:00Z" };
+  doc.slots.offer!.variants["enterprise-hot"] = { title: "Expired", body: "x", expiresAt: "2026-11-01T00:00:00Z" };
   const config = compile(doc);
 
   it("takes the segment's own variant, then its parent's, then default", () => {

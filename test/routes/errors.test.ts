@@ -1,0 +1,84 @@
+import { describe, expect, it } from "vitest";
+import { ADMIN_TOKEN, call, countRows, jsonOf, newEmail, newVisitorId, SERVER_KEY } from "../support/harness";
+
+async function expectError(res: Response, status: number, code: string) {
+  expect(res.status).toBe(status);
+  const body = await jsonOf(res);
+  expect(body.error).toMatchObject({ code, message: expect.any(String) });
+  return body.error as { code: string; message: string; details?: { path: string; message: string }[] };
+}
+
+describe("errors: one envelope, a clear 4xx, nothing written", () => {
+  it("malformed JSON → 400", async () => {
+    const visitor = newVisitorId();
+    await expectError(await call("POST", "/v1/events", { body: `{"visitorId":"${visitor}", "events": [`, headers: { "content-type": "application/json" } }), 400, "malformed_json");
+    expect(await countRows("visitors", "id = ?", visitor)).toBe(0);
+  });
+
+  it("schema errors → 422 listing every failing path, and nothing of the batch is written", async () => {
+    const visitor = newVisitorId();
+    const good = { id: crypto.randomUUID(), type: "page_view", url: "/pricing" };
+    const error = await expectError(
+      await call("POST", "/v1/events", { body: { visitorId: visitor, events: [good, { id: "not-a-uuid", type: "dance", url: "/" }] } }),
+      422,
+      "validation_failed",
+    );
+    expect(error.details!.map((d) => d.path).sort()).toEqual(["events[1].id", "events[1].type"]);
+    expect(await countRows("events", "id = ?", good.id)).toBe(0);
+    expect(await countRows("visitors", "id = ?", visitor)).toBe(0);
+  });
+
+  it("a visitor id that is not a UUID v4 → 422", async () => {
+    const v1 = "6ba7b810-9dad-11d1-80b4-00c04fd430c8";
+    const error = await expectError(await call("POST", "/v1/personalize", { body: { visitorId: v1, page: { url: "/" } } }), 422, "validation_failed");
+    expect(error.details![0]!.path).toBe("visitorId");
+    await expectError(await call("GET", "/v1/personalize?visitorId=nope"), 422, "validation_failed");
+  });
+
+  it("unknown fields → 422", async () => {
+    const error = await expectError(
+      await call("POST", "/v1/personalize", { body: { visitorId: newVisitorId(), page: { url: "/" }, email: "x@y.z" } }),
+      422,
+      "validation_failed",
+    );
+    expect(error.details![0]!.message).toMatch(/email/);
+  });
+
+  it("more than 50 events or 64 KiB → 422 / 413", async () => {
+    const visitor = newVisitorId();
+    const events = Array.from({ length: 51 }, () => ({ id: crypto.randomUUID(), type: "page_view", url: "/" }));
+    await expectError(await call("POST", "/v1/events", { body: { visitorId: visitor, events } }), 422, "validation_failed");
+    const big = { visitorId: visitor, events: [{ id: crypto.randomUUID(), type: "page_view", url: "/", props: { x: "a".repeat(70_000) } }] };
+    await expectError(await call("POST", "/v1/events", { body: big }), 413, "payload_too_large");
+    expect(await countRows("visitors", "id = ?", visitor)).toBe(0);
+  });
+
+  it("unsupported content type → 415", async () => {
+    await expectError(await call("POST", "/v1/events", { body: "visitorId=x", headers: { "content-type": "application/x-www-form-urlencoded" } }), 415, "unsupported_media_type");
+    // Server endpoints take JSON only (no beacon there).
+    await expectError(
+      await call("PUT", `/v1/leads/${newEmail()}`, { body: "{}", headers: { "content-type": "text/plain" }, key: SERVER_KEY }),
+      415,
+      "unsupported_media_type",
+    );
+  });
+
+  it("missing or wrong key → 401; the admin token is not a server key", async () => {
+    const email = newEmail();
+    for (const key of [null, "wrong", ADMIN_TOKEN]) {
+      await expectError(await call("PUT", `/v1/leads/${email}`, { body: { company: { employees: 5 } }, key }), 401, "unauthorized");
+      await expectError(await call("GET", `/v1/leads/${email}`, { key }), 401, "unauthorized");
+    }
+    expect(await countRows("leads", "email = ?", email)).toBe(0);
+  });
+
+  it("unknown lead → 404, unknown route → 404, both in the envelope", async () => {
+    await expectError(await call("GET", `/v1/leads/${newEmail()}`, { key: SERVER_KEY }), 404, "not_found");
+    await expectError(await call("GET", "/v1/nothing-here"), 404, "not_found");
+  });
+
+  it("an invalid email in the path → 422", async () => {
+    const error = await expectError(await call("GET", "/v1/leads/not-an-email", { key: SERVER_KEY }), 422, "validation_failed");
+    expect(error.details![0]!.path).toBe("email");
+  });
+});
