@@ -3,6 +3,15 @@ import { cors } from "hono/cors";
 import type { AppEnv } from "./env";
 import { errorBody, handleError, validationHook } from "./errors";
 import { services } from "./middleware/services";
+import { adminConfigGetHandler, adminConfigGetRoute } from "./routes/admin-config-get";
+import { adminConfigPutHandler, adminConfigPutRoute } from "./routes/admin-config-put";
+import { adminConfigRollbackHandler, adminConfigRollbackRoute } from "./routes/admin-config-rollback";
+import { adminConfigValidateHandler, adminConfigValidateRoute } from "./routes/admin-config-validate";
+import { adminConfigVersionGetHandler, adminConfigVersionGetRoute } from "./routes/admin-config-version-get";
+import { adminConfigVersionsHandler, adminConfigVersionsRoute } from "./routes/admin-config-versions";
+import { adminEvaluateHandler, adminEvaluateRoute } from "./routes/admin-evaluate";
+import { adminPreviewLinksHandler, adminPreviewLinksRoute } from "./routes/admin-preview-links";
+import { configSchemaHandler, configSchemaRoute } from "./routes/config-schema";
 import { eventsHandler, eventsRoute } from "./routes/events";
 import { identifyHandler, identifyRoute } from "./routes/identify";
 import { leadsGetHandler, leadsGetRoute } from "./routes/leads-get";
@@ -40,11 +49,25 @@ export function createApp() {
   app.openapi(leadsPutRoute, leadsPutHandler);
   app.openapi(leadsGetRoute, leadsGetHandler);
   app.openapi(leadsImportRoute, leadsImportHandler);
+  app.openapi(adminConfigGetRoute, adminConfigGetHandler);
+  app.openapi(adminConfigPutRoute, adminConfigPutHandler);
+  app.openapi(adminConfigValidateRoute, adminConfigValidateHandler);
+  app.openapi(adminConfigVersionsRoute, adminConfigVersionsHandler);
+  app.openapi(adminConfigVersionGetRoute, adminConfigVersionGetHandler);
+  app.openapi(adminConfigRollbackRoute, adminConfigRollbackHandler);
+  app.openapi(adminEvaluateRoute, adminEvaluateHandler);
+  app.openapi(adminPreviewLinksRoute, adminPreviewLinksHandler);
+  app.openapi(configSchemaRoute, configSchemaHandler);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "serverKey", {
     type: "http",
     scheme: "bearer",
     description: "LF_API_KEY: server-to-server callers (CRM, enrichment, ESPs)",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "adminToken", {
+    type: "http",
+    scheme: "bearer",
+    description: "LF_ADMIN_TOKEN: configuration, what-if evaluation, preview links (the server key is not accepted)",
   });
   app.doc31("/openapi.json", {
     openapi: "3.1.0",

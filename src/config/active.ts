@@ -34,6 +34,9 @@ export function shippedConfig(): CompiledConfig {
 
 const shippedJson = JSON.stringify(defaultDocument);
 
+/** What a fresh database activates as version 1 (see ConfigStore.active). */
+export const shippedSeed = (now: number) => ({ document: shippedJson, now });
+
 /**
  * The compiled active configuration, kept per isolate. Requests within CONFIG_REFRESH_MS
  * of the last check use it without touching D1; the first request after that makes one
@@ -63,7 +66,7 @@ export class ConfigCache {
   }
 
   private async load(store: ConfigStore, now: number): Promise<ActiveConfig> {
-    const stored = await store.active({ document: shippedJson, now });
+    const stored = (await store.active(shippedSeed(now)))!;
     const config = tryCompile(stored.version, stored.document) ?? this.entry?.config ?? shippedConfig();
     this.prime(stored.version, config, now);
     return this.entry!;

@@ -54,18 +54,23 @@ export class ConfigStore {
   constructor(private readonly d1: D1Database) {}
 
   /**
-   * The active version. On a fresh database the shipped default becomes version 1 first,
-   * in the same batch; `INSERT OR IGNORE` on the version key means concurrent first
-   * requests cannot create it twice.
+   * The active version. With `seed`, on a fresh database the shipped default becomes
+   * version 1 first, in the same batch; `INSERT OR IGNORE` on the version key means
+   * concurrent first requests cannot create it twice. Null only without a seed.
    */
-  async active(seed: { document: string; now: number }): Promise<StoredVersion> {
-    const [, rows] = await d1Batch(this.d1, [
-      sql`INSERT OR IGNORE INTO config_versions (version, document, author, message, action, changes, created_at)
-        SELECT 1, ${seed.document}, ${SEED_AUTHOR}, 'The shipped default configuration', 'activate', '[]', ${seed.now}
-        WHERE NOT EXISTS (SELECT 1 FROM config_versions)`,
+  async active(seed?: { document: string; now: number }): Promise<StoredVersion | null> {
+    const results = await d1Batch(this.d1, [
+      ...(seed
+        ? [
+            sql`INSERT OR IGNORE INTO config_versions (version, document, author, message, action, changes, created_at)
+              SELECT 1, ${seed.document}, ${SEED_AUTHOR}, 'The shipped default configuration', 'activate', '[]', ${seed.now}
+              WHERE NOT EXISTS (SELECT 1 FROM config_versions)`,
+          ]
+        : []),
       sql`SELECT ${INFO_COLUMNS}, document FROM config_versions ORDER BY version DESC LIMIT 1`,
     ]);
-    return toStored((rows as VersionRow[])[0]!);
+    const row = (results.at(-1) as VersionRow[])[0];
+    return row ? toStored(row) : null;
   }
 
   /**
@@ -98,14 +103,14 @@ export class ConfigStore {
     return { conflict: (current as { version: number | null }[])[0]?.version ?? null };
   }
 
-  /** One version with its document, and the active version number. */
-  async version(version: number): Promise<{ found: StoredVersion | null; active: number | null }> {
+  /** One version and the active one, both with their documents. */
+  async version(version: number): Promise<{ found: StoredVersion | null; active: StoredVersion | null }> {
     const [rows, active] = await d1Batch(this.d1, [
       sql`SELECT ${INFO_COLUMNS}, document FROM config_versions WHERE version = ${version}`,
-      sql`SELECT max(version) AS version FROM config_versions`,
+      sql`SELECT ${INFO_COLUMNS}, document FROM config_versions ORDER BY version DESC LIMIT 1`,
     ]);
-    const row = (rows as VersionRow[])[0];
-    return { found: row ? toStored(row) : null, active: (active as { version: number | null }[])[0]?.version ?? null };
+    const [found, newest] = [(rows as VersionRow[])[0], (active as VersionRow[])[0]];
+    return { found: found ? toStored(found) : null, active: newest ? toStored(newest) : null };
   }
 
   /** The audit trail, newest first: `limit` versions older than `before` (all when absent). */
