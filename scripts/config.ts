@@ -1,4 +1,3 @@
-/// <reference types="node" />
 // Configuration as code, for teams that keep the document in git:
 //   npm run config:validate -- path/to/config.json
 //   npm run config:push -- path/to/config.json [--url http://127.0.0.1:8787] [--token T] [--author A] [--message M]

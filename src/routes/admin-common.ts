@@ -27,6 +27,17 @@ export const AuthorHeader = z.object({
     .optional()
     .openapi({ description: "Who makes the change, for the audit trail (e.g. an email or a CI job name); `admin` when absent", example: "ada@example.com" }),
 });
+/** `If-Match: "7"`: the version an edit is based on (checked by requireIfMatch before the body). */
+export const IfMatchHeader = (required: boolean) => {
+  const header = z.string().openapi({
+    description: required
+      ? 'The ETag of the version this change is based on, e.g. "7": 428 without it, 409 if it is no longer active'
+      : 'Optional: when sent, it must be the ETag of the active version (409 otherwise)',
+    example: '"7"',
+  });
+  return z.object({ "if-match": required ? header : header.optional() });
+};
+
 export const authorOf = (headers: { [AUTHOR_HEADER]?: string | undefined }) => headers[AUTHOR_HEADER] ?? "admin";
 
 export const Message = z.string().trim().min(1).max(500).optional().openapi({ description: "Why, for the audit trail" });

@@ -21,5 +21,6 @@ export const adminConfigGetRoute = createRoute({
 export const adminConfigGetHandler: RouteHandler<typeof adminConfigGetRoute, AppEnv> = async (c) => {
   const active = (await c.var.configs.active(shippedSeed(c.var.now)))!;
   c.header("ETag", versionTag(active.version));
+  c.header("Cache-Control", "no-store");
   return c.json({ ...versionOut(active, active.version), document: JSON.parse(active.document) as Record<string, unknown> }, 200);
 };

@@ -3,7 +3,7 @@ import { activateDocument, conflict } from "../config/versions";
 import type { AppEnv } from "../env";
 import { ifMatchVersion, requireIfMatch, versionTag } from "../middleware/if-match";
 import {
-  adminJsonBody, adminSecurity, AuthorHeader, authorOf, ConfigDocumentIn, Message, newVersionResponses, preconditionRequired,
+  adminJsonBody, adminSecurity, AuthorHeader, authorOf, IfMatchHeader, ConfigDocumentIn, Message, newVersionResponses, preconditionRequired,
   requireAdmin, versionOut,
 } from "./admin-common";
 
@@ -22,7 +22,7 @@ export const adminConfigPutRoute = createRoute({
     "within 5 seconds.",
   middleware: [requireAdmin, requireIfMatch, adminJsonBody] as const,
   request: {
-    headers: AuthorHeader,
+    headers: AuthorHeader.extend(IfMatchHeader(true).shape),
     body: { content: { "application/json": { schema: Body } }, required: true },
   },
   responses: { ...newVersionResponses, ...preconditionRequired },

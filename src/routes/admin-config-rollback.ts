@@ -3,7 +3,7 @@ import { activateDocument, conflict, storedDocument } from "../config/versions";
 import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
 import { ifMatchVersion, versionTag } from "../middleware/if-match";
-import { adminJsonBody, adminSecurity, AuthorHeader, authorOf, Message, newVersionResponses, requireAdmin, versionOut } from "./admin-common";
+import { adminJsonBody, adminSecurity, AuthorHeader, authorOf, IfMatchHeader, Message, newVersionResponses, requireAdmin, versionOut } from "./admin-common";
 import { notFound } from "./schemas";
 
 const Body = z.strictObject({
@@ -22,7 +22,7 @@ export const adminConfigRollbackRoute = createRoute({
     "`rolledBackFrom` = the old one). `If-Match` is optional here; when sent, it must name the active version.",
   middleware: [requireAdmin, adminJsonBody] as const,
   request: {
-    headers: AuthorHeader,
+    headers: AuthorHeader.extend(IfMatchHeader(false).shape),
     body: { content: { "application/json": { schema: Body } }, required: true },
   },
   responses: { ...newVersionResponses, ...notFound },

@@ -243,7 +243,14 @@ describe("documents", () => {
       expect(op.responses).toHaveProperty("401");
     }
     for (const [path, method] of adminOps.filter(([, m]) => m !== "get")) expect(doc.paths[path][method].responses).toHaveProperty("422");
-    expect(Object.keys(doc.paths["/v1/admin/config"].put.responses)).toEqual(expect.arrayContaining(["409", "428"]));
+    const put = doc.paths["/v1/admin/config"].put;
+    expect(Object.keys(put.responses)).toEqual(expect.arrayContaining(["409", "428"]));
+    expect(put.parameters).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ in: "header", name: "if-match", required: true }),
+        expect.objectContaining({ in: "header", name: "x-leadflare-author" }),
+      ]),
+    );
     expect(doc.components.schemas).toHaveProperty("ConfigDocument");
     expect(doc.components.schemas.Personalization.properties).toHaveProperty("preview");
   });
