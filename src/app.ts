@@ -3,6 +3,7 @@ import { cors } from "hono/cors";
 import type { AppEnv } from "./env";
 import { errorBody, handleError, validationHook } from "./errors";
 import { services } from "./middleware/services";
+import { emailContentGetHandler, emailContentGetRoute, emailContentPostHandler, emailContentPostRoute } from "./routes/email-content";
 import { eventsHandler, eventsRoute } from "./routes/events";
 import { identifyHandler, identifyRoute } from "./routes/identify";
 import { leadsGetHandler, leadsGetRoute } from "./routes/leads-get";
@@ -40,11 +41,18 @@ export function createApp() {
   app.openapi(leadsPutRoute, leadsPutHandler);
   app.openapi(leadsGetRoute, leadsGetHandler);
   app.openapi(leadsImportRoute, leadsImportHandler);
+  app.openapi(emailContentGetRoute, emailContentGetHandler);
+  app.openapi(emailContentPostRoute, emailContentPostHandler);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "serverKey", {
     type: "http",
     scheme: "bearer",
     description: "LF_API_KEY: server-to-server callers (CRM, enrichment, ESPs)",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "serverKeyBasic", {
+    type: "http",
+    scheme: "basic",
+    description: "LF_API_KEY as the HTTP Basic password, any user name (for ESPs that only send Basic)",
   });
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
