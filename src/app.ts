@@ -3,7 +3,9 @@ import { cors } from "hono/cors";
 import type { AppEnv } from "./env";
 import { errorBody, handleError, validationHook } from "./errors";
 import { services } from "./middleware/services";
+import { emailClickHandler, emailClickRoute } from "./routes/email-click";
 import { emailContentGetHandler, emailContentGetRoute, emailContentPostHandler, emailContentPostRoute } from "./routes/email-content";
+import { emailOpenHandler, emailOpenRoute } from "./routes/email-open";
 import { eventsHandler, eventsRoute } from "./routes/events";
 import { identifyHandler, identifyRoute } from "./routes/identify";
 import { leadsGetHandler, leadsGetRoute } from "./routes/leads-get";
@@ -33,6 +35,8 @@ export function createApp() {
     );
   }
   app.use("/v1/*", services);
+  app.use("/r/*", services);
+  app.use("/i/*", services);
 
   app.openapi(personalizeRoute, personalizeHandler);
   app.openapi(personalizeGetRoute, personalizeGetHandler);
@@ -43,6 +47,11 @@ export function createApp() {
   app.openapi(leadsImportRoute, leadsImportHandler);
   app.openapi(emailContentGetRoute, emailContentGetHandler);
   app.openapi(emailContentPostRoute, emailContentPostHandler);
+  app.openapi(emailClickRoute, emailClickHandler);
+  app.openapi(emailOpenRoute, emailOpenHandler);
+  // A token with a slash cannot be ours; an email link still must not end on an error page.
+  app.get("/r/*", (c) => c.redirect("/r/-", 302));
+  app.get("/i/*", (c) => c.redirect("/i/-", 302));
 
   app.openAPIRegistry.registerComponent("securitySchemes", "serverKey", {
     type: "http",
