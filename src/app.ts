@@ -3,6 +3,9 @@ import { cors } from "hono/cors";
 import type { AppEnv } from "./env";
 import { errorBody, handleError, validationHook } from "./errors";
 import { services } from "./middleware/services";
+import { emailClickHandler, emailClickRoute } from "./routes/email-click";
+import { emailContentGetHandler, emailContentGetRoute, emailContentPostHandler, emailContentPostRoute } from "./routes/email-content";
+import { emailOpenHandler, emailOpenRoute } from "./routes/email-open";
 import { eventsHandler, eventsRoute } from "./routes/events";
 import { identifyHandler, identifyRoute } from "./routes/identify";
 import { leadsGetHandler, leadsGetRoute } from "./routes/leads-get";
@@ -32,6 +35,8 @@ export function createApp() {
     );
   }
   app.use("/v1/*", services);
+  app.use("/r/*", services);
+  app.use("/i/*", services);
 
   app.openapi(personalizeRoute, personalizeHandler);
   app.openapi(personalizeGetRoute, personalizeGetHandler);
@@ -40,11 +45,23 @@ export function createApp() {
   app.openapi(leadsPutRoute, leadsPutHandler);
   app.openapi(leadsGetRoute, leadsGetHandler);
   app.openapi(leadsImportRoute, leadsImportHandler);
+  app.openapi(emailContentGetRoute, emailContentGetHandler);
+  app.openapi(emailContentPostRoute, emailContentPostHandler);
+  app.openapi(emailClickRoute, emailClickHandler);
+  app.openapi(emailOpenRoute, emailOpenHandler);
+  // A token with a slash cannot be ours; an email link still must not end on an error page.
+  app.get("/r/*", (c) => c.redirect("/r/-", 302));
+  app.get("/i/*", (c) => c.redirect("/i/-", 302));
 
   app.openAPIRegistry.registerComponent("securitySchemes", "serverKey", {
     type: "http",
     scheme: "bearer",
     description: "LF_API_KEY: server-to-server callers (CRM, enrichment, ESPs)",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "serverKeyBasic", {
+    type: "http",
+    scheme: "basic",
+    description: "LF_API_KEY as the HTTP Basic password, any user name (for ESPs that only send Basic)",
   });
   app.doc31("/openapi.json", {
     openapi: "3.1.0",

@@ -68,6 +68,30 @@ export class LeadStore {
     return { ...toLoaded(results), email: results[0]!.length > 0 ? email : null };
   }
 
+  /**
+   * Records one email click or open for a lead (by id, following a merge) and reads the
+   * lead back in the same round trip, so the hit counts in the segment it redirects to.
+   * The insert is skipped when the lead no longer exists, when the event id is already
+   * there (same window), or when `previousId` was recorded after `since` (sliding window).
+   */
+  async recordEmailHitAndLoad(
+    leadId: string,
+    hit: { event: NewEvent; previousId: string; since: number },
+    now: number,
+  ): Promise<LoadedLead & { recorded: boolean }> {
+    const lead = survivorOfLead(leadId);
+    const { event } = hit;
+    const results = await this.batch([
+      sql`INSERT OR IGNORE INTO events (id, lead_id, visitor_id, type, category, ts, path, props, received_at)
+        SELECT ${event.id}, ${lead}, NULL, ${event.type}, ${event.category}, ${event.ts}, ${event.path}, ${event.props}, ${now}
+        WHERE ${lead} IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM events WHERE id = ${hit.previousId} AND ts > ${hit.since})
+        RETURNING id`,
+      ...this.selectLead(lead),
+    ]);
+    return { ...toLoaded(results.slice(1)), recorded: results[0]!.length > 0 };
+  }
+
   /** Merges trusted traits into the lead with this email (created if new); `null` removes a trait. */
   async upsertTraits(email: string, patch: TraitsPatch, newLeadId: string, now: number): Promise<LoadedLead> {
     const json = JSON.stringify(patch);
@@ -184,6 +208,11 @@ function leadOfVisitor(visitorId: string): SQL {
 /** The live lead for an email, following a merged lead's pointer. */
 function survivorOf(email: string): SQL {
   return sql`(SELECT COALESCE(merged_into, id) FROM leads WHERE email = ${email})`;
+}
+
+/** The live lead for a lead id (a merged lead points at its survivor). */
+function survivorOfLead(leadId: string): SQL {
+  return sql`(SELECT COALESCE(merged_into, id) FROM leads WHERE id = ${leadId})`;
 }
 
 function countReturned(results: unknown[]): number {
