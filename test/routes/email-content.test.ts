@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ADMIN_TOKEN, call, countRows, jsonOf, newEmail, SERVER_KEY } from "../support/harness";
-import { fetchCountingD1 } from "../support/d1-calls";
+import { fetchCountingD1 } from "../support/counting-d1";
 import { basicAuth, contentQuery, emailContent, leadIdOf, payloadOf, smbLead, type EmailContentJson } from "../support/email";
 
 const ORIGIN = "https://leadflare.test";

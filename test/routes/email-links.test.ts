@@ -4,7 +4,7 @@ import { LeadStore } from "../../src/db/store";
 import { EMAIL_HITS, emailHitEvent } from "../../src/domain/email-hits";
 import { signToken } from "../../src/domain/tokens";
 import { countRows, getLead, newEmail } from "../support/harness";
-import { fetchCountingD1 } from "../support/d1-calls";
+import { fetchCountingD1 } from "../support/counting-d1";
 import { BROWSER_UA, emailContent, follow, leadIdOf, ORIGIN, smbLead, tokenOf, viewPricingThreeTimes } from "../support/email";
 
 const NURTURE_CTA = `${ORIGIN}/demo/pricing?guide=value`;

@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { signToken } from "../../src/domain/tokens";
 import { countRows, getLead, newEmail } from "../support/harness";
-import { fetchCountingD1 } from "../support/d1-calls";
+import { fetchCountingD1 } from "../support/counting-d1";
 import { BROWSER_UA, emailContent, follow, leadIdOf, ORIGIN, smbLead, tokenOf, viewPricingThreeTimes } from "../support/email";
 
 const NURTURE_IMAGE = `${ORIGIN}/demo/img/banner-smb-nurture.png`;
