@@ -7,6 +7,8 @@ import { existsSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 
 process.env.WRANGLER_SEND_METRICS = "false";
+// Miniflare would otherwise download a sample `request.cf` object at start-up.
+process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
 const port = process.env.PORT ?? "8787";
 const persist = process.env.LF_PERSIST_DIR ?? ".wrangler/state";
 const varsPath = resolve(".dev.vars");

@@ -12,6 +12,9 @@ import { adminConfigVersionsHandler, adminConfigVersionsRoute } from "./routes/a
 import { adminEvaluateHandler, adminEvaluateRoute } from "./routes/admin-evaluate";
 import { adminPreviewLinksHandler, adminPreviewLinksRoute } from "./routes/admin-preview-links";
 import { configSchemaHandler, configSchemaRoute } from "./routes/config-schema";
+import { emailClickHandler, emailClickRoute } from "./routes/email-click";
+import { emailContentGetHandler, emailContentGetRoute, emailContentPostHandler, emailContentPostRoute } from "./routes/email-content";
+import { emailOpenHandler, emailOpenRoute } from "./routes/email-open";
 import { eventsHandler, eventsRoute } from "./routes/events";
 import { identifyHandler, identifyRoute } from "./routes/identify";
 import { leadsGetHandler, leadsGetRoute } from "./routes/leads-get";
@@ -41,6 +44,8 @@ export function createApp() {
     );
   }
   app.use("/v1/*", services);
+  app.use("/r/*", services);
+  app.use("/i/*", services);
 
   app.openapi(personalizeRoute, personalizeHandler);
   app.openapi(personalizeGetRoute, personalizeGetHandler);
@@ -58,6 +63,13 @@ export function createApp() {
   app.openapi(adminEvaluateRoute, adminEvaluateHandler);
   app.openapi(adminPreviewLinksRoute, adminPreviewLinksHandler);
   app.openapi(configSchemaRoute, configSchemaHandler);
+  app.openapi(emailContentGetRoute, emailContentGetHandler);
+  app.openapi(emailContentPostRoute, emailContentPostHandler);
+  app.openapi(emailClickRoute, emailClickHandler);
+  app.openapi(emailOpenRoute, emailOpenHandler);
+  // A token with a slash cannot be ours; an email link still must not end on an error page.
+  app.get("/r/*", (c) => c.redirect("/r/-", 302));
+  app.get("/i/*", (c) => c.redirect("/i/-", 302));
 
   app.openAPIRegistry.registerComponent("securitySchemes", "serverKey", {
     type: "http",
@@ -68,6 +80,11 @@ export function createApp() {
     type: "http",
     scheme: "bearer",
     description: "LF_ADMIN_TOKEN: configuration, what-if evaluation, preview links (the server key is not accepted)",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "serverKeyBasic", {
+    type: "http",
+    scheme: "basic",
+    description: "LF_API_KEY as the HTTP Basic password, any user name (for ESPs that only send Basic)",
   });
   app.doc31("/openapi.json", {
     openapi: "3.1.0",

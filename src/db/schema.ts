@@ -3,8 +3,9 @@ import { check, index, integer, primaryKey, sqliteTable, text } from "drizzle-or
 
 /**
  * A person. Anonymous leads (no email yet) are created for every new visitor so that
- * activity has somewhere to live before `identify`. When two leads merge, the loser keeps
- * its row with `mergedInto` set so that a lookup by its email still finds the survivor.
+ * activity has somewhere to live before `identify`, which merges an anonymous lead into
+ * the lead with the email. `mergedInto` marks an anonymous lead during that merge (the
+ * same batch then deletes it); known leads (with an email) are never merged away.
  */
 export const leads = sqliteTable(
   "leads",

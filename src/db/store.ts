@@ -64,21 +64,42 @@ export class LeadStore {
   }
 
   async loadByEmail(email: string): Promise<LoadedLead & { email: string | null }> {
-    const results = await this.batch(this.selectLead(survivorOf(email)));
+    const results = await this.batch(this.selectLead(leadOfEmail(email)));
     return { ...toLoaded(results), email: results[0]!.length > 0 ? email : null };
+  }
+
+  /**
+   * Records one email click or open for a lead (by id, following a merge) and reads the
+   * lead back in the same round trip, so the hit counts in the segment it redirects to.
+   * The insert is skipped when the lead no longer exists, when the event id is already
+   * there (same window), or when `previousId` was recorded after `since` (sliding window).
+   */
+  async recordEmailHitAndLoad(
+    leadId: string,
+    hit: { event: NewEvent; previousId: string; since: number },
+    now: number,
+  ): Promise<LoadedLead & { recorded: boolean }> {
+    const lead = existingLead(leadId);
+    const { event } = hit;
+    const results = await this.batch([
+      sql`INSERT OR IGNORE INTO events (id, lead_id, visitor_id, type, category, ts, path, props, received_at)
+        SELECT ${event.id}, ${lead}, NULL, ${event.type}, ${event.category}, ${event.ts}, ${event.path}, ${event.props}, ${now}
+        WHERE ${lead} IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM events WHERE id = ${hit.previousId} AND ts > ${hit.since})
+        RETURNING id`,
+      ...this.selectLead(lead),
+    ]);
+    return { ...toLoaded(results.slice(1)), recorded: results[0]!.length > 0 };
   }
 
   /** Merges trusted traits into the lead with this email (created if new); `null` removes a trait. */
   async upsertTraits(email: string, patch: TraitsPatch, newLeadId: string, now: number): Promise<LoadedLead> {
     const json = JSON.stringify(patch);
     const results = await this.batch([
-      sql`UPDATE leads SET traits = json_patch(traits, ${json}), updated_at = ${now}
-        WHERE id = (SELECT merged_into FROM leads WHERE email = ${email} AND merged_into IS NOT NULL)`,
       sql`INSERT INTO leads (id, email, traits, created_at, updated_at)
         VALUES (${newLeadId}, ${email}, json_patch('{}', ${json}), ${now}, ${now})
-        ON CONFLICT (email) DO UPDATE SET traits = json_patch(leads.traits, ${json}), updated_at = ${now}
-        WHERE leads.merged_into IS NULL`,
-      ...this.selectLead(survivorOf(email)),
+        ON CONFLICT (email) DO UPDATE SET traits = json_patch(leads.traits, ${json}), updated_at = ${now}`,
+      ...this.selectLead(leadOfEmail(email)),
     ]);
     return toLoaded(results.slice(-2));
   }
@@ -88,21 +109,25 @@ export class LeadStore {
     const results = await this.batch([
       sql`INSERT OR IGNORE INTO leads (id, email, traits, created_at, updated_at)
         VALUES (${newLeadId}, ${email}, '{}', ${now}, ${now})`,
-      ...this.insertEvents(survivorOf(email), null, events, now),
+      ...this.insertEvents(leadOfEmail(email), null, events, now),
     ]);
     return { accepted: countReturned(results.slice(1)) };
   }
 
   /**
-   * Links a visitor to the lead with this email. If the visitor's lead is anonymous and
-   * the email is new, that lead simply takes the email. Otherwise the visitor's lead (L)
-   * merges into the email's lead (S): aggregates are added, events, visitors and missing
-   * traits move to S, and L is removed (or kept as a pointer to S if it had an email).
-   * Every statement is guarded by `L <> S`, so repeating it is a no-op.
+   * Links a visitor to the lead with this email (S). If the visitor's lead (L) is anonymous
+   * and the email is new, L simply takes the email. If L is anonymous and S exists, L merges
+   * into S: aggregates are added, events and visitors move, L is deleted. If L already
+   * belongs to another person (has an email), the two known leads are NOT merged: only
+   * this visitor moves to S. Merging two known people (a shared laptop, or anyone typing
+   * someone else's email into a public form) would corrupt both records.
+   * Every statement is guarded by `L <> S`, so repeating an identify is a no-op, and the
+   * result is the same whichever order two browsers identify in.
    */
   async identify(visitorId: string, email: string, newLeadIds: [string, string], now: number) {
     const L = leadOfVisitor(visitorId);
-    const S = survivorOf(email);
+    const S = leadOfEmail(email);
+    const mergeable = sql`${L} <> ${S} AND (SELECT email FROM leads WHERE id = ${L}) IS NULL`;
     await this.batch([
       ...this.ensureVisitor(visitorId, newLeadIds[0], now),
       sql`UPDATE leads SET email = ${email}, updated_at = ${now}
@@ -110,22 +135,21 @@ export class LeadStore {
       sql`INSERT OR IGNORE INTO leads (id, email, traits, created_at, updated_at)
         VALUES (${newLeadIds[1]}, ${email}, '{}', ${now}, ${now})`,
       sql`INSERT INTO lead_activity (lead_id, key, total, recent)
-        SELECT ${S}, a.key, a.total, a.recent FROM lead_activity a WHERE a.lead_id = ${L} AND ${L} <> ${S}
+        SELECT ${S}, a.key, a.total, a.recent FROM lead_activity a WHERE a.lead_id = ${L} AND ${mergeable}
         ON CONFLICT (lead_id, key) DO UPDATE SET
           total = lead_activity.total + excluded.total,
           recent = (SELECT json_group_array(value) FROM (
             SELECT value FROM json_each(lead_activity.recent)
             UNION ALL SELECT value FROM json_each(excluded.recent)
             ORDER BY value DESC LIMIT ${RECENT_CAP}))`,
-      sql`DELETE FROM lead_activity WHERE lead_id = ${L} AND ${L} <> ${S}`,
-      sql`UPDATE events SET lead_id = ${S} WHERE lead_id = ${L} AND ${L} <> ${S}`,
-      sql`UPDATE leads SET traits = json_patch((SELECT traits FROM leads WHERE id = ${L}), traits),
-        updated_at = ${now} WHERE id = ${S} AND ${L} <> ${S}`,
-      sql`DELETE FROM leads WHERE id = ${L} AND email IS NULL AND ${L} <> ${S}`,
-      sql`UPDATE leads SET merged_into = ${S}, traits = '{}', updated_at = ${now}
-        WHERE (id = ${L} OR merged_into = ${L}) AND ${L} <> ${S}`,
-      // Last: every statement above finds L through this visitor.
-      sql`UPDATE visitors SET lead_id = ${S} WHERE lead_id = ${L} AND ${L} <> ${S}`,
+      sql`DELETE FROM lead_activity WHERE lead_id = ${L} AND ${mergeable}`,
+      sql`UPDATE events SET lead_id = ${S} WHERE lead_id = ${L} AND ${mergeable}`,
+      // Mark the anonymous lead as merged, move its visitors (or just this visitor when L is
+      // a known lead), then delete the marked row: L can only be found through the visitor.
+      sql`UPDATE leads SET merged_into = ${S}, updated_at = ${now} WHERE id = ${L} AND ${mergeable}`,
+      sql`UPDATE visitors SET lead_id = ${S} WHERE lead_id = ${L} AND ${L} <> ${S}
+        AND (id = ${visitorId} OR (SELECT merged_into FROM leads WHERE id = ${L}) IS NOT NULL)`,
+      sql`DELETE FROM leads WHERE merged_into = ${S} AND email IS NULL`,
     ]);
   }
 
@@ -181,9 +205,14 @@ function leadOfVisitor(visitorId: string): SQL {
   return sql`(SELECT lead_id FROM visitors WHERE id = ${visitorId})`;
 }
 
-/** The live lead for an email, following a merged lead's pointer. */
-function survivorOf(email: string): SQL {
-  return sql`(SELECT COALESCE(merged_into, id) FROM leads WHERE email = ${email})`;
+/** The lead with this email (known leads are never merged away, so it is always live). */
+function leadOfEmail(email: string): SQL {
+  return sql`(SELECT id FROM leads WHERE email = ${email})`;
+}
+
+/** A lead id, if the lead still exists (an email link may outlive its lead). */
+function existingLead(leadId: string): SQL {
+  return sql`(SELECT id FROM leads WHERE id = ${leadId})`;
 }
 
 function countReturned(results: unknown[]): number {

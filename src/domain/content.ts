@@ -11,7 +11,7 @@ export type SlotContent =
 /**
  * Each slot's content for a segment: the segment's own variant, else the nearest
  * ancestor's, else `default`. An offer past its `expiresAt` is skipped as if absent.
- * `slotIds` limits the answer (unknown ids are ignored); all slots when absent.
+ * `slotIds` limits the answer (unknown ids are ignored); all slots when absent or empty.
  */
 export function chooseSlots(
   config: CompiledConfig,
@@ -23,7 +23,7 @@ export function chooseSlots(
   if (lookup.at(-1) !== DEFAULT_SEGMENT_ID) lookup.push(DEFAULT_SEGMENT_ID);
   const out: Record<string, SlotContent> = {};
   for (const [slotId, slot] of Object.entries(config.doc.slots)) {
-    if (slotIds && !slotIds.includes(slotId)) continue;
+    if (slotIds && slotIds.length > 0 && !slotIds.includes(slotId)) continue;
     for (const segmentId of lookup) {
       const value = slot.variants[segmentId];
       if (value === undefined) continue;

@@ -14,6 +14,14 @@ export function clampClientTime(clientTs: number | undefined, now: number): numb
   return Math.min(now, Math.max(now - CLIENT_TS_MAX_AGE_MS, Math.trunc(clientTs)));
 }
 
+/** Clock skew allowed between an importing system and us before a timestamp is "in the future". */
+export const IMPORT_FUTURE_SKEW_MS = 5 * 60 * 1000;
+
+/** Indexes of imported events whose timestamp is in the future (beyond the allowed skew). */
+export function futureImports(events: { ts: number }[], now: number): number[] {
+  return events.flatMap((e, i) => (e.ts > now + IMPORT_FUTURE_SKEW_MS ? [i] : []));
+}
+
 /** Path and UTM parameters of a page URL (absolute, or a path). Query strings are not kept. */
 export function parsePageUrl(url: string): { path: string; utm: Record<string, string> } {
   let parsed: URL;

@@ -6,13 +6,18 @@ type KeyName = "LF_API_KEY" | "LF_ADMIN_TOKEN";
 
 /**
  * `Authorization: Bearer <key>` against one secret. Both sides are hashed first so the
- * constant-time comparison also hides the key's length.
+ * constant-time comparison also hides the key's length. With `basic`, HTTP Basic with the
+ * key as the password (any user name) is accepted too: some ESPs can only send Basic.
  */
-export function requireKey(name: KeyName) {
+export function requireKey(name: KeyName, options: { basic?: boolean } = {}) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const expected = c.env[name];
-    const presented = bearerToken(c.req.header("authorization"));
-    if (!presented) throw new ApiError(401, "unauthorized", "Missing Authorization: Bearer <key>.");
+    const header = c.req.header("authorization");
+    const presented = bearerToken(header) ?? (options.basic ? basicPassword(header) : null);
+    if (!presented) {
+      const accepted = options.basic ? "Bearer <key>, or Basic with the key as password" : "Bearer <key>";
+      throw new ApiError(401, "unauthorized", `Missing Authorization: ${accepted}.`);
+    }
     if (!expected || !(await constantTimeEqual(presented, expected))) {
       throw new ApiError(401, "unauthorized", "The key is not valid for this endpoint.");
     }
@@ -23,6 +28,20 @@ export function requireKey(name: KeyName) {
 export function bearerToken(header: string | undefined): string | null {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? "");
   return match ? match[1]! : null;
+}
+
+/** The password of `Authorization: Basic base64(user:password)`; null when absent or malformed. */
+export function basicPassword(header: string | undefined): string | null {
+  const match = /^Basic\s+([A-Za-z0-9+/]+={0,2})\s*$/i.exec(header ?? "");
+  if (!match) return null;
+  let decoded: string;
+  try {
+    decoded = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(Uint8Array.from(atob(match[1]!), (ch) => ch.charCodeAt(0)));
+  } catch {
+    return null;
+  }
+  const colon = decoded.indexOf(":");
+  return colon >= 0 && colon < decoded.length - 1 ? decoded.slice(colon + 1) : null;
 }
 
 export async function constantTimeEqual(a: string, b: string): Promise<boolean> {

@@ -20,9 +20,7 @@ export function jsonBody(options: { textPlain?: boolean; maxBytes?: number } = {
     }
     const declared = Number(c.req.header("content-length") ?? "0");
     if (declared > maxBytes) throw tooLarge(maxBytes);
-    const bytes = await c.req.raw.arrayBuffer();
-    if (bytes.byteLength > maxBytes) throw tooLarge(maxBytes);
-    const text = new TextDecoder().decode(bytes);
+    const text = await readLimited(c.req.raw, maxBytes);
     try {
       JSON.parse(text);
     } catch {
@@ -34,6 +32,31 @@ export function jsonBody(options: { textPlain?: boolean; maxBytes?: number } = {
     c.req.raw = new Request(c.req.raw.url, { method: c.req.method, headers, body: text });
     await next();
   });
+}
+
+/** Reads the body, giving up as soon as it passes the limit (chunked bodies have no length). */
+async function readLimited(request: Request, maxBytes: number): Promise<string> {
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw tooLarge(maxBytes);
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
 }
 
 function tooLarge(maxBytes: number): ApiError {

@@ -6,6 +6,11 @@ import { isbot } from "isbot";
  * whatever the script does.
  */
 export function recordingAllowed(request: Request): boolean {
-  if (request.headers.get("sec-gpc")?.trim() === "1") return false;
+  if (globalPrivacyControl(request)) return false;
   return !isbot(request.headers.get("user-agent") ?? "");
+}
+
+/** The browser asked not to be tracked (`Sec-GPC: 1`). */
+export function globalPrivacyControl(request: Request): boolean {
+  return request.headers.get("sec-gpc")?.trim() === "1";
 }

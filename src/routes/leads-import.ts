@@ -1,5 +1,5 @@
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
-import { prepareEvent } from "../domain/events";
+import { futureImports, prepareEvent } from "../domain/events";
 import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
 import { jsonBody } from "../middleware/body";
@@ -27,15 +27,15 @@ export const leadsImportRoute = createRoute({
   },
 });
 
-/** Allowed clock skew between the caller and us for "not in the future". */
-const FUTURE_SKEW_MS = 5 * 60 * 1000;
-
 export const leadsImportHandler: RouteHandler<typeof leadsImportRoute, AppEnv> = async (c) => {
   const { email } = c.req.valid("param");
   const { events } = c.req.valid("json");
   const { config, store, now } = c.var;
-  const future = events.flatMap((e, i) => (e.ts > now + FUTURE_SKEW_MS ? [{ path: `events[${i}].ts`, message: "in the future" }] : []));
-  if (future.length > 0) throw new ApiError(422, "validation_failed", "The body is not valid.", future);
+  const future = futureImports(events, now);
+  if (future.length > 0) {
+    const details = future.map((i) => ({ path: `events[${i}].ts`, message: "in the future" }));
+    throw new ApiError(422, "validation_failed", "The body is not valid.", details);
+  }
   const prepared = events.map((e) => prepareEvent(config, e, Math.min(e.ts, now)));
   const { accepted } = await store.importEvents(email, crypto.randomUUID(), prepared, now);
   return c.json({ accepted, duplicates: prepared.length - accepted }, 202);

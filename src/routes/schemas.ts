@@ -4,9 +4,21 @@ import { traitsSchema } from "../domain/traits";
 
 /** Shared request/response schemas; the OpenAPI document is generated from these. */
 
-export const VisitorId = z.uuidv4({ message: "visitorId must be a UUID v4" }).openapi({ example: "3b241101-e2bb-4255-8caf-4136c566a962" });
-export const EventId = z.uuid({ message: "event ids must be UUIDs" });
-export const Email = z.string().trim().toLowerCase().pipe(z.email({ message: "not a valid email address" })).openapi({ example: "ada@example.com" });
+/** Ids are lower-cased first, so `ABC…` and `abc…` are one visitor and one event. */
+export const VisitorId = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.uuidv4({ message: "visitorId must be a UUID v4" }))
+  .openapi({ example: "3b241101-e2bb-4255-8caf-4136c566a962" });
+export const EventId = z.string().trim().toLowerCase().pipe(z.uuid({ message: "event ids must be UUIDs" }));
+export const Email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(254)
+  .pipe(z.email({ message: "not a valid email address" }))
+  .openapi({ example: "ada@example.com" });
 
 /** Events a browser may send; `email_*` events only come from our own email links. */
 export const PUBLIC_EVENT_TYPES = ["page_view", "cta_click", "form_submit", "conversion"] as const;

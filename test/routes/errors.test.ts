@@ -82,3 +82,34 @@ describe("errors: one envelope, a clear 4xx, nothing written", () => {
     expect(error.details![0]!.path).toBe("email");
   });
 });
+
+describe("input normalization", () => {
+  it("treats upper- and lower-case UUIDs as the same visitor and event", async () => {
+    const visitor = newVisitorId();
+    const id = crypto.randomUUID();
+    const send = (v: string, e: string) => call("POST", "/v1/events", { body: { visitorId: v, events: [{ id: e, type: "cta_click", url: "/" }] } });
+    expect((await jsonOf(await send(visitor, id))).accepted).toBe(1);
+    expect(await jsonOf(await send(visitor.toUpperCase(), id.toUpperCase()))).toMatchObject({ accepted: 0, duplicates: 1 });
+    expect(await countRows("visitors", "id = ?", visitor)).toBe(1);
+  });
+
+  it("a chunked body over the limit → 413 without a content-length", async () => {
+    const visitor = newVisitorId();
+    const chunk = new TextEncoder().encode(" ".repeat(16 * 1024));
+    const body = new ReadableStream({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(`{"visitorId":"${visitor}","events":[]`));
+        for (let i = 0; i < 8; i++) controller.enqueue(chunk);
+        controller.enqueue(new TextEncoder().encode("}"));
+        controller.close();
+      },
+    });
+    const { exports } = await import("cloudflare:workers");
+    const res = await (exports as unknown as { default: Fetcher }).default.fetch("https://leadflare.test/v1/events", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body,
+    });
+    await expectError(res, 413, "payload_too_large");
+  });
+});

@@ -45,6 +45,7 @@ describe("identify and merge", () => {
     expect(await countRows("events", "lead_id = (SELECT id FROM leads WHERE email = ?)", email)).toBe(4);
     expect(await countRows("lead_activity", "lead_id = (SELECT id FROM leads WHERE email = ?) AND key = 'page_view:pricing' AND total = 3", email)).toBe(1);
     expect(await countRows("lead_activity", "lead_id NOT IN (SELECT id FROM leads)")).toBe(0);
+    expect(await countRows("leads", "merged_into IS NOT NULL")).toBe(0);
   });
 
   it("concurrent identifies of two browsers to one new email end in one lead with everything", async () => {
@@ -55,19 +56,39 @@ describe("identify and merge", () => {
     expect((await getLead(email)).signals.pricing_views_7d).toBe(3);
   });
 
-  it("re-identifying as another email merges the old lead into the new one; the old email still finds it", async () => {
-    const oldEmail = newEmail();
-    const newer = newEmail();
+  it("never merges two known leads: a browser switching people just moves, both records stay intact", async () => {
+    const first = newEmail();
+    const second = newEmail();
     const visitor = newVisitorId();
-    await putLead(oldEmail, { company: { employees: 300 }, person: { seniority: "Director" } });
-    await putLead(newer, { company: { employees: 1200 } });
-    await identify(visitor, oldEmail);
+    await putLead(first, { company: { employees: 300 }, person: { seniority: "Director" } });
+    await putLead(second, { company: { employees: 1200 } });
+    await identify(visitor, first);
     await personalize(visitor, "/pricing", {}, BROWSER);
-    await identify(visitor, newer);
-    const lead = await getLead(newer);
-    expect(lead.traits).toEqual({ company: { employees: 1200 }, person: { seniority: "director" } });
-    expect(lead.signals.pricing_views_7d).toBe(1);
-    expect((await getLead(oldEmail)).signals).toEqual(lead.signals);
+    await identify(visitor, second);
+    await personalize(visitor, "/docs", {}, BROWSER);
+    const [a, b] = [await getLead(first), await getLead(second)];
+    expect(a.traits).toEqual({ company: { employees: 300 }, person: { seniority: "director" } });
+    expect(a.signals).toMatchObject({ pricing_views_7d: 1, page_views_30d: 1 });
+    expect(b.traits).toEqual({ company: { employees: 1200 } });
+    expect(b.signals).toMatchObject({ pricing_views_7d: 0, page_views_30d: 1 });
+    // Switching back is the same kind of move: still two intact leads.
+    await identify(visitor, first);
+    expect((await getLead(second)).traits).toEqual({ company: { employees: 1200 } });
+    expect(await countRows("leads", "email IN (?, ?)", first, second)).toBe(2);
+  });
+
+  it("someone typing a known lead's email into a public form cannot move that lead's data", async () => {
+    const victim = newEmail();
+    const attacker = newEmail();
+    const victimBrowser = newVisitorId();
+    await putLead(victim, { company: { employees: 5000, industry: "banking" } });
+    await identify(victimBrowser, victim);
+    const stranger = newVisitorId();
+    await identify(stranger, victim);
+    await identify(stranger, attacker);
+    expect((await getLead(victim)).traits).toEqual({ company: { employees: 5000, industry: "banking" } });
+    expect((await getLead(attacker)).traits).toEqual({});
+    expect(await countRows("visitors", "id = ? AND lead_id = (SELECT id FROM leads WHERE email = ?)", victimBrowser, victim)).toBe(1);
   });
 
   it("trims and lower-cases the email", async () => {

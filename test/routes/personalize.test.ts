@@ -1,7 +1,6 @@
-import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import worker from "../../src/index";
-import { countingD1 } from "../support/counting-d1";
+import { fetchCountingD1 } from "../support/counting-d1";
 import {
   call, countRows, DAY, getLead, identify, importEvents, jsonOf, newEmail, newVisitorId, personalize, putLead,
 } from "../support/harness";
@@ -65,23 +64,17 @@ describe("POST /v1/personalize", () => {
 
   it("makes exactly one D1 round trip (one batch) and does not re-read configuration", async () => {
     const visitor = newVisitorId();
-    const send = async (db: D1Database) => {
-      const ctx = createExecutionContext();
-      const request = new Request("https://leadflare.test/v1/personalize", {
+    const request = () =>
+      new Request("https://leadflare.test/v1/personalize", {
         method: "POST",
         headers: { "content-type": "application/json", ...BROWSER },
         body: JSON.stringify({ visitorId: visitor, page: { url: "/pricing" } }),
       });
-      const res = await worker.fetch(request as never, { ...env, DB: db }, ctx);
-      await waitOnExecutionContext(ctx);
-      return res;
-    };
-    await send(env.DB); // warm the isolate (configuration cache)
+    await fetchCountingD1(request()); // warm the isolate (configuration cache)
     for (let i = 0; i < 3; i++) {
-      const counting = countingD1(env.DB);
-      const res = await send(counting.db);
-      expect(res.status).toBe(200);
-      expect(counting.counts).toEqual({ batch: 1, statement: 0, exec: 0 });
+      const { response, counts } = await fetchCountingD1(request());
+      expect(response.status).toBe(200);
+      expect(counts).toEqual({ batch: 1, statement: 0, exec: 0 });
     }
   });
 
@@ -115,10 +108,11 @@ describe("POST /v1/personalize", () => {
     }
   });
 
-  it("uses the request's context: country from cf, language, path and UTM", async () => {
-    const res = await call("GET", `/v1/personalize?visitorId=${newVisitorId()}&slots=hero&url=${encodeURIComponent("/x?utm_source=ads")}`);
-    const body = await jsonOf(res);
-    expect(Object.keys(body.slots)).toEqual(["hero"]);
+  it("returns only the slots asked for, all of them for an empty list", async () => {
+    const only = await jsonOf(await call("GET", `/v1/personalize?visitorId=${newVisitorId()}&slots=hero`));
+    expect(Object.keys(only.slots)).toEqual(["hero"]);
+    const all = await personalize(newVisitorId(), "/", { slots: [] });
+    expect(Object.keys(all.slots)).toEqual(expect.arrayContaining(["hero", "primary-cta", "offer"]));
   });
 });
 

@@ -46,3 +46,17 @@ export function countingD1(real: D1Database) {
   });
   return { db, counts, total: () => counts.batch + counts.statement + counts.exec };
 }
+
+/**
+ * Runs one request through the worker with a counting D1 binding. `overrides` replace
+ * bindings (e.g. LF_SITE_ORIGIN) for this request only.
+ */
+export async function fetchCountingD1(request: Request, overrides: Partial<Cloudflare.Env> = {}) {
+  const { createExecutionContext, env, waitOnExecutionContext } = await import("cloudflare:test");
+  const { default: worker } = await import("../../src/index");
+  const counting = countingD1(env.DB);
+  const ctx = createExecutionContext();
+  const response = await worker.fetch(request as never, { ...env, ...overrides, DB: counting.db }, ctx);
+  await waitOnExecutionContext(ctx);
+  return { response, roundTrips: counting.total(), counts: counting.counts };
+}

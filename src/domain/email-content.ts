@@ -1,0 +1,73 @@
+import type { SlotContent } from "./content";
+import { emailTokenPayload, signEmailToken } from "./email-tokens";
+import type { ResolvedSegment } from "./segments";
+
+/**
+ * What the ESP content API returns for one lead: the segment, the content of its slots,
+ * and for every `cta` slot a click-time link (`/r/<token>`), for every `image` slot an
+ * open-tracking image (`/i/<token>`). Other slot kinds need neither.
+ */
+export interface EmailContent {
+  segment: { id: string; name: string };
+  slots: Record<string, SlotContent>;
+  links: Record<string, string>;
+  images: Record<string, string>;
+}
+
+export interface EmailContentOptions {
+  /** The lead's opaque id; null for an email we do not know (the links then serve defaults). */
+  leadId: string | null;
+  campaign?: string | undefined;
+  now: number;
+  /** LF_LINK_SECRET. */
+  secret: string;
+  /** Origin where this worker answers `/r/` and `/i/`. */
+  linkOrigin: string;
+  /** Base for relative CTA and image URLs: an email has no page to resolve them against. */
+  siteOrigin: string;
+}
+
+export async function buildEmailContent(
+  segment: ResolvedSegment,
+  slots: Record<string, SlotContent>,
+  options: EmailContentOptions,
+): Promise<EmailContent> {
+  const out: EmailContent = { segment: { id: segment.id, name: segment.name }, slots: {}, links: {}, images: {} };
+  const sign = (purpose: "link" | "image", slotId: string) =>
+    signEmailToken(options.secret, purpose, emailTokenPayload(options.leadId, slotId, options.campaign, options.now));
+  for (const [slotId, content] of Object.entries(slots)) {
+    out.slots[slotId] = withAbsoluteUrls(content, options.siteOrigin);
+    if (content.kind === "cta") out.links[slotId] = `${options.linkOrigin}/r/${await sign("link", slotId)}`;
+    if (content.kind === "image") out.images[slotId] = `${options.linkOrigin}/i/${await sign("image", slotId)}`;
+  }
+  return out;
+}
+
+/** CTA and image URLs made absolute against the site origin; other kinds unchanged. */
+export function withAbsoluteUrls(content: SlotContent, siteOrigin: string): SlotContent {
+  if (content.kind === "cta") return { ...content, url: absoluteUrl(content.url, siteOrigin) };
+  if (content.kind === "image") return { ...content, src: absoluteUrl(content.src, siteOrigin) };
+  return content;
+}
+
+/** `/demo/contact` against `https://www.example.com` → `https://www.example.com/demo/contact`. */
+export function absoluteUrl(url: string, siteOrigin: string): string {
+  return new URL(url, siteOrigin).toString();
+}
+
+/**
+ * The origin relative URLs resolve against: `LF_SITE_ORIGIN` when it is set to an http(s)
+ * URL, else the origin the request came to (right when the worker also serves the site).
+ */
+export function siteOrigin(configured: string | undefined, requestUrl: string): string {
+  const value = configured?.trim();
+  if (value) {
+    try {
+      const url = new URL(value);
+      if (url.protocol === "https:" || url.protocol === "http:") return url.origin;
+    } catch {
+      // fall through to the request's origin
+    }
+  }
+  return new URL(requestUrl).origin;
+}

@@ -1,0 +1,40 @@
+import type { Context } from "hono";
+import { DEFAULT_SEGMENT_ID } from "../domain/config";
+import { absoluteUrl, siteOrigin } from "../domain/email-content";
+import { EMAIL_HITS, emailHitEvent, hitDestination, type HitKind } from "../domain/email-hits";
+import { readEmailToken } from "../domain/email-tokens";
+import { evaluateLead } from "../domain/evaluate";
+import { requestContext } from "../domain/events";
+import { classifyMailAgent } from "../domain/mail-agents";
+import type { AppEnv } from "../env";
+import { globalPrivacyControl } from "../middleware/privacy";
+
+/**
+ * Shared by `/r/<token>` and `/i/<token>`: verify the token, record the hit (flagging
+ * scanners and proxies) and load the lead in one round trip, resolve its segment now, and
+ * return the absolute URL to redirect to. A bad, expired or lead-less token records
+ * nothing and leads to the `default` segment's content. Null when the configuration has
+ * no slot of the kind at all.
+ */
+export async function emailHitTarget(c: Context<AppEnv>, kind: HitKind, token: string): Promise<string | null> {
+  const { config, store, now } = c.var;
+  const request = c.req.raw;
+  const payload = await readEmailToken(c.env.LF_LINK_SECRET, EMAIL_HITS[kind].purpose, token, now);
+  let segmentPath = [DEFAULT_SEGMENT_ID];
+  // With GPC the reader asked not to be tracked: answered from the request alone, like the site API.
+  if (payload?.l && !globalPrivacyControl(request)) {
+    const asn = request.cf?.asn;
+    const verdict = classifyMailAgent(kind, {
+      method: request.method,
+      userAgent: c.req.header("user-agent"),
+      asn: typeof asn === "number" ? asn : undefined,
+    });
+    const lead = await store.recordEmailHitAndLoad(payload.l, await emailHitEvent(kind, token, payload, verdict, now), now);
+    if (lead.leadId) {
+      const context = requestContext(undefined, request.cf?.country as string | undefined, c.req.header("accept-language"));
+      segmentPath = evaluateLead(config, lead, context, now, { slots: [] }).segment.path;
+    }
+  }
+  const url = hitDestination(config, kind, payload?.s ?? null, segmentPath, now);
+  return url === null ? null : absoluteUrl(url, siteOrigin(c.env.LF_SITE_ORIGIN, c.req.url));
+}
