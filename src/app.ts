@@ -3,6 +3,15 @@ import { cors } from "hono/cors";
 import type { AppEnv } from "./env";
 import { errorBody, handleError, validationHook } from "./errors";
 import { services } from "./middleware/services";
+import { adminConfigGetHandler, adminConfigGetRoute } from "./routes/admin-config-get";
+import { adminConfigPutHandler, adminConfigPutRoute } from "./routes/admin-config-put";
+import { adminConfigRollbackHandler, adminConfigRollbackRoute } from "./routes/admin-config-rollback";
+import { adminConfigValidateHandler, adminConfigValidateRoute } from "./routes/admin-config-validate";
+import { adminConfigVersionGetHandler, adminConfigVersionGetRoute } from "./routes/admin-config-version-get";
+import { adminConfigVersionsHandler, adminConfigVersionsRoute } from "./routes/admin-config-versions";
+import { adminEvaluateHandler, adminEvaluateRoute } from "./routes/admin-evaluate";
+import { adminPreviewLinksHandler, adminPreviewLinksRoute } from "./routes/admin-preview-links";
+import { configSchemaHandler, configSchemaRoute } from "./routes/config-schema";
 import { emailClickHandler, emailClickRoute } from "./routes/email-click";
 import { emailContentGetHandler, emailContentGetRoute, emailContentPostHandler, emailContentPostRoute } from "./routes/email-content";
 import { emailOpenHandler, emailOpenRoute } from "./routes/email-open";
@@ -45,6 +54,15 @@ export function createApp() {
   app.openapi(leadsPutRoute, leadsPutHandler);
   app.openapi(leadsGetRoute, leadsGetHandler);
   app.openapi(leadsImportRoute, leadsImportHandler);
+  app.openapi(adminConfigGetRoute, adminConfigGetHandler);
+  app.openapi(adminConfigPutRoute, adminConfigPutHandler);
+  app.openapi(adminConfigValidateRoute, adminConfigValidateHandler);
+  app.openapi(adminConfigVersionsRoute, adminConfigVersionsHandler);
+  app.openapi(adminConfigVersionGetRoute, adminConfigVersionGetHandler);
+  app.openapi(adminConfigRollbackRoute, adminConfigRollbackHandler);
+  app.openapi(adminEvaluateRoute, adminEvaluateHandler);
+  app.openapi(adminPreviewLinksRoute, adminPreviewLinksHandler);
+  app.openapi(configSchemaRoute, configSchemaHandler);
   app.openapi(emailContentGetRoute, emailContentGetHandler);
   app.openapi(emailContentPostRoute, emailContentPostHandler);
   app.openapi(emailClickRoute, emailClickHandler);
@@ -57,6 +75,11 @@ export function createApp() {
     type: "http",
     scheme: "bearer",
     description: "LF_API_KEY: server-to-server callers (CRM, enrichment, ESPs)",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "adminToken", {
+    type: "http",
+    scheme: "bearer",
+    description: "LF_ADMIN_TOKEN: configuration, what-if evaluation, preview links (the server key is not accepted)",
   });
   app.openAPIRegistry.registerComponent("securitySchemes", "serverKeyBasic", {
     type: "http",

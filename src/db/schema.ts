@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { check, index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /**
  * A person. Anonymous leads (no email yet) are created for every new visitor so that
@@ -70,4 +70,33 @@ export const leadActivity = sqliteTable(
     recent: text("recent").notNull().default(sql`'[]'`),
   },
   (t) => [primaryKey({ columns: [t.leadId, t.key] })],
+);
+
+/**
+ * Every accepted configuration document, immutable once written. The active version is
+ * the newest one: every activation (an edit or a rollback) inserts a new row, so "exactly
+ * one active" holds by construction and the version number doubles as the optimistic
+ * lock (the insert of `expected + 1` only happens while `expected` is still the newest).
+ */
+export const configVersions = sqliteTable(
+  "config_versions",
+  {
+    version: integer("version").primaryKey(),
+    /** The whole configuration document (JSON), as validated when it was accepted. */
+    document: text("document").notNull(),
+    /** Who activated it: a label the admin client sends (`X-Leadflare-Author`), not an identity. */
+    author: text("author").notNull(),
+    message: text("message"),
+    /** `activate` (an edit, or the shipped default on a fresh database) or `rollback`. */
+    action: text("action").notNull(),
+    /** For a rollback: the version whose document this one copies. */
+    rolledBackFrom: integer("rolled_back_from"),
+    /** JSON array of what changed against the version before (`segments.enterprise-hot`, `slots.hero`, ...). */
+    changes: text("changes").notNull().default("[]"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    check("config_versions_action", sql`${t.action} IN ('activate', 'rollback')`),
+    check("config_versions_rollback_source", sql`(${t.action} = 'rollback') = (${t.rolledBackFrom} IS NOT NULL)`),
+  ],
 );

@@ -150,11 +150,21 @@ export function explainMiss(facts: object, condition: Condition): FailedClause[]
     if (matchesCondition(facts, clause)) continue;
     if (key === "$and" && Array.isArray(value)) {
       for (const sub of value) failed.push(...explainMiss(facts, sub as Condition));
+    } else if (!key.startsWith("$") && isOperatorObject(value) && Object.keys(value).length > 1) {
+      // `{ employees: { $gte: 200, $lte: 999 } }`: name the bound that failed, not both.
+      for (const [op, arg] of Object.entries(value)) {
+        const part = { [key]: { [op]: arg } };
+        if (!matchesCondition(facts, part)) failed.push({ clause: part, saw: sawValues(facts, part) });
+      }
     } else {
       failed.push({ clause, saw: sawValues(facts, clause) });
     }
   }
   return failed;
+}
+
+function isOperatorObject(value: unknown): value is Record<string, unknown> {
+  return isPlainObject(value) && Object.keys(value).length > 0 && Object.keys(value).every((k) => k.startsWith("$"));
 }
 
 function sawValues(facts: object, condition: Condition): Record<string, unknown> {

@@ -121,11 +121,15 @@ export const configSchema = z
     segments: z.array(segment).min(1).max(200),
     slots: z.record(id, slot),
   })
-  .superRefine((doc, ctx) => {
-    for (const problem of validateReferences(doc)) {
-      ctx.addIssue({ code: "custom", path: problem.path, message: problem.message });
-    }
-  });
+  .superRefine(
+    (doc, ctx) => {
+      for (const problem of validateReferences(doc)) {
+        ctx.addIssue({ code: "custom", path: problem.path, message: problem.message });
+      }
+    },
+    // Also when a field failed: one answer lists every problem, not just the first kind.
+    { when: () => true },
+  );
 
 export type ConfigDocument = z.infer<typeof configSchema>;
 export type SegmentDef = ConfigDocument["segments"][number];
@@ -159,68 +163,98 @@ export interface ConfigProblem {
   message: string;
 }
 
-/** Checks that cannot be expressed per field: references, cycles, the catch-all. */
-export function validateReferences(doc: ConfigDocument): ConfigProblem[] {
+type Loose = Record<string, unknown>;
+const isObject = (v: unknown): v is Loose => typeof v === "object" && v !== null && !Array.isArray(v);
+const asObject = (v: unknown): Loose => (isObject(v) ? v : {});
+const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const asString = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+
+/**
+ * Checks that cannot be expressed per field: references, cycles, the catch-all, duplicate
+ * ids. It reads the document defensively (anything may be missing or mistyped) so that it
+ * can run even when the structural checks failed: one answer lists every problem.
+ */
+export function validateReferences(input: unknown): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  const signalIds = new Set(Object.keys(doc.signals));
+  const doc = asObject(input);
+  const signalIds = new Set(Object.keys(asObject(doc.signals)));
   const known = (p: string) => isKnownFactPath(p, signalIds);
-  const conditionProblems = (c: Condition | undefined, at: (string | number)[], allowed: (p: string) => boolean) => {
-    if (!c) return;
+  const conditionProblems = (c: unknown, at: (string | number)[], allowed: (p: string) => boolean) => {
+    if (c === undefined) return;
     for (const p of checkCondition(c, (f) => known(f) && allowed(f))) {
       problems.push({ path: [...at, ...p.path], message: p.message });
     }
   };
 
+  const segments = asArray(doc.segments).map(asObject);
   const ids = new Map<string, number>();
-  doc.segments.forEach((s, i) => {
-    if (ids.has(s.id)) problems.push({ path: ["segments", i, "id"], message: `duplicate segment id "${s.id}"` });
-    else ids.set(s.id, i);
+  segments.forEach((s, i) => {
+    const segmentId = asString(s.id);
+    if (segmentId === undefined) return;
+    if (ids.has(segmentId)) problems.push({ path: ["segments", i, "id"], message: `duplicate segment id "${segmentId}"` });
+    else ids.set(segmentId, i);
   });
-  doc.segments.forEach((s, i) => {
-    if (s.parent !== undefined) {
-      const parent = ids.get(s.parent);
+  const parentOf = (s: Loose) => asString(s.parent);
+  segments.forEach((s, i) => {
+    const parentId = parentOf(s);
+    if (parentId !== undefined) {
+      const parent = ids.get(parentId);
       if (parent === undefined) {
-        problems.push({ path: ["segments", i, "parent"], message: `parent "${s.parent}" is not a segment` });
-      } else if (!doc.segments[parent]!.group) {
-        problems.push({ path: ["segments", i, "parent"], message: `parent "${s.parent}" must be a group` });
+        problems.push({ path: ["segments", i, "parent"], message: `parent "${parentId}" is not a segment` });
+      } else if (segments[parent]!.group !== true) {
+        problems.push({ path: ["segments", i, "parent"], message: `parent "${parentId}" must be a group` });
       }
     }
     conditionProblems(s.when, ["segments", i, "when"], () => true);
   });
-  doc.segments.forEach((s, i) => {
-    const seen = new Set<string>([s.id]);
-    let current = s.parent;
+  segments.forEach((s, i) => {
+    const seen = new Set<string>([asString(s.id) ?? ""]);
+    let current = parentOf(s);
     while (current !== undefined) {
       if (seen.has(current)) {
-        problems.push({ path: ["segments", i, "parent"], message: `parent chain of "${s.id}" has a cycle` });
+        problems.push({ path: ["segments", i, "parent"], message: `parent chain of "${asString(s.id)}" has a cycle` });
         break;
       }
       seen.add(current);
-      current = doc.segments[ids.get(current) ?? -1]?.parent;
+      const next = ids.get(current);
+      current = next === undefined ? undefined : parentOf(segments[next]!);
     }
   });
-  const last = doc.segments.at(-1)!;
-  const lastAt = doc.segments.length - 1;
-  if (last.id !== DEFAULT_SEGMENT_ID || last.group || last.parent || (last.when && Object.keys(last.when).length > 0)) {
-    problems.push({
-      path: ["segments", lastAt],
-      message: `the last segment must be the catch-all: id "${DEFAULT_SEGMENT_ID}", no parent, no condition, not a group`,
-    });
+  const last = segments.at(-1);
+  if (last) {
+    const hasCondition = isObject(last.when) && Object.keys(last.when).length > 0;
+    if (last.id !== DEFAULT_SEGMENT_ID || last.group === true || last.parent !== undefined || hasCondition) {
+      problems.push({
+        path: ["segments", segments.length - 1],
+        message: `the last segment must be the catch-all: id "${DEFAULT_SEGMENT_ID}", no parent, no condition, not a group`,
+      });
+    }
   }
 
-  const { engagement, fit } = doc.scoring;
-  conditionProblems(engagement.levels.high.orWhen, ["scoring", "engagement", "levels", "high", "orWhen"], ENGAGEMENT_FREE);
-  conditionProblems(engagement.levels.medium.orWhen, ["scoring", "engagement", "levels", "medium", "orWhen"], ENGAGEMENT_FREE);
-  if (engagement.levels.medium.above > engagement.levels.high.above) {
+  const scoring = asObject(doc.scoring);
+  const levels = asObject(asObject(scoring.engagement).levels);
+  const [high, medium] = [asObject(levels.high), asObject(levels.medium)];
+  conditionProblems(high.orWhen, ["scoring", "engagement", "levels", "high", "orWhen"], ENGAGEMENT_FREE);
+  conditionProblems(medium.orWhen, ["scoring", "engagement", "levels", "medium", "orWhen"], ENGAGEMENT_FREE);
+  if (typeof medium.above === "number" && typeof high.above === "number" && medium.above > high.above) {
     problems.push({ path: ["scoring", "engagement", "levels", "medium", "above"], message: "medium must not be above high" });
   }
-  fit.rules.forEach((r, i) => conditionProblems(r.when, ["scoring", "fit", "rules", i, "when"], TRAITS_ONLY));
+  const fitIds = new Set<string>();
+  asArray(asObject(scoring.fit).rules).map(asObject).forEach((r, i) => {
+    const ruleId = asString(r.id);
+    if (ruleId !== undefined && fitIds.has(ruleId)) {
+      problems.push({ path: ["scoring", "fit", "rules", i, "id"], message: `duplicate fit rule id "${ruleId}"` });
+    }
+    if (ruleId !== undefined) fitIds.add(ruleId);
+    conditionProblems(r.when, ["scoring", "fit", "rules", i, "when"], TRAITS_ONLY);
+  });
 
-  for (const [slotId, s] of Object.entries(doc.slots)) {
-    if (!(DEFAULT_SEGMENT_ID in s.variants)) {
+  for (const [slotId, slot] of Object.entries(asObject(doc.slots))) {
+    const variants = asObject(asObject(slot).variants);
+    if (!(DEFAULT_SEGMENT_ID in variants)) {
       problems.push({ path: ["slots", slotId, "variants"], message: `slot "${slotId}" needs a "${DEFAULT_SEGMENT_ID}" variant` });
     }
-    for (const segmentId of Object.keys(s.variants)) {
+    for (const segmentId of Object.keys(variants)) {
       if (!ids.has(segmentId)) {
         problems.push({ path: ["slots", slotId, "variants", segmentId], message: `content for unknown segment "${segmentId}"` });
       }

@@ -1,11 +1,18 @@
 import { createMiddleware } from "hono/factory";
-import { activeConfig } from "../config/active";
+import { configCache } from "../config/active";
+import { ConfigStore } from "../db/config-store";
 import { LeadStore } from "../db/store";
 import type { AppEnv } from "../env";
 
 export const services = createMiddleware<AppEnv>(async (c, next) => {
-  c.set("now", Date.now());
+  const now = Date.now();
+  const configs = new ConfigStore(c.env.DB);
+  // Cached per isolate: no D1 read unless the last check is older than CONFIG_REFRESH_MS.
+  const active = await configCache.get(configs, now);
+  c.set("now", now);
   c.set("store", new LeadStore(c.env.DB));
-  c.set("config", activeConfig());
+  c.set("configs", configs);
+  c.set("config", active.config);
+  c.set("configVersion", active.version);
   await next();
 });

@@ -1,10 +1,11 @@
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
 import { evaluateLead, ANONYMOUS } from "../domain/evaluate";
 import { prepareEvent, requestContext } from "../domain/events";
+import { resolvePreview } from "../domain/preview";
 import type { AppEnv } from "../env";
 import { jsonBody } from "../middleware/body";
 import { recordingAllowed } from "../middleware/privacy";
-import { bodyErrors, EventId, json, PersonalizeOut, VisitorId } from "./schemas";
+import { bodyErrors, EventId, json, PersonalizeOut, PreviewToken, VisitorId } from "./schemas";
 
 const Body = z.strictObject({
   visitorId: VisitorId,
@@ -15,6 +16,7 @@ const Body = z.strictObject({
   }),
   eventId: EventId.optional().openapi({ description: "Makes the page view idempotent across retries" }),
   slots: z.array(z.string().max(63)).max(50).optional(),
+  preview: PreviewToken,
 });
 
 export const personalizeRoute = createRoute({
@@ -24,7 +26,8 @@ export const personalizeRoute = createRoute({
   summary: "Record a page view and return the visitor's segment and content",
   description:
     "One D1 round trip: the page view is recorded first, so a view that tips the lead into a new segment counts on that very page. " +
-    "Requests with `Sec-GPC: 1` or from known bots are answered from the request alone and record nothing.",
+    "Requests with `Sec-GPC: 1` or from known bots are answered from the request alone and record nothing. " +
+    "With a valid `preview` token, the token's segment is served and nothing is recorded.",
   middleware: [jsonBody({ textPlain: true })] as const,
   request: { body: { content: { "application/json": { schema: Body } }, required: true } },
   responses: { 200: json(PersonalizeOut, "Segment and slot content"), ...bodyErrors },
@@ -33,6 +36,8 @@ export const personalizeRoute = createRoute({
 export const personalizeHandler: RouteHandler<typeof personalizeRoute, AppEnv> = async (c) => {
   const body = c.req.valid("json");
   const { config, store, now } = c.var;
+  const preview = body.preview ? await resolvePreview(c.env.LF_LINK_SECRET, body.preview, config, now, body.slots) : null;
+  if (preview) return c.json({ ...preview, recorded: false, preview: true }, 200);
   const context = requestContext(body.page.url, c.req.raw.cf?.country as string | undefined, c.req.header("accept-language"));
   const recorded = recordingAllowed(c.req.raw);
   const lead = recorded
@@ -44,5 +49,5 @@ export const personalizeHandler: RouteHandler<typeof personalizeRoute, AppEnv> =
       )
     : ANONYMOUS;
   const result = evaluateLead(config, lead, context, now, { slots: body.slots });
-  return c.json({ segment: result.segment, slots: result.slots, recorded }, 200);
+  return c.json({ segment: result.segment, slots: result.slots, recorded, preview: false }, 200);
 };

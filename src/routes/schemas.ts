@@ -76,7 +76,12 @@ export const SlotOut = z
   .openapi("SlotContent");
 
 export const PersonalizeOut = z
-  .object({ segment: SegmentOut, slots: z.record(z.string(), SlotOut), recorded: z.boolean() })
+  .object({
+    segment: SegmentOut,
+    slots: z.record(z.string(), SlotOut),
+    recorded: z.boolean(),
+    preview: z.boolean().openapi({ description: "True when a valid preview token chose the segment (nothing was recorded)" }),
+  })
   .openapi("Personalization");
 
 export const ErrorOut = z
@@ -103,5 +108,12 @@ export const bodyErrors = {
 export const authErrors = { 401: errorResponse("Missing or wrong key") };
 export const notFound = { 404: errorResponse("Not found") };
 export const validationError = { 422: bodyErrors[422] };
+
+/** A preview token (the `lf_preview` page-URL parameter); ignored unless genuine and unexpired. */
+export const PreviewToken = z
+  .string()
+  .max(2048)
+  .optional()
+  .openapi({ description: "The page URL's `lf_preview` parameter: serve that segment's content, record nothing. Ignored unless genuine and unexpired." });
 
 export const json = <T>(schema: T, description: string) => ({ content: { "application/json": { schema } }, description });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { activeConfig } from "../../src/config/active";
+import { shippedConfig } from "../../src/config/active";
 import { absoluteUrl, buildEmailContent, siteOrigin } from "../../src/domain/email-content";
 import { fragmentOrder, renderEmailHtml, renderEmailText } from "../../src/domain/email-fragments";
 import { readEmailToken } from "../../src/domain/email-tokens";
@@ -10,7 +10,7 @@ const SECRET = "content-secret";
 const options = { leadId: "lead-1", campaign: "spring", now: NOW, secret: SECRET, linkOrigin: "https://lf.example", siteOrigin: "https://www.example.com" };
 
 async function smbNurture() {
-  const result = evaluateLead(activeConfig(), { traits: { company: { employees: 50 } }, activity: [] }, {}, NOW);
+  const result = evaluateLead(shippedConfig(), { traits: { company: { employees: 50 } }, activity: [] }, {}, NOW);
   return buildEmailContent(result.segment, result.slots, options);
 }
 

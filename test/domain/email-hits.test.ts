@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { activeConfig } from "../../src/config/active";
+import { shippedConfig } from "../../src/config/active";
 import { EMAIL_HITS, emailHitEvent, hitDestination, windowEventId } from "../../src/domain/email-hits";
 
 const NOW = Date.UTC(2026, 10, 23, 12);
@@ -41,7 +41,7 @@ describe("email hit events", () => {
 });
 
 describe("hitDestination", () => {
-  const config = activeConfig();
+  const config = shippedConfig();
 
   it("is the slot's variant for the segment given", () => {
     expect(hitDestination(config, "click", "primary-cta", ["smb", "smb-qualified"], NOW)).toBe("/demo/contact?plan=trial");

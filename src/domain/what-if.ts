@@ -1,0 +1,20 @@
+import type { ConfigDocument, ConfigProblem } from "./config";
+import type { GivenFacts } from "./facts";
+
+/**
+ * Facts stated for a what-if evaluation must be facts the configuration knows: a signal
+ * it does not declare would silently never match, so it is an error, named by its path.
+ */
+export function checkGivenFacts(doc: ConfigDocument, given: GivenFacts | undefined): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  for (const name of Object.keys(given?.signals ?? {})) {
+    if (!(name in doc.signals)) problems.push({ path: ["signals", name], message: `signal "${name}" is not declared in this configuration` });
+  }
+  return problems;
+}
+
+/** `at` as epoch ms: an ISO 8601 string or epoch ms; `now` when absent. */
+export function evaluationTime(at: string | number | undefined, now: number): number {
+  if (at === undefined) return now;
+  return typeof at === "number" ? at : Date.parse(at);
+}

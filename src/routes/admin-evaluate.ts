@@ -1,0 +1,139 @@
+import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
+import { compileConfig } from "../domain/compile";
+import { ANONYMOUS, evaluateLead } from "../domain/evaluate";
+import { checkGivenFacts, evaluationTime } from "../domain/what-if";
+import type { AppEnv } from "../env";
+import { ApiError, formatPath } from "../errors";
+import { adminBodyErrors, adminJsonBody, adminSecurity, ConfigDocumentIn, requireAdmin } from "./admin-common";
+import { Email, notFound, SegmentOut, SlotOut } from "./schemas";
+
+const Label = z.string().trim().min(1).max(120).toLowerCase();
+
+/** Facts stated instead of derived; the same normalization as stored traits. */
+const GivenFactsIn = z
+  .strictObject({
+    company: z
+      .strictObject({
+        employees: z.number().int().min(0),
+        industry: Label,
+        revenue: z.number().min(0),
+        country: z.string().trim().regex(/^[A-Za-z]{2}$/).toUpperCase(),
+        domain: z.string().trim().toLowerCase().max(253),
+      })
+      .partial(),
+    person: z.strictObject({ role: Label, seniority: Label, department: Label }).partial(),
+    signals: z.record(z.string(), z.number().int().min(0)),
+    engagement: z.strictObject({ score: z.number().min(0), level: z.enum(["high", "medium", "low"]) }).partial(),
+    fit: z.strictObject({ score: z.number() }).partial(),
+    score: z.number().min(0).max(100),
+    context: z
+      .strictObject({
+        country: z.string().trim().regex(/^[A-Za-z]{2}$/).toUpperCase(),
+        language: z.string().trim().toLowerCase().max(16),
+        path: z.string().startsWith("/").max(512),
+        utm: z.record(z.string().regex(/^[a-z_]{1,32}$/), z.string().max(200)),
+      })
+      .partial(),
+  })
+  .partial()
+  .openapi("GivenFacts", { description: "Facts used as given; every other fact is derived as usual (from the lead when `email` is sent)" });
+
+const Body = z
+  .strictObject({
+    facts: GivenFactsIn.optional(),
+    email: Email.optional().openapi({ description: "Evaluate this lead (traits and activity), with `facts` overriding" }),
+    config: ConfigDocumentIn.optional().openapi({ description: "A draft document: validated, used for this evaluation only, never stored" }),
+    at: z
+      .union([z.iso.datetime({ offset: true }), z.number().int().min(0)])
+      .optional()
+      .openapi({ description: "Evaluate as of this time (ISO 8601 or epoch ms); now when absent", example: "2026-12-01T09:00:00Z" }),
+    slots: z.array(z.string().max(63)).max(50).optional(),
+  })
+  .refine((b) => b.facts !== undefined || b.email !== undefined, { message: "send facts, an email, or both", path: ["facts"] });
+
+const TraceEntryOut = z
+  .object({
+    segment: z.string(),
+    matched: z.boolean(),
+    failed: z
+      .array(
+        z.object({
+          from: z.string().openapi({ description: "The segment (itself or an ancestor) whose condition failed" }),
+          clause: z.record(z.string(), z.unknown()).openapi({ description: "The failing part of the condition" }),
+          saw: z.record(z.string(), z.unknown()).openapi({ description: "The fact values it looked at (null: missing)" }),
+        }),
+      )
+      .optional(),
+  })
+  .openapi("TraceEntry");
+
+const ScoresOut = z
+  .object({
+    engagement: z.object({
+      score: z.number(),
+      level: z.enum(["high", "medium", "low"]),
+      halfLifeDays: z.number(),
+      components: z.array(
+        z.object({ event: z.string(), category: z.string().nullable(), points: z.number(), count: z.number(), raw: z.number(), decayed: z.number() }),
+      ),
+    }),
+    fit: z.object({ score: z.number(), items: z.array(z.object({ id: z.string(), label: z.string(), points: z.number(), matched: z.boolean() })) }),
+    score: z.object({ value: z.number(), fitWeight: z.number(), engagementWeight: z.number() }),
+  })
+  .openapi("ScoreExplanation");
+
+const EvaluationOut = z
+  .object({
+    segment: SegmentOut,
+    slots: z.record(z.string(), SlotOut),
+    trace: z.array(TraceEntryOut).openapi({ description: "Every segment tried, in order, until the match" }),
+    facts: z.record(z.string(), z.unknown()).openapi({ description: "The facts the conditions saw" }),
+    scores: ScoresOut,
+    config: z.object({ version: z.number().int().nullable(), draft: z.boolean() }),
+    at: z.string(),
+  })
+  .openapi("Evaluation");
+
+export const adminEvaluateRoute = createRoute({
+  method: "post",
+  path: "/v1/admin/evaluate",
+  tags: ["admin"],
+  security: adminSecurity,
+  summary: "What-if: which segment and content for these facts or this lead, with which configuration, when",
+  description:
+    "Nothing is recorded or stored. With `config`, the draft is validated (422 with paths under `config`) and used instead " +
+    "of the active version; what `/v1/personalize` serves does not change.",
+  middleware: [requireAdmin, adminJsonBody] as const,
+  request: { body: { content: { "application/json": { schema: Body } }, required: true } },
+  responses: {
+    200: { content: { "application/json": { schema: EvaluationOut } }, description: "The evaluation and why" },
+    ...adminBodyErrors,
+    ...notFound,
+  },
+});
+
+export const adminEvaluateHandler: RouteHandler<typeof adminEvaluateRoute, AppEnv> = async (c) => {
+  const body = c.req.valid("json");
+  const config = body.config ? compileConfig(body.config) : c.var.config;
+  const problems = checkGivenFacts(config.doc, body.facts);
+  if (problems.length > 0) {
+    const details = problems.map((p) => ({ path: formatPath(["facts", ...p.path]), message: p.message }));
+    throw new ApiError(422, "validation_failed", "The facts do not fit the configuration.", details);
+  }
+  const lead = body.email ? await c.var.store.loadByEmail(body.email) : { ...ANONYMOUS, leadId: null };
+  if (body.email && !lead.leadId) throw new ApiError(404, "not_found", "No lead has this email.");
+  const at = evaluationTime(body.at, c.var.now);
+  const result = evaluateLead(config, lead, {}, at, { given: body.facts, slots: body.slots });
+  return c.json(
+    {
+      segment: result.segment,
+      slots: result.slots,
+      trace: result.trace,
+      facts: result.facts as unknown as Record<string, unknown>,
+      scores: result.explanation,
+      config: { version: body.config ? null : c.var.configVersion, draft: body.config !== undefined },
+      at: new Date(at).toISOString(),
+    },
+    200,
+  );
+};

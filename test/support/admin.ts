@@ -1,0 +1,52 @@
+import { ADMIN_TOKEN, call, jsonOf } from "./harness";
+
+/**
+ * Admin API helpers. Configuration activation is global state for everything sharing one
+ * D1: the plugin gives every test file its own workerd and storage (files never see each
+ * other's rows), but tests inside a file share it and run one after another. So a test
+ * that activates a document restores the previous one before it ends (`withActive`),
+ * and the next test finds the shipped default active again, whatever ran before.
+ */
+
+export function admin(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  return call(method, path, { body: body as Record<string, unknown> | undefined, key: ADMIN_TOKEN, headers });
+}
+
+export interface ActiveVersion {
+  version: number;
+  document: any;
+  author: string;
+  message: string | null;
+}
+
+export async function getActive(): Promise<ActiveVersion> {
+  const res = await admin("GET", "/v1/admin/config");
+  if (res.status !== 200) throw new Error(`GET config ${res.status}: ${await res.text()}`);
+  return jsonOf(res);
+}
+
+export function putConfig(document: unknown, ifMatch: number | string | null, extra: { message?: string; author?: string } = {}) {
+  const headers: Record<string, string> = {};
+  if (ifMatch !== null) headers["if-match"] = typeof ifMatch === "number" ? `"${ifMatch}"` : ifMatch;
+  if (extra.author) headers["x-leadflare-author"] = extra.author;
+  return admin("PUT", "/v1/admin/config", { document, ...(extra.message ? { message: extra.message } : {}) }, headers);
+}
+
+/** Activates `document` (which must be valid), returning its version number. */
+export async function activate(document: unknown, extra: { message?: string; author?: string } = {}): Promise<number> {
+  const { version } = await getActive();
+  const res = await putConfig(document, version, extra);
+  if (res.status !== 200) throw new Error(`PUT config ${res.status}: ${await res.text()}`);
+  return (await jsonOf(res)).version;
+}
+
+/** Runs `fn` with `document` active, then puts the previously active document back. */
+export async function withActive<T>(document: unknown, fn: (version: number) => Promise<T>): Promise<T> {
+  const before = await getActive();
+  const version = await activate(document, { author: "test", message: "temporary" });
+  try {
+    return await fn(version);
+  } finally {
+    await activate(before.document, { author: "test", message: "restore" });
+  }
+}
