@@ -1,9 +1,9 @@
 import { sql, type SQL } from "drizzle-orm";
-import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import type { ActivityRow } from "../domain/activity";
 import { RECENT_CAP } from "../domain/activity";
 import type { EventType } from "../domain/config";
 import { parseStoredTraits, type Traits, type TraitsPatch } from "../domain/traits";
+import { d1Batch } from "./batch";
 
 /** An event ready to store: category resolved, timestamp clamped. */
 export interface NewEvent {
@@ -23,9 +23,6 @@ export interface LoadedLead {
 }
 
 type BatchItem = SQL;
-
-/** Compiles drizzle `sql` to SQLite text and parameters (table shapes: ./schema.ts). */
-const dialect = new SQLiteAsyncDialect();
 
 /** D1 allows at most 100 bound parameters per statement: 6 per event row + 2. */
 const EVENTS_PER_STATEMENT = 15;
@@ -153,18 +150,9 @@ export class LeadStore {
     ]);
   }
 
-  /**
-   * The only way this class reaches D1: one batch, one round trip, one transaction.
-   * (drizzle's own `batch` cannot take raw statements with parameters, and every
-   * statement here is raw SQL.) Returns each statement's result rows.
-   */
-  private async batch(items: BatchItem[]): Promise<unknown[][]> {
-    const statements = items.map((item) => {
-      const query = dialect.sqlToQuery(item);
-      return this.d1.prepare(query.sql).bind(...query.params);
-    });
-    const results = await this.d1.batch(statements);
-    return results.map((r) => r.results ?? []);
+  /** The only way this class reaches D1: one batch, one round trip, one transaction. */
+  private batch(items: BatchItem[]): Promise<unknown[][]> {
+    return d1Batch(this.d1, items);
   }
 
   private ensureVisitor(visitorId: string, newLeadId: string, now: number): BatchItem[] {
