@@ -3,6 +3,8 @@ import { cors } from "hono/cors";
 import type { AppEnv } from "./env";
 import { errorBody, handleError, validationHook } from "./errors";
 import { services } from "./middleware/services";
+import { clientScriptHandler } from "./routes/client-script";
+import { DEMO_ROUTES, demoContactHandler, demoFile } from "./routes/demo";
 import { eventsHandler, eventsRoute } from "./routes/events";
 import { identifyHandler, identifyRoute } from "./routes/identify";
 import { leadsGetHandler, leadsGetRoute } from "./routes/leads-get";
@@ -55,6 +57,11 @@ export function createApp() {
     },
   });
   app.get("/", (c) => c.json({ name: "leadflare", openapi: "/openapi.json" }));
+
+  // The script tag and the demo site that uses it (not part of the JSON API).
+  app.get("/p.js", clientScriptHandler);
+  for (const [path, file] of DEMO_ROUTES) app.get(path, demoFile(file));
+  app.post("/demo/contact", demoContactHandler);
   return app;
 }
 
