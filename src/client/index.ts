@@ -83,7 +83,7 @@ function start(): void {
       .then((res: Personalization) => {
         if (call != calls) return; // a newer navigation's answer wins
         last = res;
-        if (call > 1 || Date.now() <= deadline) applySlots(res.slots);
+        if (call > 1 || Date.now() < deadline) applySlots(res.slots);
         listeners.forEach(notify);
       })
       .catch(() => {})
