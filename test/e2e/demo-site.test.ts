@@ -101,11 +101,12 @@ describe("the demo site", () => {
     expect(errors).toEqual([]);
   });
 
-  it("pushState, replaceState and popstate ask for new content; a #fragment or refresh() does not count twice", async () => {
+  it("pushState, replaceState and popstate ask for new content; a #fragment or refresh() does not count twice; lf_preview is passed", async () => {
     const { page, errors } = await newVisitor(chromium());
-    const calls: { url: string; eventId: string; referrer?: string }[] = [];
+    const calls: { url: string; eventId: string; referrer?: string; preview?: string }[] = [];
     page.on("request", (r) => {
-      if (r.url().endsWith("/v1/personalize")) calls.push({ ...r.postDataJSON().page, eventId: r.postDataJSON().eventId });
+      const body = r.postDataJSON();
+      if (r.url().endsWith("/v1/personalize")) calls.push({ ...body.page, eventId: body.eventId, preview: body.preview });
     });
     const step = async (action: () => Promise<unknown>) => {
       const request = page.waitForRequest("**/v1/personalize");
@@ -113,7 +114,7 @@ describe("the demo site", () => {
       await (await (await request).response())?.finished();
     };
 
-    await step(() => page.goto("/demo"));
+    await step(() => page.goto("/demo?lf_preview=preview-token"));
     await step(() => page.evaluate(() => history.pushState({}, "", "/demo/pricing")));
     await step(() => page.evaluate(() => history.replaceState({}, "", "/demo/pricing?plan=growth")));
     await step(() => page.evaluate(() => history.back()));
@@ -124,9 +125,13 @@ describe("the demo site", () => {
     });
     await step(() => page.evaluate(() => (window as any).leadflare.refresh()));
     await step(() => page.evaluate(() => history.pushState({}, "", "/demo/contact")));
+    await applied(page);
 
     const paths = calls.map((c) => new URL(c.url).pathname + new URL(c.url).search);
-    expect(paths).toEqual(["/demo", "/demo/pricing", "/demo/pricing?plan=growth", "/demo", "/demo", "/demo/contact"]);
+    const home = "/demo?lf_preview=preview-token";
+    expect(paths).toEqual([home, "/demo/pricing", "/demo/pricing?plan=growth", home, home, "/demo/contact"]);
+    // A preview link's parameter is passed through, on the pages that carry it.
+    expect(calls.map((c) => c.preview)).toEqual(["preview-token", undefined, undefined, "preview-token", "preview-token", undefined]);
     const ids = calls.map((c) => c.eventId);
     expect(ids[4]).toBe(ids[3]); // refresh() of the same page: the same page view
     expect(new Set(ids).size).toBe(5);
