@@ -1,8 +1,9 @@
 import { createServer, type Server } from "node:http";
 
 /**
- * A customer's own site on another origin (127.0.0.1:<port>), serving the given pages, so
- * the script tag is tested the way customers embed it: cross-origin, from the worker's URL.
+ * A customer's own site on another origin (127.0.0.1:<port>; 0 for any free port), serving
+ * the given pages, so the script tag is tested the way customers embed it: cross-origin,
+ * from the worker's URL.
  */
 export async function customerSite(port: number, pages: Record<string, string>): Promise<{ origin: string; close: () => Promise<void> }> {
   const server: Server = createServer((req, res) => {
@@ -15,7 +16,7 @@ export async function customerSite(port: number, pages: Record<string, string>):
     server.listen(port, "127.0.0.1", resolve);
   });
   return {
-    origin: `http://127.0.0.1:${port}`,
+    origin: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

@@ -3,7 +3,7 @@
 // stops it and removes the directory afterwards.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
@@ -21,21 +21,51 @@ declare module "vitest" {
   }
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
+/** Distinct free loopback ports: all held open together, so no two of them are the same. */
+async function freePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from({ length: count }, () => new Promise<Server>((resolve, reject) => {
+      const server = createServer();
+      server.once("error", reject);
+      server.listen(0, "127.0.0.1", () => resolve(server));
+    })),
+  );
+  const ports = servers.map((s) => (s.address() as { port: number }).port);
+  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+  return ports;
 }
 
 export default async function setup(project: TestProject) {
   const dir = mkdtempSync(join(tmpdir(), "leadflare-e2e-"));
   const persistDir = join(dir, "state");
-  const [port, inspectorPort, sitePort] = [await freePort(), await freePort(), await freePort()];
+  const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" };
+  const migrate = spawnSync("wrangler", ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir], { env, encoding: "utf8" });
+  if (migrate.status !== 0) throw new Error(`migrations failed:\n${migrate.stdout}\n${migrate.stderr}`);
+
+  // A port picked free can be taken before wrangler binds it (other jobs on the machine):
+  // then start again on new ports.
+  let started: Awaited<ReturnType<typeof startWorker>> | undefined;
+  for (let attempt = 1; !started; attempt++) {
+    try {
+      started = await startWorker(dir, persistDir, env);
+    } catch (error) {
+      if (attempt >= 3 || !/address already in use/i.test((error as Error).message)) throw error;
+    }
+  }
+  const { workerUrl, sitePort, stop } = started;
+  project.provide("workerUrl", workerUrl);
+  project.provide("persistDir", persistDir);
+  project.provide("sitePort", sitePort);
+  return async () => {
+    stop();
+    await new Promise((r) => setTimeout(r, 300));
+    if (process.env.LF_E2E_KEEP) console.log(`e2e state kept in ${dir} (wrangler log: ${join(dir, "wrangler.log")})`);
+    else rmSync(dir, { recursive: true, force: true });
+  };
+}
+
+async function startWorker(dir: string, persistDir: string, env: NodeJS.ProcessEnv) {
+  const [port, inspectorPort, sitePort] = await freePorts(3);
   const workerUrl = `http://127.0.0.1:${port}`;
   const envFile = join(dir, "e2e.env");
   writeFileSync(
@@ -48,12 +78,6 @@ export default async function setup(project: TestProject) {
       "",
     ].join("\n"),
   );
-  const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" };
-
-  const migrate = spawnSync("wrangler", ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir], { env, encoding: "utf8" });
-  if (migrate.status !== 0) throw new Error(`migrations failed:\n${migrate.stdout}\n${migrate.stderr}`);
-
-  const logFile = join(dir, "wrangler.log");
   const worker: ChildProcess = spawn(
     "wrangler",
     [
@@ -65,9 +89,8 @@ export default async function setup(project: TestProject) {
   const log: string[] = [];
   worker.stdout!.on("data", (d) => log.push(String(d)));
   worker.stderr!.on("data", (d) => log.push(String(d)));
-
   const stop = () => {
-    writeFileSync(logFile, log.join(""));
+    writeFileSync(join(dir, "wrangler.log"), log.join(""));
     try {
       process.kill(-worker.pid!, "SIGTERM"); // the whole group: wrangler and its workerd
     } catch {}
@@ -78,16 +101,7 @@ export default async function setup(project: TestProject) {
     stop();
     throw new Error(`${(error as Error).message}\n${log.join("")}`);
   }
-
-  project.provide("workerUrl", workerUrl);
-  project.provide("persistDir", persistDir);
-  project.provide("sitePort", sitePort);
-  return async () => {
-    stop();
-    await new Promise((r) => setTimeout(r, 300));
-    if (process.env.LF_E2E_KEEP) console.log(`e2e state kept in ${dir} (wrangler log: ${logFile})`);
-    else rmSync(dir, { recursive: true, force: true });
-  };
+  return { workerUrl, sitePort: sitePort!, stop };
 }
 
 async function waitUntilServing(url: string, worker: ChildProcess): Promise<void> {
