@@ -15,6 +15,8 @@ import { configSchemaHandler, configSchemaRoute } from "./routes/config-schema";
 import { emailClickHandler, emailClickRoute } from "./routes/email-click";
 import { emailContentGetHandler, emailContentGetRoute, emailContentPostHandler, emailContentPostRoute } from "./routes/email-content";
 import { emailOpenHandler, emailOpenRoute } from "./routes/email-open";
+import { clientScriptHandler } from "./routes/client-script";
+import { DEMO_ROUTES, demoContactHandler, demoFile } from "./routes/demo";
 import { eventsHandler, eventsRoute } from "./routes/events";
 import { identifyHandler, identifyRoute } from "./routes/identify";
 import { leadsGetHandler, leadsGetRoute } from "./routes/leads-get";
@@ -95,6 +97,11 @@ export function createApp() {
     },
   });
   app.get("/", (c) => c.json({ name: "leadflare", openapi: "/openapi.json" }));
+
+  // The script tag and the demo site that uses it (not part of the JSON API).
+  app.get("/p.js", clientScriptHandler);
+  for (const [path, file] of DEMO_ROUTES) app.get(path, demoFile(file));
+  app.post("/demo/contact", demoContactHandler);
   return app;
 }
 

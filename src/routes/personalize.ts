@@ -17,6 +17,7 @@ const Body = z.strictObject({
   eventId: EventId.optional().openapi({ description: "Makes the page view idempotent across retries" }),
   slots: z.array(z.string().max(63)).max(50).optional(),
   preview: PreviewToken,
+  gpc: z.boolean().optional().openapi({ description: "The browser signals Global Privacy Control: record nothing, as with `Sec-GPC: 1`" }),
 });
 
 export const personalizeRoute = createRoute({
@@ -26,10 +27,10 @@ export const personalizeRoute = createRoute({
   summary: "Record a page view and return the visitor's segment and content",
   description:
     "One D1 round trip: the page view is recorded first, so a view that tips the lead into a new segment counts on that very page. " +
-    "Requests with `Sec-GPC: 1` or from known bots are answered from the request alone and record nothing. " +
+    "Requests with `Sec-GPC: 1` (or `gpc: true`) or from known bots are answered from the request alone and record nothing. " +
     "With a valid `preview` token, the token's segment is served and nothing is recorded.",
   middleware: [jsonBody({ textPlain: true })] as const,
-  request: { body: { content: { "application/json": { schema: Body } }, required: true } },
+  request: { body: { content: { "application/json": { schema: Body }, "text/plain": { schema: Body } }, required: true } },
   responses: { 200: json(PersonalizeOut, "Segment and slot content"), ...bodyErrors },
 });
 
@@ -39,7 +40,7 @@ export const personalizeHandler: RouteHandler<typeof personalizeRoute, AppEnv> =
   const preview = body.preview ? await resolvePreview(c.env.LF_LINK_SECRET, body.preview, config, now, body.slots) : null;
   if (preview) return c.json({ ...preview, recorded: false, preview: true }, 200);
   const context = requestContext(body.page.url, c.req.raw.cf?.country as string | undefined, c.req.header("accept-language"));
-  const recorded = recordingAllowed(c.req.raw);
+  const recorded = !body.gpc && recordingAllowed(c.req.raw);
   const lead = recorded
     ? await store.recordPageViewAndLoad(
         body.visitorId,
