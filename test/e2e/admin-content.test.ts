@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { inject } from "vitest";
+import { applied, newVisitor, useChromium } from "./support/browser";
+import { countRows } from "./support/server";
+
+const chromium = useChromium();
+const ADMIN = { authorization: "Bearer e2e-admin-token" };
+
+async function admin(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(`${inject("workerUrl")}${path}`, {
+    method,
+    headers: { ...ADMIN, ...(body ? { "content-type": "application/json" } : {}), ...headers },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  return res;
+}
+
+/** Activates `edit(active document)` for the duration of `run`, then restores the original. */
+async function withConfig(edit: (doc: any) => void, run: () => Promise<void>) {
+  const current = await admin("GET", "/v1/admin/config");
+  const original = ((await current.json()) as { document: any }).document;
+  const draft = structuredClone(original);
+  edit(draft);
+  const put = await admin("PUT", "/v1/admin/config", { document: draft, message: "e2e: markup in content" }, { "if-match": current.headers.get("etag")! });
+  try {
+    await run();
+  } finally {
+    await admin("PUT", "/v1/admin/config", { document: original, message: "e2e: restore" }, { "if-match": put.headers.get("etag")! });
+  }
+}
+
+describe("content edited through the admin API, seen through a preview link", () => {
+  it("markup stored in a text slot shows as text and runs nothing; the preview records nothing", async () => {
+    const attack = '<img src=x onerror="window.__lfPwned=1">';
+    await withConfig(
+      (doc) => (doc.slots.hero.variants["enterprise-hot"] = attack),
+      async () => {
+        const link = await admin("POST", "/v1/admin/preview-links", { segment: "enterprise-hot", url: `${inject("workerUrl")}/demo` });
+        const { url } = (await link.json()) as { url: string };
+        const { page, errors } = await newVisitor(chromium());
+        const before = countRows("events");
+        await page.goto(url);
+        const seen = await applied(page);
+        expect(seen.hero).toMatchObject({ text: attack, elementChildren: 0, visible: true });
+        expect(seen["primary-cta"]!.text).toBe("Talk to your account executive");
+        expect(await page.locator("main img").count()).toBe(0);
+        expect(await page.evaluate(() => (window as any).__lfPwned)).toBeUndefined();
+        expect(countRows("events")).toBe(before);
+        expect(errors).toEqual([]);
+      },
+    );
+  });
+});
