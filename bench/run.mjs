@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { ensureWrk, runWrk, startWorker, wrangler } from "./processes.mjs";
 import { pairedRatio, printReport, ratio, summarize, targets } from "./report.mjs";
-import { d1File, seedDatabase, verifyAggregates } from "./seed.mjs";
+import { d1File, HISTORY_KEYS, seedDatabase, verifyAggregates } from "./seed.mjs";
 
 const started = performance.now();
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -50,9 +50,9 @@ await Promise.all(
 const now = Date.now();
 step("seeding 100,000 leads and 1,000,000 events");
 const big = seedDatabase(d1File(dirs.big), { leads: 100_000, events: 1_000_000, historySmall: 5_000, historyBig: 20, now });
+verifyAggregates(d1File(dirs.big), [...big.samples.smallLeads.slice(0, 3), ...big.samples.bigLeads.slice(0, 2)]);
 step(`seeded in ${(big.ms / 1000).toFixed(1)} s: ${JSON.stringify(big.counts)}`);
 const small = seedDatabase(d1File(dirs.small), { leads: 1_000, events: 10_000, now, seed: 7 });
-verifyAggregates(d1File(dirs.big), [...big.samples.smallLeads.slice(0, 3), ...big.samples.bigLeads.slice(0, 2)]);
 cpSync(dirs.big, dirs.floor, { recursive: true });
 
 const ids = {};
@@ -175,6 +175,7 @@ const results = {
   settings: { connections: CONNECTIONS, wrk_threads: 1, round_seconds: SECONDS, rounds: ROUNDS, warmup_seconds: WARMUP_SECONDS },
   seed: {
     big: { ...big.counts, seconds: big.ms / 1000, db_bytes: statSync(d1File(dirs.big)).size },
+    history_pools: { leads_with_10_events: 5_000, leads_with_10000_events: 20, activity_keys_per_lead: HISTORY_KEYS.length },
     small: { ...small.counts, seconds: small.ms / 1000 },
   },
   personalize: versusFloor([personalizeSubject, personalizeFloor]),

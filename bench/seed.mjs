@@ -58,12 +58,21 @@ const INDUSTRIES = ["software", "saas", "fintech", "healthcare", "retail", "manu
 const SENIORITY = ["c-level", "vp", "director", "manager", "individual contributor"];
 const ROLES = ["marketing", "engineering", "sales", "operations", "finance"];
 const COUNTRIES = ["US", "GB", "DE", "FR", "CA", "AU", "NL", "IN"];
+/**
+ * The history pools share one set of keys (type × page category), visited in turn, so that
+ * a lead with 10 events and one with 10,000 differ only in history, not in which keys exist.
+ */
+export const HISTORY_KEYS = [
+  ["page_view", "/"], ["page_view", "/pricing"], ["page_view", "/docs/api"], ["page_view", "/blog/launch-week"],
+  ["page_view", "/demo"], ["page_view", "/contact"], ["cta_click", "/pricing"], ["form_submit", "/contact"],
+];
 /** Events per ordinary lead: most have a handful, a few are very active. */
 const HISTORY_SIZES = [[[1, 3], 45], [[4, 8], 30], [[9, 20], 17], [[21, 60], 6.5], [[61, 250], 1.5]];
 
 /**
  * Seeds `leads` leads and `events` events in total, including two designated pools for the
- * history benchmark: `historySmall` leads with 10 events and `historyBig` leads with 10,000.
+ * history benchmark: `historySmall` leads with 10 events and `historyBig` leads with 10,000,
+ * both over HISTORY_KEYS.
  * Returns timings, counts and samples of ids for the load generator.
  */
 export function seedDatabase(file, { leads, events, historySmall = 0, historyBig = 0, now, seed = 42 }) {
@@ -129,8 +138,7 @@ export function seedDatabase(file, { leads, events, historySmall = 0, historyBig
     for (let e = 0; e < n; e++) {
       // Skewed towards recent activity.
       const ts = now - 60_000 - Math.floor(Math.pow(random(), 1.6) * spanDays * DAY);
-      const type = weighted(random, EVENT_TYPES);
-      const path = weighted(random, PAGES);
+      const [type, path] = opts.keys ? opts.keys[e % opts.keys.length] : [weighted(random, EVENT_TYPES), weighted(random, PAGES)];
       const category = categoryOf(path);
       const props = type === "cta_click" ? '{"slot":"primary-cta"}' : null;
       insertEvent.run(crypto.randomUUID(), leadId, pick(visitors), type, category, ts, path, props, ts);
@@ -156,12 +164,12 @@ export function seedDatabase(file, { leads, events, historySmall = 0, historyBig
   const sameTraits = traitsFor(350);
   let index = 0;
   for (let i = 0; i < historySmall; i++) {
-    const lead = writeLead(index++, 10, 30, { identified: true, traits: sameTraits, visitors: 1 });
+    const lead = writeLead(index++, 10, 30, { identified: true, traits: sameTraits, visitors: 1, keys: HISTORY_KEYS });
     samples.smallVisitors.push(lead.visitors[0]);
     samples.smallLeads.push(lead.leadId);
   }
   for (let i = 0; i < historyBig; i++) {
-    const lead = writeLead(index++, 10_000, 180, { identified: true, traits: sameTraits, visitors: 1 });
+    const lead = writeLead(index++, 10_000, 180, { identified: true, traits: sameTraits, visitors: 1, keys: HISTORY_KEYS });
     samples.bigVisitors.push(lead.visitors[0]);
     samples.bigLeads.push(lead.leadId);
   }
