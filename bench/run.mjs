@@ -40,6 +40,10 @@ const loadBefore = loadavg()[0];
 const dirs = { big: join(WORK, "d1-100k"), small: join(WORK, "d1-1k"), floor: join(WORK, "d1-100k-floor"), bundle: join(WORK, "bundle"), ids: join(WORK, "ids") };
 for (const dir of Object.values(dirs)) rmSync(dir, { recursive: true, force: true });
 mkdirSync(dirs.ids, { recursive: true });
+// The seeded databases take about 1 GB: gone when the run ends, however it ends.
+if (process.env.BENCH_KEEP !== "1") {
+  process.on("exit", () => [dirs.big, dirs.small, dirs.floor].forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+}
 
 // --- Databases: migrations by wrangler, rows by bench/seed.mjs --------------------------
 step("applying migrations to two local D1 databases; building the worker bundle alongside");
@@ -80,7 +84,7 @@ step(`serving: leadflare ${subject.url}, leadflare-1k ${subject1k.url}, floor ${
 const openapi = await (await fetch(`${subject.url}/openapi.json`)).json();
 const hasEmailContent = Boolean(openapi.paths?.["/v1/email/content"]?.get);
 const script = await fetch(`${subject.url}/p.js`);
-const scriptBody = script.ok ? new Uint8Array(await script.arrayBuffer()) : null;
+const scriptBody = script.ok && /javascript/.test(script.headers.get("content-type") ?? "") ? new Uint8Array(await script.arrayBuffer()) : null;
 await preflight();
 
 // --- Load ---------------------------------------------------------------------------------
@@ -217,7 +221,6 @@ const results = {
 results.targets = targets(results);
 results.duration_seconds = Number(elapsed());
 writeFileSync(join(ROOT, "bench", "results.json"), `${JSON.stringify(results, null, 2)}\n`);
-if (process.env.BENCH_KEEP !== "1") for (const dir of [dirs.big, dirs.small, dirs.floor]) rmSync(dir, { recursive: true, force: true });
 console.log("");
 printReport(results);
 process.exit(0);
