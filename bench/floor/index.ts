@@ -1,0 +1,92 @@
+import { Hono } from "hono";
+
+/**
+ * The floor for `npm run bench`: for each benchmarked request, the same D1 statements as
+ * Leadflare's store (src/db/store.ts: same count, same kind, same rows, one `db.batch`,
+ * trigger included) and a JSON answer, without any of Leadflare's work around them: no
+ * schema validation, configuration, segment evaluation, content or CORS. Leadflare's
+ * req/s divided by this worker's, measured in the same run, is `ratio_to_floor`.
+ */
+type Env = { Bindings: { DB: D1Database } };
+
+const app = new Hono<Env>();
+
+const LEAD_OF_VISITOR = "(SELECT lead_id FROM visitors WHERE id = ?1)";
+const LEAD_OF_EMAIL = "(SELECT COALESCE(merged_into, id) FROM leads WHERE email = ?1)";
+
+/** The benchmark's page paths map to categories like the shipped configuration does. */
+const CATEGORIES: Record<string, string> = { pricing: "pricing", docs: "docs", blog: "blog", demo: "demo", contact: "contact" };
+const categoryOf = (path: string) => CATEGORIES[path.split("/")[1] ?? ""] ?? "other";
+
+function ensureVisitor(db: D1Database, visitorId: string, now: number) {
+  const leadId = crypto.randomUUID();
+  return [
+    db
+      .prepare("INSERT INTO leads (id, traits, created_at, updated_at) SELECT ?1, '{}', ?2, ?2 WHERE NOT EXISTS (SELECT 1 FROM visitors WHERE id = ?3)")
+      .bind(leadId, now, visitorId),
+    db.prepare("INSERT OR IGNORE INTO visitors (id, lead_id, created_at) VALUES (?1, ?2, ?3)").bind(visitorId, leadId, now),
+  ];
+}
+
+function selectLead(db: D1Database, leadOf: string, key: string) {
+  return [
+    db.prepare(`SELECT id, traits FROM leads WHERE id = ${leadOf}`).bind(key),
+    db.prepare(`SELECT key, total, recent FROM lead_activity WHERE lead_id = ${leadOf}`).bind(key),
+  ];
+}
+
+interface PageEvent {
+  id: string;
+  type: string;
+  url: string;
+}
+
+/** One INSERT OR IGNORE of all events (multi-row VALUES); the events trigger fires per row. */
+function insertEvents(db: D1Database, visitorId: string, events: PageEvent[], now: number) {
+  const rows = events.map((_, i) => `(?${i * 4 + 3}, ?${i * 4 + 4}, ?${i * 4 + 5}, ?${i * 4 + 6})`).join(", ");
+  const params = events.flatMap((e) => [e.id, e.type, categoryOf(e.url), e.url]);
+  return db
+    .prepare(
+      `INSERT OR IGNORE INTO events (id, lead_id, visitor_id, type, category, ts, path, props, received_at)
+       SELECT e.column1, ${LEAD_OF_VISITOR}, ?1, e.column2, e.column3, ?2, e.column4, NULL, ?2
+       FROM (VALUES ${rows}) AS e WHERE ${LEAD_OF_VISITOR} IS NOT NULL RETURNING id`,
+    )
+    .bind(visitorId, now, ...params);
+}
+
+function loaded(results: D1Result[]) {
+  const lead = results.at(-2)?.results[0] as { id: string } | undefined;
+  return { lead: lead?.id ?? null, keys: results.at(-1)?.results.length ?? 0 };
+}
+
+app.post("/v1/personalize", async (c) => {
+  const body = await c.req.json<{ visitorId: string; eventId: string; page: { url: string } }>();
+  const db = c.env.DB;
+  const now = Date.now();
+  const results = await db.batch([
+    ...ensureVisitor(db, body.visitorId, now),
+    insertEvents(db, body.visitorId, [{ id: body.eventId, type: "page_view", url: body.page.url }], now),
+    ...selectLead(db, LEAD_OF_VISITOR, body.visitorId),
+  ]);
+  return c.json(loaded(results));
+});
+
+app.post("/v1/events", async (c) => {
+  const body = await c.req.json<{ visitorId: string; events: PageEvent[] }>();
+  const db = c.env.DB;
+  const now = Date.now();
+  const results = await db.batch([...ensureVisitor(db, body.visitorId, now), insertEvents(db, body.visitorId, body.events, now)]);
+  return c.json({ accepted: results[2]?.results.length ?? 0 }, 202);
+});
+
+app.get("/v1/personalize", async (c) => {
+  const db = c.env.DB;
+  return c.json(loaded(await db.batch(selectLead(db, LEAD_OF_VISITOR, c.req.query("visitorId") ?? ""))));
+});
+
+app.get("/v1/email/content", async (c) => {
+  const db = c.env.DB;
+  return c.json(loaded(await db.batch(selectLead(db, LEAD_OF_EMAIL, c.req.query("email") ?? ""))));
+});
+
+export default app;
