@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 
-export const RECENT_CAP = 500;
+export const RECENT_CAP = 200;
 const DAY = 86_400_000;
 
 /** The sqlite file of the (only) D1 database under a wrangler `--persist-to` directory. */

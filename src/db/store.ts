@@ -1,6 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { ActivityRow } from "../domain/activity";
-import { RECENT_CAP } from "../domain/activity";
+import { newestFirst, RECENT_CAP } from "../domain/activity";
 import type { EventType } from "../domain/config";
 import { parseStoredTraits, type Traits, type TraitsPatch } from "../domain/traits";
 import { d1Batch } from "./batch";
@@ -216,6 +216,6 @@ function toLoaded(results: unknown[]): LoadedLead {
   return {
     leadId: lead?.id ?? null,
     traits: parseStoredTraits(lead?.traits),
-    activity: activityRows.map((r) => ({ key: r.key, total: r.total, recent: JSON.parse(r.recent) as number[] })),
+    activity: activityRows.map((r) => ({ key: r.key, total: r.total, recent: newestFirst(JSON.parse(r.recent) as number[]) })),
   };
 }

@@ -1,14 +1,18 @@
 import type { ConfigDocument, EventType } from "./config";
 
-/** How many timestamps per `type:category` the store keeps (see the events trigger). */
-export const RECENT_CAP = 500;
+/**
+ * How many timestamps per `type:category` the store keeps, newest first (see the events
+ * trigger). Windowed counts are exact up to this many events of one kind in a window, and
+ * reading a lead costs at most this many numbers per kind however long its history is.
+ */
+export const RECENT_CAP = 200;
 export const DAY_MS = 86_400_000;
 
 /** One stored aggregate row: all events of one type and page category for a lead. */
 export interface ActivityRow {
   key: string;
   total: number;
-  /** Epoch-ms timestamps of the most recent events (at most RECENT_CAP). */
+  /** Epoch-ms timestamps of the most recent events, newest first (at most RECENT_CAP). */
   recent: number[];
 }
 
@@ -21,11 +25,29 @@ function splitKey(key: string): { type: string; category: string } {
   return { type: key.slice(0, at), category: key.slice(at + 1) };
 }
 
-/** Events in (now - windowMs, now]: exact as long as a key has at most RECENT_CAP in the window. */
+/** Events in (now - windowMs, now], by binary search over the newest-first timestamps. */
 function countInWindow(recent: number[], now: number, windowMs: number): number {
-  let n = 0;
-  for (const ts of recent) if (ts <= now && ts > now - windowMs) n++;
-  return n;
+  return firstIndexAtOrBelow(recent, now - windowMs) - firstIndexAtOrBelow(recent, now);
+}
+
+/** Index of the first timestamp ≤ `bound` in a newest-first array (its length if none). */
+function firstIndexAtOrBelow(recent: number[], bound: number): number {
+  let lo = 0;
+  let hi = recent.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (recent[mid]! > bound) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The store keeps `recent` newest first; anything else (hand-written rows) is sorted here. */
+export function newestFirst(timestamps: number[]): number[] {
+  for (let i = 1; i < timestamps.length; i++) {
+    if (timestamps[i]! > timestamps[i - 1]!) return [...timestamps].sort((a, b) => b - a);
+  }
+  return timestamps;
 }
 
 /** Every declared signal's windowed count, as of `now`. */
@@ -61,7 +83,9 @@ export interface EngagementComponent {
  */
 export function computeEngagement(doc: ConfigDocument, activity: ActivityRow[], now: number) {
   const { halfLifeDays, horizonDays, points } = doc.scoring.engagement;
-  const halfLifeMs = halfLifeDays * DAY_MS;
+  // 0.5^(age / halfLife) = e^(-age · ln2 / halfLife): one exp per event.
+  const rate = -Math.LN2 / (halfLifeDays * DAY_MS);
+  const horizonMs = horizonDays * DAY_MS;
   const components: EngagementComponent[] = points.map((r) => ({
     event: r.event,
     category: r.category ?? null,
@@ -75,13 +99,18 @@ export function computeEngagement(doc: ConfigDocument, activity: ActivityRow[], 
     const ruleIndex = points.findIndex((r) => r.event === type && (r.category === undefined || r.category === category));
     if (ruleIndex < 0) continue;
     const component = components[ruleIndex]!;
+    let decay = 0;
+    let count = 0;
     for (const ts of row.recent) {
       const age = now - ts;
-      if (age < 0 || age >= horizonDays * DAY_MS) continue;
-      component.count++;
-      component.raw += component.points;
-      component.decayed += component.points * Math.pow(0.5, age / halfLifeMs);
+      if (age < 0) continue;
+      if (age >= horizonMs) break; // newest first: the rest is older still
+      count++;
+      decay += Math.exp(age * rate);
     }
+    component.count += count;
+    component.raw += component.points * count;
+    component.decayed += component.points * decay;
   }
   const score = round2(components.reduce((sum, c) => sum + c.decayed, 0));
   for (const c of components) c.decayed = round2(c.decayed);

@@ -5,17 +5,17 @@ import { resolveSegment } from "./segments";
 
 /**
  * Everything the API says about one lead at one moment: facts, segment, the content of
- * its slots, and why (the trace of segments tried, the score components).
+ * its slots, and why (score components; with `explain`, the trace of segments tried).
  */
 export function evaluateLead(
   config: CompiledConfig,
   lead: LeadInput,
   context: RequestContext,
   now: number,
-  options: { given?: GivenFacts; slots?: string[] } = {},
+  options: { given?: GivenFacts; slots?: string[]; explain?: boolean } = {},
 ) {
   const { facts, explanation } = buildFacts(config.doc, lead, context, now, options.given);
-  const { segment, trace } = resolveSegment(config, facts);
+  const { segment, trace } = resolveSegment(config, facts, options.explain);
   const slots = chooseSlots(config, segment.path, now, options.slots);
   return { facts, explanation, segment, trace, slots };
 }

@@ -19,20 +19,25 @@ export interface TraceEntry {
 /**
  * First match wins over the ordered, non-group segments; a segment matches when its own
  * condition and every ancestor's hold. The configuration guarantees a catch-all last, so
- * this always returns exactly one segment.
+ * this always returns exactly one segment. With `explain`, the trace lists every segment
+ * tried and, for a miss, the failing clauses (the hot paths skip building it).
  */
-export function resolveSegment(config: CompiledConfig, facts: Facts): { segment: ResolvedSegment; trace: TraceEntry[] } {
+export function resolveSegment(
+  config: CompiledConfig,
+  facts: Facts,
+  explain = false,
+): { segment: ResolvedSegment; trace: TraceEntry[] } {
   const trace: TraceEntry[] = [];
   for (const candidate of config.candidates) {
-    const miss = candidate.conditions.find((c) => !matchesCondition(facts, c.when));
-    if (!miss) {
-      trace.push({ segment: candidate.def.id, matched: true });
+    const missed = candidate.conditions.filter((c) => !matchesCondition(facts, c.when));
+    if (missed.length === 0) {
+      if (explain) trace.push({ segment: candidate.def.id, matched: true });
       return { segment: { id: candidate.def.id, name: candidate.def.name, path: candidate.path }, trace };
     }
-    const failed = candidate.conditions
-      .filter((c) => !matchesCondition(facts, c.when))
-      .flatMap((c) => explainMiss(facts, c.when).map((f) => ({ ...f, from: c.from })));
-    trace.push({ segment: candidate.def.id, matched: false, failed });
+    if (explain) {
+      const failed = missed.flatMap((c) => explainMiss(facts, c.when).map((f) => ({ ...f, from: c.from })));
+      trace.push({ segment: candidate.def.id, matched: false, failed });
+    }
   }
   // Unreachable for a validated configuration (the catch-all matches everything).
   throw new Error("configuration has no catch-all segment");

@@ -123,7 +123,7 @@ export const adminEvaluateHandler: RouteHandler<typeof adminEvaluateRoute, AppEn
   const lead = body.email ? await c.var.store.loadByEmail(body.email) : { ...ANONYMOUS, leadId: null };
   if (body.email && !lead.leadId) throw new ApiError(404, "not_found", "No lead has this email.");
   const at = evaluationTime(body.at, c.var.now);
-  const result = evaluateLead(config, lead, {}, at, { given: body.facts, slots: body.slots });
+  const result = evaluateLead(config, lead, {}, at, { given: body.facts, slots: body.slots, explain: true });
   return c.json(
     {
       segment: result.segment,

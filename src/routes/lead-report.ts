@@ -24,7 +24,7 @@ export const LeadReport = z
   .openapi("LeadReport");
 
 export function leadReport(config: CompiledConfig, email: string, lead: LeadInput, now: number): z.infer<typeof LeadReport> {
-  const result = evaluateLead(config, lead, {}, now);
+  const result = evaluateLead(config, lead, {}, now, { explain: true });
   const def = config.segments.get(result.segment.id);
   return {
     email,

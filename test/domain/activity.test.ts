@@ -1,11 +1,16 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { computeEngagement, computeSignals, DAY_MS, type ActivityRow } from "../../src/domain/activity";
+import { computeEngagement, computeSignals, DAY_MS, newestFirst, type ActivityRow } from "../../src/domain/activity";
 import { defaultDocCopy } from "../support/config";
 
 const NOW = Date.UTC(2026, 10, 23, 15, 30);
 const doc = defaultDocCopy();
-const pricing = (...ages: number[]): ActivityRow => ({ key: "page_view:pricing", total: ages.length, recent: ages.map((a) => NOW - a) });
+/** A pricing-view row from event ages (ms before NOW), stored newest first like the store does. */
+const pricing = (...ages: number[]): ActivityRow => ({
+  key: "page_view:pricing",
+  total: ages.length,
+  recent: newestFirst(ages.map((a) => NOW - a)),
+});
 
 describe("windowed signals", () => {
   it("counts events strictly inside (now - window, now], to the millisecond", () => {
@@ -24,6 +29,25 @@ describe("windowed signals", () => {
     expect(signals.page_views_30d).toBe(3);
     expect(signals.pricing_views_7d).toBe(1);
     expect(signals.cta_clicks_30d).toBe(0);
+  });
+});
+
+describe("stored order", () => {
+  it("keeps a newest-first array as it is and sorts anything else", () => {
+    const sorted = [30, 20, 10];
+    expect(newestFirst(sorted)).toBe(sorted);
+    expect(newestFirst([10, 30, 20])).toEqual([30, 20, 10]);
+  });
+
+  it("windowed counts by binary search equal a plain scan (property)", () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: -DAY_MS, max: 40 * DAY_MS })), fc.integer({ min: 1, max: 35 * DAY_MS }), (ages, window) => {
+        const d = defaultDocCopy();
+        d.signals = { probe: { event: "page_view", windowDays: window / DAY_MS } };
+        const scan = ages.filter((a) => a >= 0 && a < window).length;
+        expect(computeSignals(d, [pricing(...ages)], NOW).probe).toBe(scan);
+      }),
+    );
   });
 });
 

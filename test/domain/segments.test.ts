@@ -69,7 +69,7 @@ describe("the seed's Segmentation Criteria Table", () => {
         fc.integer({ min: 0, max: 100 }),
         (employees, level, score) => {
           const { facts } = buildFacts(config.doc, { traits: {}, activity: [] }, {}, NOW, lead(employees, level as "high", score));
-          const { segment, trace } = resolveSegment(config, facts);
+          const { segment, trace } = resolveSegment(config, facts, true);
           expect(rows.has(segment.id)).toBe(true);
           expect(trace.filter((t) => t.matched)).toHaveLength(1);
           expect(segment.id === "default").toBe(employees === undefined || employees === 0);
@@ -80,7 +80,7 @@ describe("the seed's Segmentation Criteria Table", () => {
 
   it("returns the hierarchy path and explains each miss with the values it saw", () => {
     const { facts } = buildFacts(config.doc, { traits: {}, activity: [] }, {}, NOW, lead(300, "medium", 20));
-    const { segment, trace } = resolveSegment(config, facts);
+    const { segment, trace } = resolveSegment(config, facts, true);
     expect(segment).toEqual({ id: "mid-market-cold", name: "Mid-Market Cold", path: ["mid-market", "mid-market-cold"] });
     expect(trace[0]).toMatchObject({ segment: "enterprise-hot", matched: false });
     expect(trace[0]!.failed).toContainEqual({ from: "enterprise", clause: { "company.employees": { $gte: 1000 } }, saw: { "company.employees": 300 } });

@@ -1,8 +1,9 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { RECENT_CAP } from "../../src/domain/activity";
 import { DAY, importEvents, newEmail } from "../support/harness";
 
-const CAP = 500;
+const CAP = RECENT_CAP;
 
 async function pricingActivity(email: string) {
   const row = await env.DB.prepare(
