@@ -11,6 +11,7 @@ import { adminConfigVersionGetHandler, adminConfigVersionGetRoute } from "./rout
 import { adminConfigVersionsHandler, adminConfigVersionsRoute } from "./routes/admin-config-versions";
 import { adminEvaluateHandler, adminEvaluateRoute } from "./routes/admin-evaluate";
 import { adminPreviewLinksHandler, adminPreviewLinksRoute } from "./routes/admin-preview-links";
+import { adminReportSegmentsHandler, adminReportSegmentsRoute } from "./routes/admin-report-segments";
 import { configSchemaHandler, configSchemaRoute } from "./routes/config-schema";
 import { emailClickHandler, emailClickRoute } from "./routes/email-click";
 import { emailContentGetHandler, emailContentGetRoute, emailContentPostHandler, emailContentPostRoute } from "./routes/email-content";
@@ -64,6 +65,7 @@ export function createApp() {
   app.openapi(adminConfigRollbackRoute, adminConfigRollbackHandler);
   app.openapi(adminEvaluateRoute, adminEvaluateHandler);
   app.openapi(adminPreviewLinksRoute, adminPreviewLinksHandler);
+  app.openapi(adminReportSegmentsRoute, adminReportSegmentsHandler);
   app.openapi(configSchemaRoute, configSchemaHandler);
   app.openapi(emailContentGetRoute, emailContentGetHandler);
   app.openapi(emailContentPostRoute, emailContentPostHandler);

@@ -52,7 +52,8 @@ export const events = sqliteTable(
     props: text("props"),
     receivedAt: integer("received_at").notNull(),
   },
-  (t) => [index("events_lead_ts").on(t.leadId, t.ts)],
+  // events_type_ts: finding the leads seen in a period (the segment conversion report).
+  (t) => [index("events_lead_ts").on(t.leadId, t.ts), index("events_type_ts").on(t.type, t.ts)],
 );
 
 /**

@@ -1,0 +1,1 @@
+CREATE INDEX `events_type_ts` ON `events` (`type`,`ts`);
