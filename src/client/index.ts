@@ -49,6 +49,8 @@ function start(): void {
   const hide = w.lfHide || { t: +options.timeout! || 1000, s: Date.now() };
   const deadline = hide.s + hide.t;
   const gpc = (navigator as any).globalPrivacyControl === true;
+  // A preview link shows a segment's content to an admin: nothing is kept or sent about them.
+  const preview = () => new URLSearchParams(location.search).get("lf_preview") || undefined;
   let consented = options.consent != "required";
   let visitor: string | undefined;
   let url = "";
@@ -57,8 +59,8 @@ function start(): void {
   let last: Personalization | undefined;
   const listeners: SegmentListener[] = [];
 
-  // With GPC the id lives for this page only: content is still chosen, nothing is kept.
-  const vid = () => (visitor ||= gpc ? uuid() : visitorId());
+  // With GPC (or on a preview) the id lives for this page only: nothing is kept.
+  const vid = () => (visitor ||= gpc || preview() ? uuid() : visitorId());
   const reveal = () => d.getElementById("lf-hide")?.remove();
   const notify = (fn: SegmentListener) => last && safe(fn)(last.segment, last.slots);
 
@@ -68,13 +70,16 @@ function start(): void {
     // Same URL (refresh, replaceState) → same page view id: the server counts it once.
     if (pageUrl() != url) (url = pageUrl()), (viewId = uuid());
     const call = ++calls;
+    // Only a request started before the anti-flicker deadline can arrive too late: one
+    // started after it (consent given later, refresh()) is the reader's own doing.
+    const late = Date.now() >= deadline;
     const slots = [...new Set(Array.from(d.querySelectorAll("[data-lf-slot]"), (el) => el.getAttribute("data-lf-slot")!))];
     const body = {
       visitorId: vid(),
       page: { url: url.slice(0, 2048), referrer: referrer.slice(0, 2048) || undefined, title: d.title.slice(0, 500) || undefined },
       eventId: viewId,
       slots: slots.length ? slots.slice(0, 50) : undefined,
-      preview: new URLSearchParams(location.search).get("lf_preview") || undefined,
+      preview: preview(),
       gpc: gpc || undefined,
     };
     // A text/plain body keeps this a "simple" CORS request: no preflight round trip.
@@ -83,7 +88,7 @@ function start(): void {
       .then((res: Personalization) => {
         if (call != calls) return; // a newer navigation's answer wins
         last = res;
-        if (call > 1 || Date.now() < deadline) applySlots(res.slots);
+        if (call > 1 || late || Date.now() < deadline) applySlots(res.slots);
         listeners.forEach(notify);
       })
       .catch(() => {})
@@ -91,7 +96,7 @@ function start(): void {
   }
 
   function send(path: string, data: object): void {
-    if (!consented || gpc) return;
+    if (!consented || gpc || preview()) return;
     const body = JSON.stringify({ visitorId: vid(), ...data });
     // sendBeacon survives the page unloading; a string body is sent as text/plain.
     try {
@@ -132,7 +137,7 @@ function start(): void {
   );
 
   // Single-page sites: a new URL (not just a new #fragment) is a new page view.
-  const navigated = safe(() => setTimeout(() => pageUrl() != url && personalize()));
+  const navigated = safe(() => setTimeout(safe(() => pageUrl() != url && personalize())));
   for (const method of ["pushState", "replaceState"] as const) {
     const original = history[method];
     history[method] = function (this: History, ...args: Parameters<History["pushState"]>) {

@@ -1,4 +1,7 @@
-/** The visitor id: a UUID v4 kept first-party, in localStorage or (when that throws) a cookie. */
+/**
+ * The visitor id: a UUID v4 kept first-party, in localStorage or (when that throws) a cookie.
+ * Both can throw (a sandboxed iframe, blocked storage): then the id lives for this page only.
+ */
 
 const KEY = "lf_vid";
 const V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -24,7 +27,9 @@ export function forgetVisitorId(): void {
   try {
     localStorage.removeItem(KEY);
   } catch {}
-  document.cookie = KEY + "=; max-age=0; path=/";
+  try {
+    document.cookie = KEY + "=; max-age=0; path=/";
+  } catch {}
 }
 
 function read(): string | undefined {
@@ -32,12 +37,16 @@ function read(): string | undefined {
     const stored = localStorage.getItem(KEY);
     if (stored) return stored;
   } catch {}
-  return new RegExp("(?:^|; )" + KEY + "=([^;]+)").exec(document.cookie)?.[1];
+  try {
+    return new RegExp("(?:^|; )" + KEY + "=([^;]+)").exec(document.cookie)?.[1];
+  } catch {}
 }
 
 function write(id: string): void {
   try {
     return localStorage.setItem(KEY, id);
   } catch {}
-  document.cookie = `${KEY}=${id}; max-age=31536000; path=/; SameSite=Lax${location.protocol == "https:" ? "; Secure" : ""}`;
+  try {
+    document.cookie = `${KEY}=${id}; max-age=31536000; path=/; SameSite=Lax${location.protocol == "https:" ? "; Secure" : ""}`;
+  } catch {}
 }

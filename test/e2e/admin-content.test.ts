@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { inject } from "vitest";
-import { applied, newVisitor, useChromium } from "./support/browser";
+import { apiTraffic, applied, newVisitor, useChromium } from "./support/browser";
 import { countRows } from "./support/server";
 
 const chromium = useChromium();
@@ -50,5 +50,30 @@ describe("content edited through the admin API, seen through a preview link", ()
         expect(errors).toEqual([]);
       },
     );
+  });
+
+  it("a preview page keeps no visitor id and sends no event, identify or click", async () => {
+    const link = await admin("POST", "/v1/admin/preview-links", { segment: "smb-qualified", url: `${inject("workerUrl")}/demo` });
+    const { url } = (await link.json()) as { url: string };
+    const { context, page, errors } = await newVisitor(chromium());
+    const calls = apiTraffic(context);
+    await page.goto(url);
+    expect((await applied(page)).hero!.variant).toBe("smb-qualified");
+    await page.evaluate(() => {
+      (window as any).leadflare.track("cta_click", { slot: "primary-cta" });
+      (window as any).leadflare.identify("someone@test.example");
+    });
+    await page.evaluate(() => document.querySelector<HTMLElement>('[data-lf-slot="primary-cta"]')!.addEventListener("click", (e) => e.preventDefault()));
+    await page.click('[data-lf-slot="primary-cta"]');
+    // A refresh goes out after everything above: once it is seen, a beacon would have been too.
+    const refreshed = page.waitForRequest("**/v1/personalize");
+    await page.evaluate(() => (window as any).leadflare.refresh());
+    await refreshed;
+    // Only personalize calls, answered as a preview that recorded nothing.
+    expect(calls.map((c) => c.path)).toEqual(["/v1/personalize", "/v1/personalize"]);
+    expect(await calls[0]!.answered).toMatchObject({ status: 200, json: { preview: true, recorded: false } });
+    expect(await page.evaluate(() => localStorage.length)).toBe(0);
+    expect(await context.cookies()).toEqual([]);
+    expect(errors).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import type { Page } from "playwright-core";
 import { describe, expect, inject, it } from "vitest";
-import { apiTraffic, applied, eventually, newVisitor, workerUrl, useChromium } from "./support/browser";
-import { countRows, newEmail } from "./support/server";
+import { apiTraffic, applied, eventually, newVisitor, slots, workerUrl, useChromium } from "./support/browser";
+import { content, countRows, newEmail } from "./support/server";
 import { customerSite, slotPage } from "./support/site";
 
 const chromium = useChromium();
@@ -119,6 +119,49 @@ describe("privacy", () => {
     } finally {
       await site.close();
     }
+  });
+
+  it("consent given after the anti-flicker timeout still applies the content it asked for", async () => {
+    const worker = workerUrl();
+    // The default timeout (1000 ms): consent comes from a banner long after it has passed.
+    const site = await customerSite(inject("sitePort"), { "/": slotPage(`src="${worker}/p.js" data-consent="required"`) });
+    try {
+      const { page, errors } = await newVisitor(chromium());
+      await page.clock.install({ time: Date.UTC(2030, 0, 1) });
+      await page.goto(site.origin + "/");
+      await page.waitForFunction(() => typeof (window as any).leadflare?.consent === "function");
+      await page.clock.runFor(5_000);
+      expect((await slots(page)).hero).toMatchObject({ text: "Customer's own headline", variant: null });
+
+      await page.evaluate(() => (window as any).leadflare.consent(true));
+      const seen = await applied(page);
+      expect(seen.hero).toMatchObject({ variant: "default", text: content("hero", "default"), visible: true });
+      expect(errors).toEqual([]);
+    } finally {
+      await site.close();
+    }
+  });
+
+  it("with neither localStorage nor cookies (a sandboxed frame) the id lives for the page and nothing throws", async () => {
+    const { context, page, errors } = await newVisitor(chromium());
+    await context.addInitScript(() => {
+      const blocked = () => {
+        throw new DOMException("The document is sandboxed", "SecurityError");
+      };
+      Object.defineProperty(window, "localStorage", { get: blocked });
+      Object.defineProperty(Document.prototype, "cookie", { get: blocked, set: blocked });
+    });
+    const calls = apiTraffic(context);
+    await page.goto("/demo");
+    expect((await applied(page)).hero!.variant).toBe("default");
+    // A single-page navigation reuses the page's id.
+    await page.evaluate(() => history.pushState({}, "", "/demo/pricing"));
+    await eventually(async () => (calls.length >= 2 ? true : undefined), "the second personalize");
+    const ids = calls.map((c) => c.body.visitorId);
+    expect(calls.map((c) => c.path)).toEqual(["/v1/personalize", "/v1/personalize"]);
+    expect(ids[1]).toBe(ids[0]);
+    expect(ids[0]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(errors).toEqual([]);
   });
 
   it("keeps the visitor id in a first-party cookie when localStorage is unavailable", async () => {
