@@ -17,6 +17,12 @@ const VALUE_OPERATORS = new Set([
 ]);
 const ARRAY_OPERATORS = new Set(["$in", "$nin", "$ini", "$nini", "$all", "$alli"]);
 const TYPE_NAMES = new Set(["string", "number", "boolean", "array", "object", "null", "undefined"]);
+/**
+ * How deeply a condition's objects and arrays may nest. Real segments use a handful of
+ * levels; the cap keeps a hostile document from overflowing the stack while it is checked,
+ * stored, evaluated or explained.
+ */
+export const MAX_CONDITION_DEPTH = 64;
 
 export interface ConditionProblem {
   /** Path below the condition, e.g. `["score", "$gtee"]`. */
@@ -36,9 +42,19 @@ export function checkCondition(
   condition: unknown,
   isKnownFact: (path: string) => boolean,
 ): ConditionProblem[] {
+  if (nestsDeeperThan(condition, MAX_CONDITION_DEPTH)) {
+    return [{ path: [], message: `conditions may nest at most ${MAX_CONDITION_DEPTH} levels of objects and arrays` }];
+  }
   const problems: ConditionProblem[] = [];
   walkCondition(condition, [], isKnownFact, problems);
   return problems;
+}
+
+/** Whether `value` has more than `levels` levels of objects/arrays; never recurses past `levels`. */
+function nestsDeeperThan(value: unknown, levels: number): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  if (levels === 0) return true;
+  return Object.values(value).some((inner) => nestsDeeperThan(inner, levels - 1));
 }
 
 function walkCondition(

@@ -9,6 +9,9 @@ import { Email, notFound, SegmentOut, SlotOut } from "./schemas";
 
 const Label = z.string().trim().min(1).max(120).toLowerCase();
 
+/** The largest time a Date can hold (year 275760): past it there is no ISO string to answer with. */
+const MAX_DATE_MS = 8_640_000_000_000_000;
+
 /** Facts stated instead of derived; the same normalization as stored traits. */
 const GivenFactsIn = z
   .strictObject({
@@ -44,7 +47,7 @@ const Body = z
     email: Email.optional().openapi({ description: "Evaluate this lead (traits and activity), with `facts` overriding" }),
     config: ConfigDocumentIn.optional().openapi({ description: "A draft document: validated, used for this evaluation only, never stored" }),
     at: z
-      .union([z.iso.datetime({ offset: true }), z.number().int().min(0)])
+      .union([z.iso.datetime({ offset: true }), z.number().int().min(0).max(MAX_DATE_MS)])
       .optional()
       .openapi({ description: "Evaluate as of this time (ISO 8601 or epoch ms); now when absent", example: "2026-12-01T09:00:00Z" }),
     slots: z.array(z.string().max(63)).max(50).optional(),

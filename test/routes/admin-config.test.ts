@@ -153,6 +153,42 @@ describe("validation: every problem with its JSON path, and nothing changes", ()
     ]);
   });
 
+  const nest = (depth: number, wrap: (inner: unknown) => unknown, leaf: unknown) => {
+    let value = leaf;
+    for (let i = 0; i < depth; i++) value = wrap(value);
+    return value;
+  };
+  const deepConditions: [string, unknown][] = [
+    ["$not inside $not", nest(5000, (c) => ({ $not: c }), { score: 1 })],
+    ["$and inside $and", nest(5000, (c) => ({ $and: [c] }), { score: 1 })],
+    ["a field's $not inside $not", { score: nest(5000, (v) => ({ $not: v }), { $gte: 1 }) }],
+    ["$elemMatch inside $elemMatch", { "company.industry": nest(5000, (v) => ({ $elemMatch: v }), { $eq: "x" }) }],
+    ["a plain value inside itself", { "company.industry": nest(5000, (v) => ({ a: v }), "x") }],
+    ["arrays inside arrays", { "company.industry": { $in: nest(5000, (v) => [v], "x") } }],
+  ];
+
+  it.each(deepConditions)("a condition nested too deeply (%s) → 422, not a crash, and nothing changes", async (_, when) => {
+    const before = await getActive();
+    const count = await versionCount();
+    const doc = defaultDocCopy() as any;
+    doc.segments[1].when = when;
+    for (const res of [await putConfig(doc, before.version), await admin("POST", "/v1/admin/config/validate", { document: doc })]) {
+      expect(res.status).toBe(422);
+      const problem = (await jsonOf(res)).error.details.find((d: { message: string }) => /nest at most 64 levels/.test(d.message));
+      expect(problem?.path).toMatch(/^document\.segments\[1\]\.when/);
+    }
+    expect(await versionCount()).toBe(count);
+    expect(await getActive()).toEqual(before);
+  });
+
+  it("a condition nested 64 levels deep is still accepted", async () => {
+    const doc = defaultDocCopy() as any;
+    // Each $and is two levels (an object holding an array); the leaf is two more.
+    doc.segments[1].when = nest(31, (c) => ({ $and: [c] }), { score: { $gte: 65 } });
+    const res = await admin("POST", "/v1/admin/config/validate", { document: doc });
+    expect(res.status).toBe(200);
+  });
+
   it("validate accepts a valid document and stores nothing", async () => {
     const count = await versionCount();
     const res = await admin("POST", "/v1/admin/config/validate", { document: withHero("only checking") });

@@ -100,6 +100,13 @@ describe("POST /v1/admin/evaluate: a lead, as of a time", () => {
     expect(later.at).toBe(new Date(now + 6 * DAY).toISOString());
   });
 
+  it("`at` past the last time a date can hold → 422 at `at`", async () => {
+    const res = await admin("POST", "/v1/admin/evaluate", { facts: { score: 1 }, at: 8_640_000_000_000_001 });
+    expect(res.status).toBe(422);
+    expect((await jsonOf(res)).error.details.map((d: { path: string }) => d.path)).toEqual(["at"]);
+    expect((await admin("POST", "/v1/admin/evaluate", { facts: { score: 1 }, at: 8_640_000_000_000_000 })).status).toBe(200);
+  });
+
   it("facts given for a lead override what is derived", async () => {
     const email = newEmail();
     await putLead(email, { company: { employees: 50 } });
