@@ -30,14 +30,21 @@ export function base64url(bytes: Uint8Array): string {
   return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
+/**
+ * Decodes unpadded base64url; null for anything but the one canonical spelling. atob
+ * ignores a last character's unused bits, so without the round-trip check one signature
+ * could be written four ways, and a token counted once per spelling.
+ */
 export function fromBase64url(text: string): Uint8Array | null {
   if (!/^[A-Za-z0-9_-]*$/.test(text)) return null;
+  let bytes: Uint8Array;
   try {
     const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
-    return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+    bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
   } catch {
     return null;
   }
+  return base64url(bytes) === text ? bytes : null;
 }
 
 export async function signToken(secret: string, purpose: TokenPurpose, payload: TokenPayload): Promise<string> {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { signToken, verifyToken } from "../../src/domain/tokens";
+import { otherSpellings } from "../support/base64url";
 
 const NOW = Date.UTC(2026, 10, 23, 12);
 const SECRET = "secret-one";
@@ -23,5 +24,17 @@ describe("signed tokens", () => {
     for (const junk of ["", "abc", "a.b.c", "!!!.???", `${body}.`]) {
       expect(await verifyToken(SECRET, "link", junk, NOW)).toBeNull();
     }
+  });
+
+  it("accepts only the canonical spelling of a signature: one token, one string", async () => {
+    const token = await signToken(SECRET, "link", { exp: NOW / 1000 + 60, l: "lead-1" });
+    const [body, mac] = token.split(".") as [string, string];
+    const variants = otherSpellings(mac);
+    expect(new Set(variants).size).toBe(3);
+    for (const variant of variants) {
+      expect(variant).not.toBe(mac);
+      expect(await verifyToken(SECRET, "link", `${body}.${variant}`, NOW)).toBeNull();
+    }
+    expect(await verifyToken(SECRET, "link", `${body}=.${mac}`, NOW)).toBeNull();
   });
 });
