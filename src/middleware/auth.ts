@@ -34,14 +34,20 @@ export function bearerToken(header: string | undefined): string | null {
 export function basicPassword(header: string | undefined): string | null {
   const match = /^Basic\s+([A-Za-z0-9+/]+={0,2})\s*$/i.exec(header ?? "");
   if (!match) return null;
-  let decoded: string;
+  let bytes: Uint8Array;
   try {
-    decoded = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(Uint8Array.from(atob(match[1]!), (ch) => ch.charCodeAt(0)));
+    bytes = Uint8Array.from(atob(match[1]!), (ch) => ch.charCodeAt(0));
   } catch {
     return null;
   }
-  const colon = decoded.indexOf(":");
-  return colon >= 0 && colon < decoded.length - 1 ? decoded.slice(colon + 1) : null;
+  // The user name is ignored, whatever its encoding; only the password must be UTF-8.
+  const colon = bytes.indexOf(0x3a);
+  if (colon < 0 || colon === bytes.length - 1) return null;
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(colon + 1));
+  } catch {
+    return null;
+  }
 }
 
 export async function constantTimeEqual(a: string, b: string): Promise<boolean> {

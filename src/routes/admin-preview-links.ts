@@ -3,7 +3,7 @@ import { createPreviewLink, PREVIEW_PARAM, PREVIEW_TTL_DEFAULT_S, PREVIEW_TTL_MA
 import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
 import { adminBodyErrors, adminJsonBody, adminSecurity, requireAdmin } from "./admin-common";
-import { ErrorOut, json, SegmentOut } from "./schemas";
+import { json, linkSecretMissing, SegmentOut } from "./schemas";
 
 const Body = z.strictObject({
   segment: z.string().min(1).max(63).openapi({ description: "A segment id of the active configuration (not a group)", example: "smb-qualified" }),
@@ -32,7 +32,7 @@ export const adminPreviewLinksRoute = createRoute({
       description: "The preview link",
     },
     ...adminBodyErrors,
-    503: json(ErrorOut, "LF_LINK_SECRET is not set"),
+    ...linkSecretMissing,
   },
 });
 

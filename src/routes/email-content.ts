@@ -8,7 +8,7 @@ import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
 import { requireKey } from "../middleware/auth";
 import { jsonBody } from "../middleware/body";
-import { authErrors, bodyErrors, Email, notFound, SlotIds, SlotOut, validationError } from "./schemas";
+import { authErrors, bodyErrors, Email, linkSecretMissing, notFound, SlotIds, SlotOut, validationError } from "./schemas";
 
 /**
  * Send-time content for ESPs (Braze Connected Content, Iterable data feeds, Customer.io):
@@ -74,7 +74,7 @@ export const emailContentGetRoute = createRoute({
   summary: "Send-time email content for a lead (ESP Connected Content / data feed)",
   middleware: [requireKey("LF_API_KEY", { basic: true })] as const,
   request: { query: Query },
-  responses: { 200: ok, ...authErrors, ...notFound, ...validationError },
+  responses: { 200: ok, ...authErrors, ...notFound, ...validationError, ...linkSecretMissing },
 });
 
 export const emailContentPostRoute = createRoute({
@@ -84,7 +84,7 @@ export const emailContentPostRoute = createRoute({
   summary: "Send-time email content for a lead, with the email in a JSON body instead of the URL",
   middleware: [requireKey("LF_API_KEY", { basic: true }), jsonBody()] as const,
   request: { body: { content: { "application/json": { schema: Body } }, required: true } },
-  responses: { 200: ok, ...authErrors, ...notFound, ...bodyErrors },
+  responses: { 200: ok, ...authErrors, ...notFound, ...bodyErrors, ...linkSecretMissing },
 });
 
 type Input = z.infer<typeof Query> | z.infer<typeof Body>;
@@ -98,7 +98,7 @@ export const emailContentPostHandler: RouteHandler<typeof emailContentPostRoute,
 async function respond(c: Context<AppEnv>, input: Input): Promise<Response> {
   const { config, store, now } = c.var;
   const secret = c.env.LF_LINK_SECRET;
-  if (!secret) throw new Error("LF_LINK_SECRET is not set");
+  if (!secret) throw new ApiError(503, "not_configured", "LF_LINK_SECRET is not set: click-time links cannot be signed.");
   // One round trip. An unknown email loads as a lead with no traits and no activity.
   const lead = await store.loadByEmail(input.email);
   if (!lead.leadId && input.unknown === "404") throw new ApiError(404, "not_found", "No lead has this email.");

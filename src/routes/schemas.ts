@@ -107,12 +107,17 @@ export const bodyErrors = {
 };
 export const authErrors = { 401: errorResponse("Missing or wrong key") };
 export const notFound = { 404: errorResponse("Not found") };
+/** Signing needs LF_LINK_SECRET; without it the operator, not the client, has a problem to fix. */
+export const linkSecretMissing = { 503: errorResponse("LF_LINK_SECRET is not set") };
 export const validationError = { 422: bodyErrors[422] };
 
-/** A preview token (the `lf_preview` page-URL parameter); ignored unless genuine and unexpired. */
+/**
+ * A preview token (the `lf_preview` page-URL parameter); ignored unless genuine and
+ * unexpired. No length limit here: whatever a page URL carries must not cost the visitor
+ * their content (verification rejects anything longer than a token can be).
+ */
 export const PreviewToken = z
   .string()
-  .max(2048)
   .optional()
   .openapi({ description: "The page URL's `lf_preview` parameter: serve that segment's content, record nothing. Ignored unless genuine and unexpired." });
 

@@ -87,6 +87,8 @@ describe("/v1/personalize with a preview token", () => {
       "wrong purpose": await signToken(env.LF_LINK_SECRET, "link", { exp: now / 1000 + 3600, seg: "enterprise-hot" }),
       "unknown segment": await signToken(env.LF_LINK_SECRET, "preview", { exp: now / 1000 + 3600, seg: "ghost" }),
       garbage: "not a token",
+      // A page URL can carry anything: a parameter too long to be a token is ignored too.
+      "too long": "x".repeat(5000),
     };
     for (const [kind, preview] of Object.entries(bad)) {
       const visitor = newVisitorId();

@@ -27,6 +27,8 @@ describe("GET/POST /v1/email/content: auth", () => {
     expect((await call("GET", path, { headers: { authorization: basicAuth("wrong") } })).status).toBe(401);
     expect((await call("GET", path, { headers: { authorization: "Basic !!!" } })).status).toBe(401);
     expect((await call("GET", path, { headers: { authorization: `Basic ${btoa(SERVER_KEY)}` } })).status).toBe(401);
+    // A user name in Latin-1 (not UTF-8) is still "any user name"; btoa encodes each char as one byte.
+    expect((await call("GET", path, { headers: { authorization: `Basic ${btoa(`café:${SERVER_KEY}`)}` } })).status).toBe(200);
   });
 });
 
@@ -149,6 +151,15 @@ describe("GET/POST /v1/email/content: content", () => {
     const body = await jsonOf<EmailContentJson>(response);
     expect(body.slots["primary-cta"].url).toBe("https://www.example.com/demo/contact");
     expect(body.links["primary-cta"]).toMatch(new RegExp(`^${ORIGIN}/r/`));
+  });
+
+  it("without LF_LINK_SECRET answers 503 in the error envelope: links cannot be signed", async () => {
+    const { response } = await fetchCountingD1(
+      new Request(`${ORIGIN}${contentQuery({ email: newEmail() })}`, { headers: { authorization: `Bearer ${SERVER_KEY}` } }),
+      { LF_LINK_SECRET: "" },
+    );
+    expect(response.status).toBe(503);
+    expect((await jsonOf(response)).error).toMatchObject({ code: "not_configured", message: expect.stringMatching(/LF_LINK_SECRET/) });
   });
 
   it("rejects bad input with 422 naming the field", async () => {
