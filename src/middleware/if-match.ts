@@ -5,10 +5,14 @@ import { ApiError } from "../errors";
 /** A configuration version as an entity tag: `"7"`. */
 export const versionTag = (version: number) => `"${version}"`;
 
-/** The version an `If-Match` header names (`"7"`, or a bare 7); null when absent. */
+/**
+ * The version an `If-Match` header names (`"7"`, a bare 7, or `W/"7"`); null when absent.
+ * The weak form is accepted because Cloudflare's edge weakens ETags on the responses it
+ * compresses, so a client echoing what it received sends `W/"7"`; the number is the same.
+ */
 export function ifMatchVersion(header: string | undefined): number | null {
   if (header === undefined || header.trim() === "") return null;
-  const match = /^\s*"?([1-9]\d{0,9})"?\s*$/.exec(header);
+  const match = /^\s*(?:W\/(?="))?"?([1-9]\d{0,9})"?\s*$/.exec(header);
   if (!match) {
     throw new ApiError(400, "invalid_if_match", 'If-Match must be the ETag of a configuration version, e.g. If-Match: "7".');
   }

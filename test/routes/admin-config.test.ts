@@ -75,8 +75,19 @@ describe("GET/PUT /v1/admin/config", () => {
 
   it("with an If-Match that is not a version → 400", async () => {
     const before = await getActive();
-    for (const tag of ["*", '"abc"', "W/\"1\""]) expect((await putConfig(withHero("bad tag"), tag)).status).toBe(400);
+    for (const tag of ["*", '"abc"', 'W/"abc"', 'W/ "1"']) expect((await putConfig(withHero("bad tag"), tag)).status).toBe(400);
     expect(await getActive()).toEqual(before);
+  });
+
+  it("accepts the ETag weakened by a proxy (W/\"7\"), as Cloudflare does when it compresses a response", async () => {
+    const before = await getActive();
+    const res = await putConfig(withHero("through a compressing proxy"), `W/"${before.version}"`);
+    try {
+      expect(res.status).toBe(200);
+      expect((await jsonOf(res)).version).toBe(before.version + 1);
+    } finally {
+      await activate(before.document, { author: "test", message: "restore" });
+    }
   });
 
   it("based on a version that is no longer active → 409 naming the active one, and nothing changes", async () => {
