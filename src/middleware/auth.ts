@@ -44,7 +44,7 @@ export function basicPassword(header: string | undefined): string | null {
   const colon = bytes.indexOf(0x3a);
   if (colon < 0 || colon === bytes.length - 1) return null;
   try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(colon + 1));
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes.subarray(colon + 1));
   } catch {
     return null;
   }
