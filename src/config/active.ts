@@ -4,12 +4,19 @@ import { configSchema } from "../domain/config";
 import defaultDocument from "./default.json";
 
 /**
- * The propagation bound: an isolate serves its cached configuration for at most this long
- * before it asks D1 whether a newer version is active. A version activated at time T is
- * therefore served by every isolate to requests that start after T + 5 s (plus the one
- * D1 read of the check itself). The isolate that activated it serves it at once.
+ * How often an isolate asks D1 whether a newer version is active. Under traffic the check
+ * runs after the response (waitUntil), so requests keep their single D1 round trip.
  */
 export const CONFIG_REFRESH_MS = 5_000;
+
+/**
+ * The propagation bound: a cached configuration older than this is never served without a
+ * check first (an isolate idle that long checks before answering). A version activated at
+ * time T is served by every isolate to every request that starts after T + 10 s, since
+ * whatever it is served from was checked after T. The isolate that activated it serves it
+ * at once.
+ */
+export const CONFIG_MAX_AGE_MS = 10_000;
 
 export interface ActiveConfig {
   version: number;
@@ -37,58 +44,90 @@ const shippedJson = JSON.stringify(defaultDocument);
 /** What a fresh database activates as version 1 (see ConfigStore.active). */
 export const shippedSeed = (now: number) => ({ document: shippedJson, now });
 
+/** Keeps work alive after the response is sent (the request's `executionCtx.waitUntil`). */
+export type Defer = (work: Promise<unknown>) => void;
+
 /**
- * The compiled active configuration, kept per isolate. Requests within CONFIG_REFRESH_MS
- * of the last check use it without touching D1; the first request after that makes one
- * small read (the version number; the document only when it changed). Time is passed in,
- * so tests can step over the bound without waiting.
+ * The compiled active configuration, kept per isolate. Within CONFIG_REFRESH_MS of the last
+ * check it is served without touching D1; after that, one small read (the version number;
+ * the document only when it changed) runs in the background while the cached version is
+ * served, and past CONFIG_MAX_AGE_MS (or with nowhere to defer to) it runs first. Time is
+ * passed in, so tests step over the bounds without waiting.
  */
 export class ConfigCache {
   private entry: (ActiveConfig & { checkedAt: number }) | undefined;
+  /** Bumped whenever the entry is replaced, so a check that raced a newer answer is dropped. */
+  private generation = 0;
 
-  constructor(readonly refreshMs = CONFIG_REFRESH_MS) {}
+  constructor(
+    readonly refreshMs = CONFIG_REFRESH_MS,
+    readonly maxAgeMs = CONFIG_MAX_AGE_MS,
+  ) {}
 
-  async get(store: ConfigStore, now: number): Promise<ActiveConfig> {
+  async get(store: ConfigStore, now: number, defer?: Defer): Promise<ActiveConfig> {
     const entry = this.entry;
     if (!entry) return this.load(store, now);
-    if (now - entry.checkedAt < this.refreshMs) return entry;
-    return this.refresh(store, entry, now);
+    const age = now - entry.checkedAt;
+    if (age < this.refreshMs) return entry;
+    // Claim this check: requests arriving while it runs keep using the current entry.
+    this.entry = { ...entry, checkedAt: now };
+    const check = this.refresh(store, entry, now);
+    if (defer && age < this.maxAgeMs) {
+      defer(check);
+      return entry;
+    }
+    return check;
   }
 
   /** The isolate that activated a version serves it at once. Never goes back to an older one. */
   prime(version: number, config: CompiledConfig, now: number): void {
-    if (!this.entry || version >= this.entry.version) this.entry = { version, config, checkedAt: now };
+    if (!this.entry || version >= this.entry.version) this.set({ version, config, checkedAt: now });
   }
 
   /** Forgets the cached configuration: the next request loads it from D1. */
   reset(): void {
     this.entry = undefined;
+    this.generation++;
+  }
+
+  private set(entry: ActiveConfig & { checkedAt: number }): ActiveConfig {
+    this.entry = entry;
+    this.generation++;
+    return entry;
   }
 
   private async load(store: ConfigStore, now: number): Promise<ActiveConfig> {
+    const generation = this.generation;
     const stored = (await store.active(shippedSeed(now)))!;
+    // A version primed or loaded meanwhile is at least as new as this answer.
+    if (this.entry && this.generation !== generation) return this.entry;
     const config = tryCompile(stored.version, stored.document) ?? this.entry?.config ?? shippedConfig();
-    this.prime(stored.version, config, now);
-    return this.entry!;
+    return this.set({ version: stored.version, config, checkedAt: now });
   }
 
+  /**
+   * Asks D1 for the active version and takes its answer, also a lower number than the one
+   * cached (a restored database): D1, not this isolate, says what is active.
+   */
   private async refresh(store: ConfigStore, entry: ActiveConfig & { checkedAt: number }, now: number): Promise<ActiveConfig> {
-    // Claim this check: requests arriving while it runs keep using the current entry.
-    this.entry = { ...entry, checkedAt: now };
+    const generation = this.generation;
     let latest: Awaited<ReturnType<ConfigStore["activeUnless"]>>;
     try {
       latest = await store.activeUnless(entry.version);
     } catch (error) {
       // D1 did not answer: keep serving what we have and check again on the next request.
       console.error("configuration check failed", error);
-      if (this.entry.version === entry.version) this.entry = { ...this.entry, checkedAt: entry.checkedAt };
-      return entry;
+      if (this.generation === generation) this.entry = { ...this.entry!, checkedAt: entry.checkedAt };
+      return this.entry!;
     }
+    // Activated in this isolate while the check was in flight: that is the newer answer.
+    if (this.generation !== generation) return this.entry!;
     if (!latest) return this.load(store, now);
-    if (latest.document !== null) {
-      this.prime(latest.version, tryCompile(latest.version, latest.document) ?? entry.config, now);
-    }
-    return this.entry!;
+    if (latest.document === null) return this.entry!;
+    // A version this code cannot serve keeps the configuration we have, under its number,
+    // so it is not downloaded again on every check; the next activation replaces it.
+    const config = tryCompile(latest.version, latest.document) ?? this.entry!.config;
+    return this.set({ version: latest.version, config, checkedAt: now });
   }
 }
 

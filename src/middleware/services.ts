@@ -7,8 +7,8 @@ import type { AppEnv } from "../env";
 export const services = createMiddleware<AppEnv>(async (c, next) => {
   const now = Date.now();
   const configs = new ConfigStore(c.env.DB);
-  // Cached per isolate: no D1 read unless the last check is older than CONFIG_REFRESH_MS.
-  const active = await configCache.get(configs, now);
+  // Cached per isolate: the periodic check for a newer version runs after the response.
+  const active = await configCache.get(configs, now, (work) => c.executionCtx.waitUntil(work));
   c.set("now", now);
   c.set("store", new LeadStore(c.env.DB));
   c.set("configs", configs);

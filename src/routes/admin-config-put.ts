@@ -19,7 +19,7 @@ export const adminConfigPutRoute = createRoute({
     "Requires `If-Match` with the version the change is based on. The document is checked completely " +
     "(fields, references, parent cycles, operators, fact paths, signals, the catch-all, duplicate ids); " +
     "every problem is listed with its JSON path and nothing changes. Every isolate serves the new version " +
-    "within 5 seconds.",
+    "within 10 seconds (`If-Match` also accepts the weak form `W/\"7\"`).",
   middleware: [requireAdmin, requireIfMatch, adminJsonBody] as const,
   request: {
     headers: AuthorHeader.extend(IfMatchHeader(true).shape),

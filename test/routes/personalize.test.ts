@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { fetchCountingD1 } from "../support/counting-d1";
 import {
-  call, countRows, DAY, getLead, identify, importEvents, jsonOf, newEmail, newVisitorId, personalize, putLead,
+  call, countRows, DAY, getLead, identify, importEvents, jsonOf, newEmail, newVisitorId, personalize, personalizeRequest, putLead,
 } from "../support/harness";
 
 const BROWSER = { "user-agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0 Safari/537.36" };
@@ -64,12 +64,7 @@ describe("POST /v1/personalize", () => {
 
   it("makes exactly one D1 round trip (one batch) and does not re-read configuration", async () => {
     const visitor = newVisitorId();
-    const request = () =>
-      new Request("https://leadflare.test/v1/personalize", {
-        method: "POST",
-        headers: { "content-type": "application/json", ...BROWSER },
-        body: JSON.stringify({ visitorId: visitor, page: { url: "/pricing" } }),
-      });
+    const request = () => personalizeRequest(visitor, "/pricing", BROWSER);
     await fetchCountingD1(request()); // warm the isolate (configuration cache)
     for (let i = 0; i < 3; i++) {
       const { response, counts } = await fetchCountingD1(request());

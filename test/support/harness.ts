@@ -30,6 +30,15 @@ export async function jsonOf<T = any>(res: Response): Promise<T> {
   return (await res.json()) as T;
 }
 
+/** A POST /v1/personalize request, for tests that hand it to the worker themselves. */
+export function personalizeRequest(visitorId: string, url: string, headers: Record<string, string> = {}): Request {
+  return new Request("https://leadflare.test/v1/personalize", {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify({ visitorId, page: { url } }),
+  });
+}
+
 export async function personalize(visitorId: string, url: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
   const res = await call("POST", "/v1/personalize", { body: { visitorId, page: { url }, ...extra }, headers });
   if (res.status !== 200) throw new Error(`personalize ${res.status}: ${await res.text()}`);
