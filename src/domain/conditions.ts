@@ -1,4 +1,5 @@
 import { evalCondition } from "@growthbook/growthbook";
+import safeRegex from "safe-regex2";
 
 /**
  * Segment, level and fit conditions use GrowthBook's targeting-condition syntax
@@ -23,6 +24,7 @@ const TYPE_NAMES = new Set(["string", "number", "boolean", "array", "object", "n
  * stored, evaluated or explained.
  */
 export const MAX_CONDITION_DEPTH = 64;
+const MAX_REGEX_LENGTH = 256;
 
 export interface ConditionProblem {
   /** Path below the condition, e.g. `["score", "$gtee"]`. */
@@ -115,6 +117,11 @@ function walkValue(value: unknown, at: (string | number)[], out: ConditionProble
     } else if (op === "$regex" || op === "$regexi") {
       if (typeof arg !== "string") out.push({ path: here, message: `${op} takes a string` });
       else if (!isValidRegex(arg)) out.push({ path: here, message: `${op} is not a valid regular expression` });
+      // Facts such as context.path come from visitors: a pattern with nested repetition would
+      // let any visitor spend the worker's CPU (catastrophic backtracking).
+      else if (arg.length > MAX_REGEX_LENGTH || !safeRegex(arg)) {
+        out.push({ path: here, message: `${op} must be at most ${MAX_REGEX_LENGTH} characters without nested repetition such as (a+)+ (it could backtrack catastrophically)` });
+      }
     } else if (op === "$not") {
       walkValue(arg, here, out);
     } else if (op === "$elemMatch") {

@@ -132,6 +132,7 @@ describe("validation: every problem with its JSON path, and nothing changes", ()
     ["a duplicate segment id", (d) => (d.segments[2].id = "enterprise-hot"), "document.segments[2].id", /duplicate segment id/],
     ["a duplicate fit rule id", (d) => (d.scoring.fit.rules[1].id = "size-enterprise"), "document.scoring.fit.rules[1].id", /duplicate fit rule id/],
     ["a slot without a default variant", (d) => delete d.slots.hero.variants.default, "document.slots.hero.variants", /default/],
+    ["a regular expression that can backtrack catastrophically", (d) => (d.segments[1].when = { "context.path": { $regex: "^/(a+)+$" } }), 'document.segments[1].when["context.path"].$regex', /backtrack/],
     ["a javascript: URL in a CTA", (d) => (d.slots["primary-cta"].variants.default.url = "javascript:alert(1)"), 'document.slots["primary-cta"].variants.default.url', /http/],
   ];
 
