@@ -2,6 +2,10 @@ import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
+// Nothing fetches at run time, also when `npm test` runs outside .ci/run.
+process.env.WRANGLER_SEND_METRICS ??= "false";
+process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
+
 // Tests run inside workerd against a real (local) D1 with the real migrations applied.
 export default defineConfig({
   plugins: [

@@ -102,7 +102,7 @@ async function push(file: string, options: { url: string; token?: string; author
   }
   if (put.status !== 200) explain(put.status, put.body);
   console.log(`Activated version ${put.body.version} (was ${current.body.version}): ${put.body.changes.join(", ") || "no content changes"}.`);
-  console.log("Every isolate serves it within 5 seconds.");
+  console.log("Every isolate serves it within 10 seconds.");
 }
 
 async function main() {

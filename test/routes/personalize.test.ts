@@ -73,6 +73,18 @@ describe("POST /v1/personalize", () => {
     }
   });
 
+  it("GET /v1/personalize (read only) also makes exactly one D1 round trip", async () => {
+    const visitor = newVisitorId();
+    await personalize(visitor, "/pricing");
+    const request = () => new Request(`https://leadflare.test/v1/personalize?visitorId=${visitor}&url=/pricing`, { headers: BROWSER });
+    await fetchCountingD1(request()); // warm the isolate (configuration cache)
+    for (let i = 0; i < 3; i++) {
+      const { response, counts } = await fetchCountingD1(request());
+      expect(response.status).toBe(200);
+      expect(counts).toEqual({ batch: 1, statement: 0, exec: 0 });
+    }
+  });
+
   it("never returns an email, a trait or a lead id to the public", async () => {
     const email = newEmail();
     const visitor = newVisitorId();

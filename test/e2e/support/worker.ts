@@ -38,7 +38,8 @@ async function freePorts(count: number): Promise<number[]> {
 export default async function setup(project: TestProject) {
   const dir = mkdtempSync(join(tmpdir(), "leadflare-e2e-"));
   const persistDir = join(dir, "state");
-  const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" };
+  // No network: no metrics, and no download of the `cf` request properties.
+  const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", CI: "true" };
   const migrate = spawnSync("wrangler", ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir], { env, encoding: "utf8" });
   if (migrate.status !== 0) throw new Error(`migrations failed:\n${migrate.stdout}\n${migrate.stderr}`);
 
