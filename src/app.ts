@@ -1,7 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { cors } from "hono/cors";
 import type { AppEnv } from "./env";
 import { errorBody, handleError, validationHook } from "./errors";
+import { allowedOriginOnly, publicCors } from "./middleware/origin";
 import { services } from "./middleware/services";
 import { adminConfigGetHandler, adminConfigGetRoute } from "./routes/admin-config-get";
 import { adminConfigPutHandler, adminConfigPutRoute } from "./routes/admin-config-put";
@@ -26,7 +26,7 @@ import { leadsPutHandler, leadsPutRoute } from "./routes/leads-put";
 import { personalizeHandler, personalizeRoute } from "./routes/personalize";
 import { personalizeGetHandler, personalizeGetRoute } from "./routes/personalize-get";
 
-/** Endpoints a browser calls directly: CORS-enabled for LF_ALLOWED_ORIGINS only. */
+/** Endpoints a browser calls directly: CORS and writes for LF_ALLOWED_ORIGINS only. */
 const PUBLIC_PATHS = ["/v1/personalize", "/v1/events", "/v1/identify"];
 
 export function createApp() {
@@ -35,17 +35,7 @@ export function createApp() {
   app.onError(handleError);
   app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}.`), 404));
 
-  for (const path of PUBLIC_PATHS) {
-    app.use(
-      path,
-      cors({
-        origin: (origin, c) => (allowedOrigins(c.env.LF_ALLOWED_ORIGINS).has(origin) ? origin : null),
-        allowMethods: ["GET", "POST", "OPTIONS"],
-        allowHeaders: ["Content-Type"],
-        maxAge: 86400,
-      }),
-    );
-  }
+  for (const path of PUBLIC_PATHS) app.use(path, publicCors, allowedOriginOnly);
   app.use("/v1/*", services);
   app.use("/r/*", services);
   app.use("/i/*", services);
@@ -105,12 +95,4 @@ export function createApp() {
   for (const [path, file] of DEMO_ROUTES) app.get(path, demoFile(file));
   app.post("/demo/contact", demoContactHandler);
   return app;
-}
-
-let cachedOrigins: { raw: string; set: Set<string> } | undefined;
-function allowedOrigins(raw: string | undefined): Set<string> {
-  if (cachedOrigins?.raw !== (raw ?? "")) {
-    cachedOrigins = { raw: raw ?? "", set: new Set((raw ?? "").split(",").map((o) => o.trim()).filter(Boolean)) };
-  }
-  return cachedOrigins.set;
 }

@@ -3,7 +3,7 @@ import { clampClientTime, prepareEvent } from "../domain/events";
 import type { AppEnv } from "../env";
 import { jsonBody } from "../middleware/body";
 import { recordingAllowed } from "../middleware/privacy";
-import { bodyErrors, json, PublicEvent, VisitorId } from "./schemas";
+import { bodyErrors, json, PublicEvent, VisitorId, originErrors } from "./schemas";
 
 const Body = z.strictObject({
   visitorId: VisitorId,
@@ -26,7 +26,7 @@ export const eventsRoute = createRoute({
   description: "Event ids make retries safe: an id already recorded counts as a duplicate. A client `ts` is clamped to [now − 24 h, now].",
   middleware: [jsonBody({ textPlain: true })] as const,
   request: { body: { content: { "application/json": { schema: Body }, "text/plain": { schema: Body } }, required: true } },
-  responses: { 202: json(Accepted, "Accepted"), ...bodyErrors },
+  responses: { 202: json(Accepted, "Accepted"), ...bodyErrors, ...originErrors },
 });
 
 export const eventsHandler: RouteHandler<typeof eventsRoute, AppEnv> = async (c) => {

@@ -2,7 +2,7 @@ import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
 import type { AppEnv } from "../env";
 import { jsonBody } from "../middleware/body";
 import { recordingAllowed } from "../middleware/privacy";
-import { bodyErrors, Email, json, VisitorId } from "./schemas";
+import { bodyErrors, Email, json, VisitorId, originErrors } from "./schemas";
 
 const Body = z.strictObject({ visitorId: VisitorId, email: Email });
 
@@ -14,7 +14,7 @@ export const identifyRoute = createRoute({
   description: "Responds without any lead data. The result is the same whichever order identify calls arrive in.",
   middleware: [jsonBody({ textPlain: true })] as const,
   request: { body: { content: { "application/json": { schema: Body }, "text/plain": { schema: Body } }, required: true } },
-  responses: { 202: json(z.object({ ok: z.literal(true) }), "Linked"), ...bodyErrors },
+  responses: { 202: json(z.object({ ok: z.literal(true) }), "Linked"), ...bodyErrors, ...originErrors },
 });
 
 export const identifyHandler: RouteHandler<typeof identifyRoute, AppEnv> = async (c) => {

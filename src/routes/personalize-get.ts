@@ -4,7 +4,7 @@ import { requestContext } from "../domain/events";
 import { resolvePreview } from "../domain/preview";
 import type { AppEnv } from "../env";
 import { recordingAllowed } from "../middleware/privacy";
-import { json, PersonalizeOut, PreviewToken, SlotIds, validationError, VisitorId } from "./schemas";
+import { json, PersonalizeOut, PreviewToken, SlotIds, validationError, VisitorId, originErrors } from "./schemas";
 
 export const personalizeGetRoute = createRoute({
   method: "get",
@@ -19,7 +19,7 @@ export const personalizeGetRoute = createRoute({
       preview: PreviewToken,
     }),
   },
-  responses: { 200: json(PersonalizeOut, "Segment and slot content"), ...validationError },
+  responses: { 200: json(PersonalizeOut, "Segment and slot content"), ...validationError, ...originErrors },
 });
 
 export const personalizeGetHandler: RouteHandler<typeof personalizeGetRoute, AppEnv> = async (c) => {

@@ -5,7 +5,7 @@ import { resolvePreview } from "../domain/preview";
 import type { AppEnv } from "../env";
 import { jsonBody } from "../middleware/body";
 import { recordingAllowed } from "../middleware/privacy";
-import { bodyErrors, EventId, json, PersonalizeOut, PreviewToken, VisitorId } from "./schemas";
+import { bodyErrors, EventId, json, PersonalizeOut, PreviewToken, VisitorId, originErrors } from "./schemas";
 
 const Body = z.strictObject({
   visitorId: VisitorId,
@@ -31,7 +31,7 @@ export const personalizeRoute = createRoute({
     "With a valid `preview` token, the token's segment is served and nothing is recorded.",
   middleware: [jsonBody({ textPlain: true })] as const,
   request: { body: { content: { "application/json": { schema: Body }, "text/plain": { schema: Body } }, required: true } },
-  responses: { 200: json(PersonalizeOut, "Segment and slot content"), ...bodyErrors },
+  responses: { 200: json(PersonalizeOut, "Segment and slot content"), ...bodyErrors, ...originErrors },
 });
 
 export const personalizeHandler: RouteHandler<typeof personalizeRoute, AppEnv> = async (c) => {

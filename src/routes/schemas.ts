@@ -106,6 +106,8 @@ export const bodyErrors = {
   422: errorResponse("Schema validation failed; details list every failing path"),
 };
 export const authErrors = { 401: errorResponse("Missing or wrong key") };
+/** Public endpoints: a browser request from a page whose origin LF_ALLOWED_ORIGINS does not list. */
+export const originErrors = { 403: errorResponse("The request's Origin is not in LF_ALLOWED_ORIGINS; nothing recorded") };
 export const notFound = { 404: errorResponse("Not found") };
 /** Signing needs LF_LINK_SECRET; without it the operator, not the client, has a problem to fix. */
 export const linkSecretMissing = { 503: errorResponse("LF_LINK_SECRET is not set") };

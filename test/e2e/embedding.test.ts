@@ -1,6 +1,7 @@
 import { describe, expect, inject, it } from "vitest";
 import { apiTraffic, applied, newVisitor, slots, workerUrl, useChromium } from "./support/browser";
 import { customerSite, slotPage } from "./support/site";
+import { countRows } from "./support/server";
 
 const chromium = useChromium();
 
@@ -42,16 +43,18 @@ describe("embedding on another origin", () => {
     }
   });
 
-  it("on an origin that LF_ALLOWED_ORIGINS does not list, the page keeps its own markup", async () => {
+  it("on an origin that LF_ALLOWED_ORIGINS does not list, the page keeps its own markup and nothing is recorded", async () => {
     const worker = workerUrl();
     const site = await customerSite(0, { "/": slotPage(`src="${worker}/p.js"`) }); // any port but the allowed one
     try {
       const { page, errors } = await newVisitor(chromium());
       const failed = page.waitForEvent("requestfailed", (r) => r.url().endsWith("/v1/personalize"));
       await page.goto(site.origin + "/");
-      await failed; // the browser refuses the cross-origin answer
+      const request = await failed; // the browser refuses the cross-origin answer
       const seen = await slots(page);
       expect(seen.hero).toMatchObject({ text: "Customer's own headline", variant: null, visible: true });
+      // The worker refused the request itself: CORS alone would still have recorded the view.
+      expect(countRows("visitors", "id = ?", request.postDataJSON().visitorId)).toBe(0);
       expect(errors).toEqual([]);
     } finally {
       await site.close();

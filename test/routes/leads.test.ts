@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { call, DAY, getLead, importEvents, jsonOf, newEmail, putLead, SERVER_KEY } from "../support/harness";
+import { BROWSER_UA } from "../support/email";
+import { call, countRows, DAY, getLead, importEvents, jsonOf, newEmail, newVisitorId, putLead, SERVER_KEY } from "../support/harness";
 
 describe("server API: leads", () => {
   it("PUT merges traits, normalizes them, and null removes one", async () => {
@@ -59,6 +60,31 @@ describe("CORS on public endpoints", () => {
       call("OPTIONS", "/v1/personalize", { headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "content-type" } });
     expect((await preflight("https://site.example")).headers.get("access-control-allow-origin")).toBe("https://site.example");
     expect((await preflight("https://evil.example")).headers.get("access-control-allow-origin")).toBeNull();
+  });
+
+  it("refuses writes from a page on an origin it does not list (403, nothing recorded); allowed, own and no Origin pass", async () => {
+    const visitor = newVisitorId();
+    const from = (origin: string) => ({ origin, "user-agent": BROWSER_UA });
+    const evil = from("https://evil.example");
+    const refused = [
+      await call("POST", "/v1/personalize", { body: { visitorId: visitor, page: { url: "/pricing" } }, headers: { ...evil, "content-type": "text/plain" } }),
+      await call("POST", "/v1/events", { body: { visitorId: visitor, events: [{ id: crypto.randomUUID(), type: "cta_click", url: "/" }] }, headers: evil }),
+      await call("POST", "/v1/identify", { body: { visitorId: visitor, email: newEmail() }, headers: evil }),
+      await call("GET", `/v1/personalize?visitorId=${visitor}`, { headers: from("null") }),
+    ];
+    for (const res of refused) {
+      expect(res.status).toBe(403);
+      expect((await jsonOf(res)).error.code).toBe("origin_not_allowed");
+    }
+    expect(await countRows("visitors", "id = ?", visitor)).toBe(0);
+    expect(await countRows("events", "visitor_id = ?", visitor)).toBe(0);
+
+    for (const origin of ["https://site.example", "https://leadflare.test"]) {
+      const res = await call("POST", "/v1/personalize", { body: { visitorId: visitor, page: { url: "/pricing" } }, headers: from(origin) });
+      expect(res.status).toBe(200);
+      expect((await jsonOf(res)).recorded).toBe(true);
+    }
+    expect(await countRows("events", "visitor_id = ?", visitor)).toBe(2);
   });
 
   it("server endpoints send no CORS headers", async () => {
