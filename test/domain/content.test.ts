@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { chooseSlots } from "../../src/domain/content";
+import { shippedConfig } from "../../src/config/active";
 import { compile, defaultDocCopy } from "../support/config";
 
 const NOW = Date.UTC(2026, 10, 23, 12);
@@ -10,9 +11,9 @@ describe("content choice", () => {
   const config = compile(doc);
 
   it("takes the segment's own variant, then its parent's, then default", () => {
-    const hot = chooseSlots(config, ["enterprise", "enterprise-warm"], NOW);
-    expect(hot.hero).toMatchObject({ kind: "text", variant: "enterprise-warm" });
-    expect(hot.offer).toMatchObject({ kind: "offer", title: "Executive briefing", variant: "enterprise" });
+    const warm = chooseSlots(config, ["mid-market", "mid-market-warm"], NOW);
+    expect(warm.hero).toMatchObject({ kind: "text", variant: "mid-market-warm" });
+    expect(warm.offer).toMatchObject({ kind: "offer", title: "Feature tour", variant: "mid-market" });
     const fallback = chooseSlots(config, ["default"], NOW);
     expect(fallback["primary-cta"]).toMatchObject({ kind: "cta", url: "/demo/contact", variant: "default" });
   });
@@ -24,5 +25,23 @@ describe("content choice", () => {
 
   it("returns only the slots asked for", () => {
     expect(Object.keys(chooseSlots(config, ["default"], NOW, ["hero", "nope"]))).toEqual(["hero"]);
+  });
+
+  it("the shipped default gives every row of the seed table its own route to sales and its own campaign offer", () => {
+    const shipped = shippedConfig();
+    const rows = ["enterprise-hot", "enterprise-warm", "enterprise-cold", "mid-market-hot", "mid-market-warm", "mid-market-cold", "smb-qualified", "smb-nurture"];
+    const chosen = rows.map((id) => {
+      const path = shipped.candidates.find((c) => c.def.id === id)!.path;
+      const slots = chooseSlots(shipped, path, NOW);
+      return { hero: slots.hero, cta: slots["primary-cta"], offer: slots.offer } as Record<string, any>;
+    });
+    for (const key of ["hero", "cta", "offer"] as const) {
+      const distinct = new Set(chosen.map((c) => JSON.stringify(key === "cta" ? c.cta.url : key === "offer" ? c.offer.title : c.hero.text)));
+      expect(distinct.size, key).toBe(rows.length);
+    }
+    // The table's sales actions, as the routes the CTAs take.
+    expect(chosen[0]!.cta).toMatchObject({ label: "Talk to your account executive", url: "/demo/contact?route=enterprise-ae" });
+    expect(chosen[6]!.cta).toMatchObject({ label: "Start your free trial" });
+    expect(chosen[6]!.offer).toMatchObject({ code: "TRIAL30" });
   });
 });
