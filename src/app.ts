@@ -17,7 +17,7 @@ import { emailClickHandler, emailClickRoute } from "./routes/email-click";
 import { emailContentGetHandler, emailContentGetRoute, emailContentPostHandler, emailContentPostRoute } from "./routes/email-content";
 import { emailOpenHandler, emailOpenRoute } from "./routes/email-open";
 import { clientScriptHandler } from "./routes/client-script";
-import { DEMO_ROUTES, demoContactHandler, demoFile } from "./routes/demo";
+import { DEMO_ROUTES, demoContactHandler, demoFile, demoImageHandler } from "./routes/demo";
 import { eventsHandler, eventsRoute } from "./routes/events";
 import { identifyHandler, identifyRoute } from "./routes/identify";
 import { leadsGetHandler, leadsGetRoute } from "./routes/leads-get";
@@ -94,5 +94,6 @@ export function createApp() {
   app.get("/p.js", clientScriptHandler);
   for (const [path, file] of DEMO_ROUTES) app.get(path, demoFile(file));
   app.post("/demo/contact", demoContactHandler);
+  app.get("/demo/img/:file", demoImageHandler);
   return app;
 }

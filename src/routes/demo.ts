@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
-import { demoFiles } from "../generated/assets";
+import { errorBody } from "../errors";
+import { demoFiles, demoImages } from "../generated/assets";
 
 /**
  * The demo site (src/demo/): a plain marketing site that uses the script tag exactly as a
@@ -30,4 +31,18 @@ export function demoFile(file: string) {
  */
 export function demoContactHandler(c: Context<AppEnv>): Response {
   return c.redirect("/demo/contact?sent=1#thanks", 303);
+}
+
+/**
+ * GET /demo/img/<file>: the email banners the default configuration names, so an open of a
+ * demo email (`/i/<token>` redirects here) shows a real image. Decoded once per isolate.
+ */
+const imageCache = new Map<string, Uint8Array<ArrayBuffer>>();
+export function demoImageHandler(c: Context<AppEnv>): Response {
+  const file = c.req.param("file") ?? "";
+  const base64 = Object.hasOwn(demoImages, file) ? demoImages[file] : undefined;
+  if (base64 === undefined) return c.json(errorBody("not_found", `No demo image ${file}.`), 404);
+  let bytes = imageCache.get(file);
+  if (!bytes) imageCache.set(file, (bytes = Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0))));
+  return c.body(bytes, 200, { "content-type": "image/png", "cache-control": "public, max-age=86400" });
 }

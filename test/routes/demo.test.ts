@@ -1,5 +1,6 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { defaultDocument } from "../../src/config/active";
 import { call } from "../support/harness";
 
 describe("demo site", () => {
@@ -44,5 +45,22 @@ describe("demo site", () => {
     const res = await call("GET", "/demo/nope");
     expect(res.status).toBe(404);
     expect((await res.json()) as unknown).toMatchObject({ error: { code: "not_found" } });
+  });
+
+  it("serves every email banner the default configuration names, as a PNG", async () => {
+    const banners = Object.values(defaultDocument.slots.banner.variants).map((v) => (v as { src: string }).src);
+    expect(banners.length).toBeGreaterThan(3);
+    for (const src of banners) {
+      const res = await call("GET", src);
+      expect(res.status, src).toBe(200);
+      expect(res.headers.get("content-type")).toBe("image/png");
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      expect([...bytes.slice(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    }
+    for (const path of ["/demo/img/banner-nope.png", "/demo/img/toString", "/demo/img/__proto__"]) {
+      const res = await call("GET", path);
+      expect(res.status, path).toBe(404);
+      expect((await res.json()) as unknown).toMatchObject({ error: { code: "not_found" } });
+    }
   });
 });
