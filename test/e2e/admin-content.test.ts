@@ -1,34 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { inject } from "vitest";
 import { apiTraffic, applied, newVisitor, useChromium } from "./support/browser";
-import { countRows } from "./support/server";
+import { admin, countRows, withConfig } from "./support/server";
 
 const chromium = useChromium();
-const ADMIN = { authorization: "Bearer e2e-admin-token" };
-
-async function admin(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(`${inject("workerUrl")}${path}`, {
-    method,
-    headers: { ...ADMIN, ...(body ? { "content-type": "application/json" } : {}), ...headers },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return res;
-}
-
-/** Activates `edit(active document)` for the duration of `run`, then restores the original. */
-async function withConfig(edit: (doc: any) => void, run: () => Promise<void>) {
-  const current = await admin("GET", "/v1/admin/config");
-  const original = ((await current.json()) as { document: any }).document;
-  const draft = structuredClone(original);
-  edit(draft);
-  const put = await admin("PUT", "/v1/admin/config", { document: draft, message: "e2e: markup in content" }, { "if-match": current.headers.get("etag")! });
-  try {
-    await run();
-  } finally {
-    await admin("PUT", "/v1/admin/config", { document: original, message: "e2e: restore" }, { "if-match": put.headers.get("etag")! });
-  }
-}
 
 describe("content edited through the admin API, seen through a preview link", () => {
   it("markup stored in a text slot shows as text and runs nothing; the preview records nothing", async () => {

@@ -3,7 +3,34 @@ import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { inject } from "vitest";
 import defaults from "../../../src/config/default.json";
-import { SERVER_KEY } from "./worker";
+import { ADMIN_TOKEN, SERVER_KEY } from "./worker";
+
+const ADMIN = { authorization: `Bearer ${ADMIN_TOKEN}` };
+
+/** The admin API (LF_ADMIN_TOKEN); throws on any status from 300 up. */
+export async function admin(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(`${inject("workerUrl")}${path}`, {
+    method,
+    headers: { ...ADMIN, ...(body ? { "content-type": "application/json" } : {}), ...headers },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  return res;
+}
+
+/** Activates `edit(active document)` for the duration of `run`, then restores the original. */
+export async function withConfig(edit: (doc: any) => void, run: () => Promise<void>, message = "e2e: temporary") {
+  const current = await admin("GET", "/v1/admin/config");
+  const original = ((await current.json()) as { document: any }).document;
+  const draft = structuredClone(original);
+  edit(draft);
+  const put = await admin("PUT", "/v1/admin/config", { document: draft, message }, { "if-match": current.headers.get("etag")! });
+  try {
+    await run();
+  } finally {
+    await admin("PUT", "/v1/admin/config", { document: original, message: "e2e: restore" }, { "if-match": put.headers.get("etag")! });
+  }
+}
 
 /** The server API (LF_API_KEY), as a CRM or enrichment job would call it. */
 export async function serverApi(method: string, path: string, body?: unknown): Promise<Response> {

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import type { TestProject } from "vitest/node";
 
 export const SERVER_KEY = "e2e-server-key";
+export const ADMIN_TOKEN = "e2e-admin-token";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -73,7 +74,7 @@ async function startWorker(dir: string, persistDir: string, env: NodeJS.ProcessE
     envFile,
     [
       `LF_API_KEY=${SERVER_KEY}`,
-      "LF_ADMIN_TOKEN=e2e-admin-token",
+      `LF_ADMIN_TOKEN=${ADMIN_TOKEN}`,
       "LF_LINK_SECRET=e2e-link-secret",
       `LF_ALLOWED_ORIGINS=${workerUrl},http://localhost:${port},http://127.0.0.1:${sitePort}`,
       "",
