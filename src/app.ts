@@ -22,6 +22,7 @@ import { eventsHandler, eventsRoute } from "./routes/events";
 import { identifyHandler, identifyRoute } from "./routes/identify";
 import { leadsGetHandler, leadsGetRoute } from "./routes/leads-get";
 import { leadsImportHandler, leadsImportRoute } from "./routes/leads-import";
+import { leadsMergeHandler, leadsMergeRoute } from "./routes/leads-merge";
 import { leadsPutHandler, leadsPutRoute } from "./routes/leads-put";
 import { personalizeHandler, personalizeRoute } from "./routes/personalize";
 import { personalizeGetHandler, personalizeGetRoute } from "./routes/personalize-get";
@@ -47,6 +48,7 @@ export function createApp() {
   app.openapi(leadsPutRoute, leadsPutHandler);
   app.openapi(leadsGetRoute, leadsGetHandler);
   app.openapi(leadsImportRoute, leadsImportHandler);
+  app.openapi(leadsMergeRoute, leadsMergeHandler);
   app.openapi(adminConfigGetRoute, adminConfigGetHandler);
   app.openapi(adminConfigPutRoute, adminConfigPutHandler);
   app.openapi(adminConfigValidateRoute, adminConfigValidateHandler);

@@ -5,7 +5,8 @@ import { check, index, integer, primaryKey, sqliteTable, text } from "drizzle-or
  * A person. Anonymous leads (no email yet) are created for every new visitor so that
  * activity has somewhere to live before `identify`, which merges an anonymous lead into
  * the lead with the email. `mergedInto` marks an anonymous lead during that merge (the
- * same batch then deletes it); known leads (with an email) are never merged away.
+ * same batch then deletes it). Known leads (with an email) are merged only by the server
+ * API, never by a browser's identify (see `leadMerges`).
  */
 export const leads = sqliteTable(
   "leads",
@@ -19,6 +20,21 @@ export const leads = sqliteTable(
     updatedAt: integer("updated_at").notNull(),
   },
   (t) => [index("leads_merged_into").on(t.mergedInto)],
+);
+
+/**
+ * Known leads merged by the server API (`POST /v1/leads/{email}/merge`): the merged lead's
+ * row is gone, but email links minted for its id keep working by following this to the
+ * survivor (re-pointed when the survivor is merged in turn, so it is always one step).
+ */
+export const leadMerges = sqliteTable(
+  "lead_merges",
+  {
+    fromId: text("from_id").primaryKey(),
+    intoId: text("into_id").notNull(),
+    mergedAt: integer("merged_at").notNull(),
+  },
+  (t) => [index("lead_merges_into").on(t.intoId)],
 );
 
 /** A browser (client-generated UUID v4) and the lead it currently belongs to. */

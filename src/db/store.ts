@@ -131,16 +131,7 @@ export class LeadStore {
         WHERE id = ${L} AND email IS NULL AND NOT EXISTS (SELECT 1 FROM leads WHERE email = ${email})`,
       sql`INSERT OR IGNORE INTO leads (id, email, traits, created_at, updated_at)
         VALUES (${newLeadIds[1]}, ${email}, '{}', ${now}, ${now})`,
-      sql`INSERT INTO lead_activity (lead_id, key, total, recent)
-        SELECT ${S}, a.key, a.total, a.recent FROM lead_activity a WHERE a.lead_id = ${L} AND ${mergeable}
-        ON CONFLICT (lead_id, key) DO UPDATE SET
-          total = lead_activity.total + excluded.total,
-          recent = (SELECT json_group_array(value) FROM (
-            SELECT value FROM json_each(lead_activity.recent)
-            UNION ALL SELECT value FROM json_each(excluded.recent)
-            ORDER BY value DESC LIMIT ${RECENT_CAP}))`,
-      sql`DELETE FROM lead_activity WHERE lead_id = ${L} AND ${mergeable}`,
-      sql`UPDATE events SET lead_id = ${S} WHERE lead_id = ${L} AND ${mergeable}`,
+      ...moveActivity(L, S, mergeable),
       // Mark the anonymous lead as merged, move its visitors (or just this visitor when L is
       // a known lead), then delete the marked row: L can only be found through the visitor.
       sql`UPDATE leads SET merged_into = ${S}, updated_at = ${now} WHERE id = ${L} AND ${mergeable}`,
@@ -148,6 +139,32 @@ export class LeadStore {
         AND (id = ${visitorId} OR (SELECT merged_into FROM leads WHERE id = ${L}) IS NOT NULL)`,
       sql`DELETE FROM leads WHERE merged_into = ${S} AND email IS NULL`,
     ]);
+  }
+
+  /**
+   * Merges the known lead with `fromEmail` (M) into the one with `intoEmail` (S), for a
+   * server that knows they are one person (a CRM merge): activity is added up, events and
+   * visitors move, S's traits win over M's and M's fill the gaps, and M is deleted (its
+   * email is free again); email links minted for M follow `lead_merges` to S. Every
+   * statement is guarded by "both exist and differ", evaluated before M is deleted last, so
+   * a retry or a concurrent reverse merge finds nothing to do and nothing counts twice.
+   * Reports which of the two existed beforehand.
+   */
+  async mergeKnownLeads(intoEmail: string, fromEmail: string, now: number): Promise<{ into: boolean; from: boolean }> {
+    const S = leadOfEmail(intoEmail);
+    const M = leadOfEmail(fromEmail);
+    const both = sql`${S} IS NOT NULL AND ${M} IS NOT NULL AND ${S} <> ${M}`;
+    const [found] = (await this.batch([
+      sql`SELECT ${S} IS NOT NULL AS into_found, ${M} IS NOT NULL AS from_found`,
+      ...moveActivity(M, S, both),
+      sql`UPDATE leads SET traits = json_patch((SELECT traits FROM leads WHERE id = ${M}), traits), updated_at = ${now}
+        WHERE id = ${S} AND ${both}`,
+      sql`UPDATE visitors SET lead_id = ${S} WHERE lead_id = ${M} AND ${both}`,
+      sql`UPDATE lead_merges SET into_id = ${S} WHERE into_id = ${M} AND ${both}`,
+      sql`INSERT OR REPLACE INTO lead_merges (from_id, into_id, merged_at) SELECT ${M}, ${S}, ${now} WHERE ${both}`,
+      sql`DELETE FROM leads WHERE id = ${M} AND ${both}`,
+    ])) as [{ into_found: number; from_found: number }[]];
+    return { into: found[0]!.into_found === 1, from: found[0]!.from_found === 1 };
   }
 
   /**
@@ -208,19 +225,39 @@ export class LeadStore {
   }
 }
 
+/**
+ * Moves one lead's activity and events to another when `when` holds: aggregates are added
+ * (the newest RECENT_CAP timestamps of both kept), events re-pointed. Both leads' events are
+ * distinct rows, so the sums count nothing twice.
+ */
+function moveActivity(from: SQL, to: SQL, when: SQL): BatchItem[] {
+  return [
+    sql`INSERT INTO lead_activity (lead_id, key, total, recent)
+      SELECT ${to}, a.key, a.total, a.recent FROM lead_activity a WHERE a.lead_id = ${from} AND ${when}
+      ON CONFLICT (lead_id, key) DO UPDATE SET
+        total = lead_activity.total + excluded.total,
+        recent = (SELECT json_group_array(value) FROM (
+          SELECT value FROM json_each(lead_activity.recent)
+          UNION ALL SELECT value FROM json_each(excluded.recent)
+          ORDER BY value DESC LIMIT ${RECENT_CAP}))`,
+    sql`DELETE FROM lead_activity WHERE lead_id = ${from} AND ${when}`,
+    sql`UPDATE events SET lead_id = ${to} WHERE lead_id = ${from} AND ${when}`,
+  ];
+}
+
 /** The lead a visitor currently belongs to. */
 function leadOfVisitor(visitorId: string): SQL {
   return sql`(SELECT lead_id FROM visitors WHERE id = ${visitorId})`;
 }
 
-/** The lead with this email (known leads are never merged away, so it is always live). */
+/** The lead with this email (a known lead merged away no longer has it). */
 function leadOfEmail(email: string): SQL {
   return sql`(SELECT id FROM leads WHERE email = ${email})`;
 }
 
-/** A lead id, if the lead still exists (an email link may outlive its lead). */
+/** A lead id, following a server-side merge, if the lead still exists (an email link may outlive its lead). */
 function existingLead(leadId: string): SQL {
-  return sql`(SELECT id FROM leads WHERE id = ${leadId})`;
+  return sql`coalesce((SELECT into_id FROM lead_merges WHERE from_id = ${leadId}), (SELECT id FROM leads WHERE id = ${leadId}))`;
 }
 
 function countReturned(results: unknown[]): number {
