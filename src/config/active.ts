@@ -49,13 +49,17 @@ export type Defer = (work: Promise<unknown>) => void;
 
 /**
  * The compiled active configuration, kept per isolate. Within CONFIG_REFRESH_MS of the last
- * check it is served without touching D1; after that, one small read (the version number;
- * the document only when it changed) runs in the background while the cached version is
- * served, and past CONFIG_MAX_AGE_MS (or with nowhere to defer to) it runs first. Time is
+ * successful check it is served without touching D1; after that, one small read (the
+ * version number; the document only when it changed) runs in the background while the
+ * cached version is served; past CONFIG_MAX_AGE_MS (or with nowhere to defer to) every
+ * request waits for that check. One check at a time: concurrent requests share it. Time is
  * passed in, so tests step over the bounds without waiting.
  */
 export class ConfigCache {
+  /** `checkedAt`: when the last check that succeeded started (its read saw everything before). */
   private entry: (ActiveConfig & { checkedAt: number }) | undefined;
+  /** The check (or first load) in flight, shared by every request that needs it. */
+  private pending: Promise<ActiveConfig> | undefined;
   /** Bumped whenever the entry is replaced, so a check that raced a newer answer is dropped. */
   private generation = 0;
 
@@ -66,13 +70,11 @@ export class ConfigCache {
 
   async get(store: ConfigStore, now: number, defer?: Defer): Promise<ActiveConfig> {
     const entry = this.entry;
-    if (!entry) return this.load(store, now);
-    const age = now - entry.checkedAt;
-    if (age < this.refreshMs) return entry;
-    // Claim this check: requests arriving while it runs keep using the current entry.
-    this.entry = { ...entry, checkedAt: now };
-    const check = this.refresh(store, entry, now);
-    if (defer && age < this.maxAgeMs) {
+    if (entry && now - entry.checkedAt < this.refreshMs) return entry;
+    const check = (this.pending ??= (entry ? this.refresh(store, entry, now) : this.load(store, now)).finally(() => {
+      this.pending = undefined;
+    }));
+    if (entry && defer && now - entry.checkedAt < this.maxAgeMs) {
       defer(check);
       return entry;
     }
@@ -99,7 +101,7 @@ export class ConfigCache {
   private async load(store: ConfigStore, now: number): Promise<ActiveConfig> {
     const generation = this.generation;
     const stored = (await store.active(shippedSeed(now)))!;
-    // A version primed or loaded meanwhile is at least as new as this answer.
+    // Primed by an activation in this isolate while the read was in flight: that is newer.
     if (this.entry && this.generation !== generation) return this.entry;
     const config = tryCompile(stored.version, stored.document) ?? this.entry?.config ?? shippedConfig();
     return this.set({ version: stored.version, config, checkedAt: now });
@@ -107,7 +109,8 @@ export class ConfigCache {
 
   /**
    * Asks D1 for the active version and takes its answer, also a lower number than the one
-   * cached (a restored database): D1, not this isolate, says what is active.
+   * cached (a restored database): D1, not this isolate, says what is active. On failure the
+   * entry stays as it was (its `checkedAt` too), so the next request checks again.
    */
   private async refresh(store: ConfigStore, entry: ActiveConfig & { checkedAt: number }, now: number): Promise<ActiveConfig> {
     const generation = this.generation;
@@ -115,18 +118,16 @@ export class ConfigCache {
     try {
       latest = await store.activeUnless(entry.version);
     } catch (error) {
-      // D1 did not answer: keep serving what we have and check again on the next request.
+      // D1 did not answer: keep serving what we have.
       console.error("configuration check failed", error);
-      if (this.generation === generation) this.entry = { ...this.entry!, checkedAt: entry.checkedAt };
-      return this.entry!;
+      return this.entry ?? entry;
     }
     // Activated in this isolate while the check was in flight: that is the newer answer.
-    if (this.generation !== generation) return this.entry!;
+    if (this.generation !== generation) return this.entry ?? entry;
     if (!latest) return this.load(store, now);
-    if (latest.document === null) return this.entry!;
     // A version this code cannot serve keeps the configuration we have, under its number,
     // so it is not downloaded again on every check; the next activation replaces it.
-    const config = tryCompile(latest.version, latest.document) ?? this.entry!.config;
+    const config = latest.document === null ? entry.config : (tryCompile(latest.version, latest.document) ?? entry.config);
     return this.set({ version: latest.version, config, checkedAt: now });
   }
 }

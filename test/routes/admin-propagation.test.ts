@@ -102,6 +102,29 @@ describe(`propagation: every isolate serves a new version within CONFIG_MAX_AGE_
     expect(work).toHaveLength(1);
   });
 
+  it("past the bound, requests arriving while the check runs wait for it too (one read for all)", async () => {
+    const cache = new ConfigCache();
+    await cache.get(new ConfigStore(env.DB), T0);
+    const version = await activateElsewhere("seen by every waiting request", T0 + 1);
+    const check = countingD1(env.DB);
+    const store = new ConfigStore(check.db);
+    const { defer, work } = deferred();
+    const answers = await Promise.all([0, 1, 2].map((i) => cache.get(store, T0 + CONFIG_MAX_AGE_MS + i, defer)));
+    expect(answers.map((a) => a.version)).toEqual([version, version, version]);
+    expect(check.total()).toBe(1);
+    expect(work).toEqual([]);
+  });
+
+  it("a check that fails leaves the entry as it was, so the next request checks again", async () => {
+    const cache = new ConfigCache();
+    const loaded = await cache.get(new ConfigStore(env.DB), T0);
+    const version = await activateElsewhere("after an outage", T0 + 1);
+    const down = { prepare: () => ({ bind: () => ({}) }), batch: () => Promise.reject(new Error("D1 is down (a test)")) };
+    const broken = new ConfigStore(down as unknown as D1Database);
+    expect((await cache.get(broken, T0 + CONFIG_MAX_AGE_MS)).version).toBe(loaded.version);
+    expect((await cache.get(new ConfigStore(env.DB), T0 + CONFIG_MAX_AGE_MS + 1)).version).toBe(version);
+  });
+
   it("a check that finds nothing new keeps the compiled configuration (no recompilation)", async () => {
     const cache = new ConfigCache();
     const first = await cache.get(new ConfigStore(env.DB), T0);

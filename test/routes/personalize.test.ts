@@ -62,24 +62,17 @@ describe("POST /v1/personalize", () => {
     expect(await countRows("lead_activity", "lead_id = (SELECT lead_id FROM visitors WHERE id = ?) AND total = 20", visitor)).toBe(1);
   });
 
-  it("makes exactly one D1 round trip (one batch) and does not re-read configuration", async () => {
-    const visitor = newVisitorId();
-    const request = () => personalizeRequest(visitor, "/pricing", BROWSER);
-    await fetchCountingD1(request()); // warm the isolate (configuration cache)
-    for (let i = 0; i < 3; i++) {
-      const { response, counts } = await fetchCountingD1(request());
-      expect(response.status).toBe(200);
-      expect(counts).toEqual({ batch: 1, statement: 0, exec: 0 });
-    }
-  });
+  const oneRoundTrip: [string, (visitor: string) => Request][] = [
+    ["POST (records the page view)", (visitor) => personalizeRequest(visitor, "/pricing", BROWSER)],
+    ["GET (read only)", (visitor) => new Request(`https://leadflare.test/v1/personalize?visitorId=${visitor}&url=/pricing`, { headers: BROWSER })],
+  ];
 
-  it("GET /v1/personalize (read only) also makes exactly one D1 round trip", async () => {
+  it.each(oneRoundTrip)("%s makes exactly one D1 round trip (one batch) and does not re-read configuration", async (_, request) => {
     const visitor = newVisitorId();
     await personalize(visitor, "/pricing");
-    const request = () => new Request(`https://leadflare.test/v1/personalize?visitorId=${visitor}&url=/pricing`, { headers: BROWSER });
-    await fetchCountingD1(request()); // warm the isolate (configuration cache)
+    await fetchCountingD1(request(visitor)); // warm the isolate (configuration cache)
     for (let i = 0; i < 3; i++) {
-      const { response, counts } = await fetchCountingD1(request());
+      const { response, counts } = await fetchCountingD1(request(visitor));
       expect(response.status).toBe(200);
       expect(counts).toEqual({ batch: 1, statement: 0, exec: 0 });
     }
