@@ -5,7 +5,7 @@
  * when anything fails the page's own markup simply stays.
  */
 import { applySlots, type SlotContent } from "./apply";
-import { forgetVisitorId, uuid, visitorId } from "./visitor";
+import { forgetVisitorId, keepVisitorId, storedVisitorId, uuid, visitorId } from "./visitor";
 
 interface Segment {
   id: string;
@@ -15,6 +15,7 @@ interface Segment {
 interface Personalization {
   segment: Segment;
   slots: Record<string, SlotContent>;
+  preview?: boolean;
 }
 type SegmentListener = (segment: Segment, slots: Record<string, SlotContent>) => void;
 type Fn = (...args: any[]) => unknown;
@@ -49,8 +50,11 @@ function start(): void {
   const hide = w.lfHide || { t: +options.timeout! || 1000, s: Date.now() };
   const deadline = hide.s + hide.t;
   const gpc = (navigator as any).globalPrivacyControl === true;
-  // A preview link shows a segment's content to an admin: nothing is kept or sent about them.
+  // A preview link (lf_preview) shows an admin a segment's content: until the server says
+  // the token is genuine nothing is kept or sent; an invalid or expired one is a normal visit.
   const preview = () => new URLSearchParams(location.search).get("lf_preview") || undefined;
+  let previewing = false;
+  let started = false;
   let consented = options.consent != "required";
   let visitor: string | undefined;
   let url = "";
@@ -59,8 +63,8 @@ function start(): void {
   let last: Personalization | undefined;
   const listeners: SegmentListener[] = [];
 
-  // With GPC (or on a preview) the id lives for this page only: nothing is kept.
-  const vid = () => (visitor ||= gpc || preview() ? uuid() : visitorId());
+  // With GPC the id lives for this page only; on a preview nothing new is stored.
+  const vid = () => (visitor ||= gpc ? uuid() : previewing ? storedVisitorId() || uuid() : visitorId());
   const reveal = () => d.getElementById("lf-hide")?.remove();
   const notify = (fn: SegmentListener) => last && safe(fn)(last.segment, last.slots);
 
@@ -70,9 +74,10 @@ function start(): void {
     // Same URL (refresh, replaceState) → same page view id: the server counts it once.
     if (pageUrl() != url) (url = pageUrl()), (viewId = uuid());
     const call = ++calls;
-    // Only a request started before the anti-flicker deadline can arrive too late: one
-    // started after it (consent given later, refresh()) is the reader's own doing.
-    const late = Date.now() >= deadline;
+    // The page load's own request obeys the anti-flicker deadline; one made after the
+    // script started (consent given later, refresh()) is the reader's doing: always applied.
+    const late = started && Date.now() >= deadline;
+    previewing = !!preview();
     const slots = [...new Set(Array.from(d.querySelectorAll("[data-lf-slot]"), (el) => el.getAttribute("data-lf-slot")!))];
     const body = {
       visitorId: vid(),
@@ -88,6 +93,8 @@ function start(): void {
       .then((res: Personalization) => {
         if (call != calls) return; // a newer navigation's answer wins
         last = res;
+        if (previewing && !res.preview && !gpc) keepVisitorId(vid());
+        previewing = !!res.preview;
         if (call > 1 || late || Date.now() < deadline) applySlots(res.slots);
         listeners.forEach(notify);
       })
@@ -96,7 +103,7 @@ function start(): void {
   }
 
   function send(path: string, data: object): void {
-    if (!consented || gpc || preview()) return;
+    if (!consented || gpc || previewing) return;
     const body = JSON.stringify({ visitorId: vid(), ...data });
     // sendBeacon survives the page unloading; a string body is sent as text/plain.
     try {
@@ -166,4 +173,5 @@ function start(): void {
   queued.forEach(api.push!);
   // Before consent nothing is sent; the anti-flicker timeout shows the default markup.
   if (!calls) personalize();
+  started = true;
 }

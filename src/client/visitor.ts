@@ -18,10 +18,19 @@ export const uuid = (): string =>
 
 /** The stored id, or a new one stored now. */
 export function visitorId(): string {
-  let id = read();
-  if (!id || !V4.test(id)) write((id = uuid()));
+  let id = storedVisitorId();
+  if (!id) write((id = uuid()));
   return id;
 }
+
+/** The stored id, if there is a valid one; stores nothing. */
+export function storedVisitorId(): string | undefined {
+  const id = read();
+  return id && V4.test(id) ? id : undefined;
+}
+
+/** Stores this id (a page that turned out not to be a preview keeps the id it used). */
+export const keepVisitorId = (id: string): void => write(id);
 
 export function forgetVisitorId(): void {
   try {

@@ -51,4 +51,18 @@ describe("content edited through the admin API, seen through a preview link", ()
     expect(await context.cookies()).toEqual([]);
     expect(errors).toEqual([]);
   });
+
+  it("an invalid or expired lf_preview is a normal visit: the id is kept and events are sent", async () => {
+    const { context, page, errors } = await newVisitor(chromium());
+    const calls = apiTraffic(context);
+    await page.goto("/demo?lf_preview=not-a-valid-token");
+    expect((await applied(page)).hero!.variant).toBe("default");
+    expect(await calls[0]!.answered).toMatchObject({ status: 200, json: { preview: false, recorded: true } });
+    const visitorId = calls[0]!.body.visitorId;
+    expect(await page.evaluate(() => localStorage.getItem("lf_vid"))).toBe(visitorId);
+    const sent = page.waitForRequest("**/v1/events");
+    await page.evaluate(() => (window as any).leadflare.track("cta_click", { slot: "primary-cta" }));
+    expect((await sent).postDataJSON().visitorId).toBe(visitorId);
+    expect(errors).toEqual([]);
+  });
 });

@@ -111,6 +111,27 @@ describe("anti-flicker and failure", () => {
     expect(errors).toEqual([]);
   });
 
+  it("when the script itself arrives after the timeout, its answer does not swap the markup already shown", async () => {
+    const { page, errors } = await newVisitor(chromium());
+    await freezeClock(page);
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    await page.route("**/p.js", async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto("/demo", { waitUntil: "domcontentloaded" }); // "load" waits for the held script
+    await page.clock.runFor(1000); // the snippet's timeout passes before the script is there
+    expectMarkup(await slots(page));
+    const answered = page.waitForResponse("**/v1/personalize");
+    release();
+    await answered;
+    // The answer is heard (leadflare.on("segment")) but not applied.
+    await page.waitForFunction(() => document.getElementById("lf-segment")!.textContent === "Everyone else");
+    expectMarkup(await slots(page));
+    expect(errors).toEqual([]);
+  });
+
   it("when the server answers with an error, the default markup shows", async () => {
     const { page, errors } = await newVisitor(chromium());
     await page.route("**/v1/personalize", (route) => route.fulfill({ status: 503, body: "unavailable" }));
@@ -131,6 +152,7 @@ describe("content is applied safely", () => {
 
   it("markup in text, cta and offer content shows as text and runs nothing", async () => {
     const { page, errors } = await newVisitor(chromium());
+    await freezeClock(page); // the answer is applied however slow the machine is
     await page.route("**/v1/personalize", (route) =>
       route.fulfill(
         answer({
@@ -159,6 +181,7 @@ describe("content is applied safely", () => {
     "a cta whose url is %s keeps the page's own link",
     async (url) => {
       const { page, errors } = await newVisitor(chromium());
+      await freezeClock(page);
       await page.route("**/v1/personalize", (route) =>
         route.fulfill(
           answer({
