@@ -120,7 +120,12 @@ function walkValue(value: unknown, at: (string | number)[], out: ConditionProble
       // Facts such as context.path come from visitors: a pattern with nested repetition would
       // let any visitor spend the worker's CPU (catastrophic backtracking).
       else if (arg.length > MAX_REGEX_LENGTH || !safeRegex(arg)) {
-        out.push({ path: here, message: `${op} must be at most ${MAX_REGEX_LENGTH} characters without nested repetition such as (a+)+ (it could backtrack catastrophically)` });
+        out.push({
+          path: here,
+          message:
+            `${op} must be at most ${MAX_REGEX_LENGTH} characters, with no nested repetition such as (a+)+ (it could backtrack ` +
+            "catastrophically), at most 25 repetitions, and no lookbehind (the safety check cannot read it)",
+        });
       }
     } else if (op === "$not") {
       walkValue(arg, here, out);
