@@ -5,11 +5,15 @@ import { countRows } from "./support/server";
 
 const chromium = useChromium();
 
-/** The script tag on a customer's own site, a different origin from the worker's. */
+/**
+ * The script tag on a customer's own site, a different origin from the worker's. These
+ * pages have no anti-flicker snippet; `data-timeout` gives a busy machine 10 s to answer.
+ */
+const PATIENT = 'data-timeout="10000"';
 describe("embedding on another origin", () => {
   it("takes its endpoint from its own URL and personalizes without a CORS preflight", async () => {
     const worker = workerUrl();
-    const site = await customerSite(inject("sitePort"), { "/": slotPage(`src="${worker}/p.js"`) });
+    const site = await customerSite(inject("sitePort"), { "/": slotPage(`src="${worker}/p.js" ${PATIENT}`) });
     try {
       const { context, page, errors } = await newVisitor(chromium());
       const calls = apiTraffic(context);
@@ -30,7 +34,7 @@ describe("embedding on another origin", () => {
   it("data-endpoint sends the API calls elsewhere than where the script came from", async () => {
     const worker = workerUrl();
     const other = worker.replace("127.0.0.1", "localhost"); // the same worker under another name
-    const site = await customerSite(inject("sitePort"), { "/": slotPage(`src="${worker}/p.js" data-endpoint="${other}"`) });
+    const site = await customerSite(inject("sitePort"), { "/": slotPage(`src="${worker}/p.js" data-endpoint="${other}" ${PATIENT}`) });
     try {
       const { page, errors } = await newVisitor(chromium());
       const requested = page.waitForRequest((r) => r.url().endsWith("/v1/personalize"));
@@ -66,7 +70,7 @@ describe("embedding on another origin", () => {
     const queue = `<script>window.leadflare = window.leadflare || [];
 leadflare.push(["on", "segment", function (s) { window.segments = (window.segments || []).concat(s.id); }]);</script>`;
     const site = await customerSite(inject("sitePort"), {
-      "/": slotPage(`src="${worker}/p.js"`, queue) + `<script async src="${worker}/p.js"></script>`,
+      "/": slotPage(`src="${worker}/p.js" ${PATIENT}`, queue) + `<script async src="${worker}/p.js"></script>`,
     });
     try {
       const { context, page, errors } = await newVisitor(chromium());

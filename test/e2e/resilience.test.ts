@@ -21,7 +21,7 @@ async function freezeClock(page: Page): Promise<void> {
 
 /** Opens /demo for a new visitor, clock frozen, its personalize request held until `release(how)`. */
 async function openWithHeldRequest() {
-  const visitor = await newVisitor(chromium());
+  const visitor = await newVisitor(chromium(), {}, { antiFlickerMs: null });
   const { page } = visitor;
   await freezeClock(page);
   let release!: (how: (route: Route) => Promise<void>) => void;
@@ -89,7 +89,7 @@ describe("anti-flicker and failure", () => {
   });
 
   it("when the request fails, the default markup shows at once, without waiting for the timeout", async () => {
-    const { page, errors } = await newVisitor(chromium());
+    const { page, errors } = await newVisitor(chromium(), {}, { antiFlickerMs: null });
     await freezeClock(page);
     const failed = page.waitForEvent("requestfailed", (r) => r.url().endsWith("/v1/personalize"));
     await page.route("**/v1/personalize", (route) => route.abort("connectionrefused"));
@@ -101,7 +101,7 @@ describe("anti-flicker and failure", () => {
   });
 
   it("when the script itself is blocked, the snippet shows the default markup at the timeout", async () => {
-    const { page, errors } = await newVisitor(chromium());
+    const { page, errors } = await newVisitor(chromium(), {}, { antiFlickerMs: null });
     await freezeClock(page);
     await page.route("**/p.js", (route) => route.abort("blockedbyclient"));
     await page.goto("/demo");
@@ -112,7 +112,7 @@ describe("anti-flicker and failure", () => {
   });
 
   it("when the script itself arrives after the timeout, its answer does not swap the markup already shown", async () => {
-    const { page, errors } = await newVisitor(chromium());
+    const { page, errors } = await newVisitor(chromium(), {}, { antiFlickerMs: null });
     await freezeClock(page);
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
@@ -133,7 +133,7 @@ describe("anti-flicker and failure", () => {
   });
 
   it("when the server answers with an error, the default markup shows", async () => {
-    const { page, errors } = await newVisitor(chromium());
+    const { page, errors } = await newVisitor(chromium(), {}, { antiFlickerMs: null });
     await page.route("**/v1/personalize", (route) => route.fulfill({ status: 503, body: "unavailable" }));
     await page.goto("/demo");
     await page.waitForSelector('[data-lf-slot="hero"]', { state: "visible" });
