@@ -50,16 +50,20 @@ export type Defer = (work: Promise<unknown>) => void;
 /**
  * The compiled active configuration, kept per isolate. Within CONFIG_REFRESH_MS of the last
  * successful check it is served without touching D1; after that, one small read (the
- * version number; the document only when it changed) runs in the background while the
- * cached version is served; past CONFIG_MAX_AGE_MS (or with nowhere to defer to) every
- * request waits for that check. One check at a time: concurrent requests share it. Time is
- * passed in, so tests step over the bounds without waiting.
+ * version number; the document only when it changed) runs in the background, one at a time,
+ * while the cached version is served; past CONFIG_MAX_AGE_MS (or with nowhere to defer to)
+ * the request checks before it is answered. Requests never wait on a promise another request
+ * started: in Workers that promise dies with its request. Time is passed in, so tests step
+ * over the bounds without waiting.
  */
 export class ConfigCache {
   /** `checkedAt`: when the last check that succeeded started (its read saw everything before). */
   private entry: (ActiveConfig & { checkedAt: number }) | undefined;
-  /** The check (or first load) in flight, shared by every request that needs it. */
-  private pending: Promise<ActiveConfig> | undefined;
+  /**
+   * When the running background check started (kept alive by the request that started it);
+   * one that never settles (its request cancelled) stops counting after CONFIG_MAX_AGE_MS.
+   */
+  private checkingSince: number | undefined;
   /** Bumped whenever the entry is replaced, so a check that raced a newer answer is dropped. */
   private generation = 0;
 
@@ -70,15 +74,17 @@ export class ConfigCache {
 
   async get(store: ConfigStore, now: number, defer?: Defer): Promise<ActiveConfig> {
     const entry = this.entry;
-    if (entry && now - entry.checkedAt < this.refreshMs) return entry;
-    const check = (this.pending ??= (entry ? this.refresh(store, entry, now) : this.load(store, now)).finally(() => {
-      this.pending = undefined;
-    }));
-    if (entry && defer && now - entry.checkedAt < this.maxAgeMs) {
-      defer(check);
+    if (!entry) return this.load(store, now);
+    const age = now - entry.checkedAt;
+    if (age < this.refreshMs) return entry;
+    if (defer && age < this.maxAgeMs) {
+      if (this.checkingSince === undefined || now - this.checkingSince >= this.maxAgeMs) {
+        this.checkingSince = now;
+        defer(this.refresh(store, entry, now).finally(() => (this.checkingSince = undefined)));
+      }
       return entry;
     }
-    return check;
+    return this.refresh(store, entry, now);
   }
 
   /** The isolate that activated a version serves it at once. Never goes back to an older one. */
@@ -89,6 +95,7 @@ export class ConfigCache {
   /** Forgets the cached configuration: the next request loads it from D1. */
   reset(): void {
     this.entry = undefined;
+    this.checkingSince = undefined;
     this.generation++;
   }
 
