@@ -53,7 +53,11 @@ function start(): void {
   // A preview link (lf_preview) shows an admin a segment's content: until the server says
   // the token is genuine nothing is kept or sent; an invalid or expired one is a normal visit.
   const preview = () => new URLSearchParams(location.search).get("lf_preview") || undefined;
-  let previewing = false;
+  let previewToken = preview();
+  let previewing = !!previewToken;
+  // A genuine preview was shown: the rest of this page's life (single-page navigation
+  // included) previews the same segment, keeps nothing and sends nothing.
+  let confirmed = false;
   let started = false;
   let consented = options.consent != "required";
   let visitor: string | undefined;
@@ -77,14 +81,15 @@ function start(): void {
     // The page load's own request obeys the anti-flicker deadline; one made after the
     // script started (consent given later, refresh()) is the reader's doing: always applied.
     const late = started && Date.now() >= deadline;
-    previewing = !!preview();
+    previewToken = preview() || (confirmed ? previewToken : undefined);
+    previewing = !!previewToken;
     const slots = [...new Set(Array.from(d.querySelectorAll("[data-lf-slot]"), (el) => el.getAttribute("data-lf-slot")!))];
     const body = {
       visitorId: vid(),
       page: { url: url.slice(0, 2048), referrer: referrer.slice(0, 2048) || undefined, title: d.title.slice(0, 500) || undefined },
       eventId: viewId,
       slots: slots.length ? slots.slice(0, 50) : undefined,
-      preview: preview(),
+      preview: previewToken,
       gpc: gpc || undefined,
     };
     // A text/plain body keeps this a "simple" CORS request: no preflight round trip.
@@ -93,8 +98,13 @@ function start(): void {
       .then((res: Personalization) => {
         if (call != calls) return; // a newer navigation's answer wins
         last = res;
-        if (previewing && !res.preview && !gpc) keepVisitorId(vid());
-        previewing = !!res.preview;
+        if (res.preview) confirmed = true;
+        else if (!confirmed) {
+          // Not a preview (none asked, or the token was not genuine): an ordinary visit,
+          // whose id is kept, also one made while the answer was pending.
+          previewing = false;
+          if (consented && !gpc) keepVisitorId(vid());
+        }
         if (call > 1 || late || Date.now() < deadline) applySlots(res.slots);
         listeners.forEach(notify);
       })

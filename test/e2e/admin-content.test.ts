@@ -27,10 +27,14 @@ describe("content edited through the admin API, seen through a preview link", ()
     );
   });
 
-  it("a preview page keeps no visitor id and sends no event, identify or click", async () => {
+  it("a preview page keeps no visitor id and sends no event, identify or click, queued or not, across in-page navigation", async () => {
     const link = await admin("POST", "/v1/admin/preview-links", { segment: "smb-qualified", url: `${inject("workerUrl")}/demo` });
     const { url } = (await link.json()) as { url: string };
     const { context, page, errors } = await newVisitor(chromium());
+    // Calls a page queues before the script loads run as soon as it does.
+    await context.addInitScript(() => {
+      (window as any).leadflare = [["track", "conversion"], ["identify", "queued@test.example"]];
+    });
     const calls = apiTraffic(context);
     await page.goto(url);
     expect((await applied(page)).hero!.variant).toBe("smb-qualified");
@@ -40,13 +44,15 @@ describe("content edited through the admin API, seen through a preview link", ()
     });
     await page.evaluate(() => document.querySelector<HTMLElement>('[data-lf-slot="primary-cta"]')!.addEventListener("click", (e) => e.preventDefault()));
     await page.click('[data-lf-slot="primary-cta"]');
-    // A refresh goes out after everything above: once it is seen, a beacon would have been too.
-    const refreshed = page.waitForRequest("**/v1/personalize");
-    await page.evaluate(() => (window as any).leadflare.refresh());
-    await refreshed;
-    // Only personalize calls, answered as a preview that recorded nothing.
+    // An in-page navigation goes out after everything above (once it is seen, a beacon would
+    // have been too) and keeps previewing the same segment, though the new URL has no token.
+    const navigated = page.waitForRequest("**/v1/personalize");
+    await page.evaluate(() => history.pushState({}, "", "/demo/pricing"));
+    await navigated;
+    // Only personalize calls, both answered as a preview that recorded nothing.
     expect(calls.map((c) => c.path)).toEqual(["/v1/personalize", "/v1/personalize"]);
-    expect(await calls[0]!.answered).toMatchObject({ status: 200, json: { preview: true, recorded: false } });
+    expect(calls[1]!.body.preview).toBe(calls[0]!.body.preview);
+    for (const c of calls) expect(await c.answered).toMatchObject({ status: 200, json: { preview: true, recorded: false, segment: { id: "smb-qualified" } } });
     expect(await page.evaluate(() => localStorage.length)).toBe(0);
     expect(await context.cookies()).toEqual([]);
     expect(errors).toEqual([]);
