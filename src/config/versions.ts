@@ -22,8 +22,10 @@ export async function activateDocument(
   },
   now: number,
 ): Promise<VersionInfo> {
+  // A pulled file's "$version" names the version it was based on: stored, it would be stale.
+  const { $version: _pulledFrom, ...stored } = input.document;
   const next = {
-    document: JSON.stringify(input.document),
+    document: JSON.stringify(stored),
     author: input.author,
     message: input.message,
     action: input.action,

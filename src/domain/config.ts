@@ -101,6 +101,12 @@ const slot = z.discriminatedUnion("kind", [
 export const configSchema = z
   .strictObject({
     $schema: z.string().optional(),
+    /**
+     * The version a file written by `npm run config:pull` was pulled from: the CLI's record of
+     * what an edit is based on (it sends it as If-Match). Accepted so a pulled file validates
+     * and evaluates as it is; never stored (see activateDocument).
+     */
+    $version: z.number().int().positive().optional(),
     pageCategories: z.array(pageCategory).max(200),
     signals: z.record(id, signal),
     scoring: z.strictObject({

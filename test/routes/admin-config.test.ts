@@ -209,6 +209,27 @@ describe("validation: every problem with its JSON path, and nothing changes", ()
     expect(await versionCount()).toBe(count);
     expect((await getActive()).document).toEqual(defaultDocument);
   });
+
+  it('a file written by config:pull ("$version" on top) passes validate, evaluate and PUT; no stored version carries it', async () => {
+    const before = await getActive();
+    const pulled = { $version: before.version, ...withHero("pulled, edited, sent with curl") };
+    expect((await admin("POST", "/v1/admin/config/validate", { document: pulled })).status).toBe(200);
+    expect((await admin("POST", "/v1/admin/evaluate", { facts: { score: 1 }, config: pulled })).status).toBe(200);
+    const notANumber = await admin("POST", "/v1/admin/config/validate", { document: { ...pulled, $version: "3" } });
+    expect(notANumber.status).toBe(422);
+    expect((await jsonOf(notANumber)).error.details[0].path).toBe("document.$version");
+
+    const res = await putConfig(pulled, before.version);
+    try {
+      expect(res.status).toBe(200);
+      const { version } = await jsonOf(res);
+      const stored = await jsonOf(await admin("GET", `/v1/admin/config/versions/${version}`));
+      expect(stored.document).not.toHaveProperty("$version");
+      expect(stored.document.slots.hero.variants.default).toBe("pulled, edited, sent with curl");
+    } finally {
+      await activate(before.document);
+    }
+  });
 });
 
 describe("versions and rollback", () => {
