@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { LeadStore } from "../../src/db/store";
 import { EMAIL_HITS, emailHitEvent } from "../../src/domain/email-hits";
 import { signToken } from "../../src/domain/tokens";
-import { countRows, getLead, newEmail } from "../support/harness";
+import { countRows, getLead, jsonOf, newEmail, newVisitorId, sendEvents } from "../support/harness";
 import { otherSpellings } from "../support/base64url";
 import { fetchCountingD1 } from "../support/counting-d1";
 import { BROWSER_UA, emailContent, follow, leadIdOf, ORIGIN, smbLead, tokenOf, viewPricingThreeTimes } from "../support/email";
@@ -19,6 +19,15 @@ async function linkFor(email: string, campaign = "spring") {
 }
 
 const clicksOf = (leadId: string, category = "email") => countRows("events", "lead_id = ? AND type = 'email_click' AND category = ?", leadId, category);
+
+/** The event id a click got before ids were keyed (a plain SHA-256 of the link's token): anyone with the link could compute it. */
+async function sha256WindowId(token: string, bucket: number): Promise<string> {
+  const bytes = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`click|email|${bucket}|${token}`))).slice(0, 16);
+  bytes[6] = (bytes[6]! & 0x0f) | 0x80;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
 
 function engagementComponent(report: any, event: string) {
   return report.explanation.scores.engagement.components.find((c: { event: string; category: string | null }) => c.event === event && c.category === null);
@@ -82,6 +91,26 @@ describe("GET /r/<token>", () => {
     // Another link (another send) is another click.
     await follow(await linkFor(email, "another"));
     expect(await clicksOf(leadId)).toBe(2);
+  });
+
+  it("records the click even when another visitor sent its event id first: ids are per lead", async () => {
+    const email = newEmail();
+    await smbLead(email);
+    const link = await linkFor(email);
+    const token = tokenOf(link);
+    // The attacker pre-inserts the ids of this window, the one before (the sliding-window
+    // check) and the next (a bucket edge between now and the click) under their own visitor.
+    const bucket = Math.floor(Date.now() / EMAIL_HITS.click.windowMs);
+    const ids = await Promise.all([bucket - 1, bucket, bucket + 1].map((b) => sha256WindowId(token, b)));
+    const attacker = newVisitorId();
+    const sent = await sendEvents(attacker, ids.map((id) => ({ id, type: "cta_click", url: "/" })));
+    expect(await jsonOf(sent)).toMatchObject({ accepted: 3 });
+
+    expect((await follow(link)).headers.get("location")).toBe(NURTURE_CTA);
+    expect(await clicksOf(await leadIdOf(email))).toBe(1);
+    const lead = await getLead(email);
+    expect(lead.signals.email_clicks_30d).toBe(1);
+    expect(engagementComponent(lead, "email_click")).toMatchObject({ count: 1 });
   });
 
   it("sends tampered, expired, wrong-purpose and unknown tokens to the default CTA and records nothing", async () => {
