@@ -1,12 +1,12 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { LeadStore } from "../../src/db/store";
-import { EMAIL_HITS, emailHitEvent } from "../../src/domain/email-hits";
+import { EMAIL_HITS, emailHitEvent, windowEventId } from "../../src/domain/email-hits";
 import { signToken } from "../../src/domain/tokens";
 import { countRows, getLead, jsonOf, newEmail, newVisitorId, sendEvents } from "../support/harness";
 import { otherSpellings } from "../support/base64url";
 import { fetchCountingD1 } from "../support/counting-d1";
-import { BROWSER_UA, emailContent, follow, leadIdOf, ORIGIN, smbLead, tokenOf, viewPricingThreeTimes } from "../support/email";
+import { BROWSER_UA, emailContent, follow, leadIdOf, ORIGIN, smbLead, tokenOf, unkeyedWindowId, viewPricingThreeTimes } from "../support/email";
 
 const NURTURE_CTA = `${ORIGIN}/demo/pricing?guide=value`;
 const QUALIFIED_CTA = `${ORIGIN}/demo/contact?plan=trial`;
@@ -19,15 +19,6 @@ async function linkFor(email: string, campaign = "spring") {
 }
 
 const clicksOf = (leadId: string, category = "email") => countRows("events", "lead_id = ? AND type = 'email_click' AND category = ?", leadId, category);
-
-/** The event id a click got before ids were keyed (a plain SHA-256 of the link's token): anyone with the link could compute it. */
-async function sha256WindowId(token: string, bucket: number): Promise<string> {
-  const bytes = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`click|email|${bucket}|${token}`))).slice(0, 16);
-  bytes[6] = (bytes[6]! & 0x0f) | 0x80;
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
 
 function engagementComponent(report: any, event: string) {
   return report.explanation.scores.engagement.components.find((c: { event: string; category: string | null }) => c.event === event && c.category === null);
@@ -98,13 +89,19 @@ describe("GET /r/<token>", () => {
     await smbLead(email);
     const link = await linkFor(email);
     const token = tokenOf(link);
-    // The attacker pre-inserts the ids of this window, the one before (the sliding-window
-    // check) and the next (a bucket edge between now and the click) under their own visitor.
+    // The attacker pre-inserts, under their own visitor, the ids of this window, the one
+    // before (the sliding-window check) and the next (a bucket edge before the click): as
+    // ids used to be derived (from the link alone) and as they are (keyed, here with the
+    // secret an attacker would not have, to show that even knowing the id does not help).
     const bucket = Math.floor(Date.now() / EMAIL_HITS.click.windowMs);
-    const ids = await Promise.all([bucket - 1, bucket, bucket + 1].map((b) => sha256WindowId(token, b)));
+    const buckets = [bucket - 1, bucket, bucket + 1];
+    const ids = await Promise.all([
+      ...buckets.map((b) => unkeyedWindowId("click", token, "email", b)),
+      ...buckets.map((b) => windowEventId(env.LF_LINK_SECRET, "click", token, "email", b)),
+    ]);
     const attacker = newVisitorId();
     const sent = await sendEvents(attacker, ids.map((id) => ({ id, type: "cta_click", url: "/" })));
-    expect(await jsonOf(sent)).toMatchObject({ accepted: 3 });
+    expect(await jsonOf(sent)).toMatchObject({ accepted: 6 });
 
     expect((await follow(link)).headers.get("location")).toBe(NURTURE_CTA);
     expect(await clicksOf(await leadIdOf(email))).toBe(1);
@@ -218,7 +215,7 @@ describe("GET /r/<token>", () => {
     const payload = { l: leadId, s: "primary-cta", exp: 0 };
     const person = { agent: "person" as const, reason: null };
     const clickAt = async (ts: number) =>
-      (await store.recordEmailHitAndLoad(leadId, await emailHitEvent("click", "token-a", payload, person, ts), ts)).recorded;
+      (await store.recordEmailHitAndLoad(leadId, await emailHitEvent(env.LF_LINK_SECRET, "click", "token-a", payload, person, ts), ts)).recorded;
 
     expect(await clickAt(edge - 1_000)).toBe(true); // last second of one bucket
     expect(await clickAt(edge + 1_000)).toBe(false); // two seconds later, next bucket: same window
