@@ -49,14 +49,17 @@ export const visitors = sqliteTable(
 );
 
 /**
- * Every accepted event, keyed by the client's event id so a retry is ignored
- * (INSERT OR IGNORE). Inserting a row is what counts it: the `events_aggregate`
- * trigger (custom migration) folds it into `lead_activity` in the same statement.
+ * Every accepted event, keyed by its lead and the client's event id so a retry is ignored
+ * (INSERT OR IGNORE). The id is unique per lead only: anyone can send any id, and a
+ * global key would let one visitor who learns another lead's event id pre-insert it and
+ * silence that event. Inserting a row is what counts it: the `events_aggregate` trigger
+ * (custom migrations 0003, recreated by 0006's table rebuild) folds it into
+ * `lead_activity` in the same statement.
  */
 export const events = sqliteTable(
   "events",
   {
-    id: text("id").primaryKey(),
+    id: text("id").notNull(),
     leadId: text("lead_id").notNull(),
     visitorId: text("visitor_id"),
     type: text("type").notNull(),
@@ -68,8 +71,9 @@ export const events = sqliteTable(
     props: text("props"),
     receivedAt: integer("received_at").notNull(),
   },
+  // The key's index (lead_id first) also finds a lead's events, so no other per-lead index.
   // events_type_ts: finding the leads seen in a period (the segment conversion report).
-  (t) => [index("events_lead_ts").on(t.leadId, t.ts), index("events_type_ts").on(t.type, t.ts)],
+  (t) => [primaryKey({ columns: [t.leadId, t.id] }), index("events_type_ts").on(t.type, t.ts)],
 );
 
 /**

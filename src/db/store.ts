@@ -68,8 +68,8 @@ export class LeadStore {
   /**
    * Records one email click or open for a lead (by id, following a merge) and reads the
    * lead back in the same round trip, so the hit counts in the segment it redirects to.
-   * The insert is skipped when the lead no longer exists, when the event id is already
-   * there (same window), or when `previousId` was recorded after `since` (sliding window).
+   * The insert is skipped when the lead no longer exists, when the lead already has the
+   * event id (same window), or when it recorded `previousId` after `since` (sliding window).
    */
   async recordEmailHitAndLoad(
     leadId: string,
@@ -82,7 +82,7 @@ export class LeadStore {
       sql`INSERT OR IGNORE INTO events (id, lead_id, visitor_id, type, category, ts, path, props, received_at)
         SELECT ${event.id}, ${lead}, NULL, ${event.type}, ${event.category}, ${event.ts}, ${event.path}, ${event.props}, ${now}
         WHERE ${lead} IS NOT NULL
-          AND NOT EXISTS (SELECT 1 FROM events WHERE id = ${hit.previousId} AND ts > ${hit.since})
+          AND NOT EXISTS (SELECT 1 FROM events WHERE lead_id = ${lead} AND id = ${hit.previousId} AND ts > ${hit.since})
         RETURNING id`,
       ...this.selectLead(lead),
     ]);
@@ -200,7 +200,7 @@ export class LeadStore {
     ];
   }
 
-  /** INSERT OR IGNORE by event id: the events trigger aggregates only rows really inserted. */
+  /** INSERT OR IGNORE by (lead, event id): the events trigger aggregates only rows really inserted. */
   private insertEvents(leadId: SQL, visitorId: string | null, events: NewEvent[], now: number): BatchItem[] {
     const statements: BatchItem[] = [];
     for (let i = 0; i < events.length; i += EVENTS_PER_STATEMENT) {
@@ -227,13 +227,31 @@ export class LeadStore {
 
 /**
  * Moves one lead's activity and events to another when `when` holds: aggregates are added
- * (the newest RECENT_CAP timestamps of both kept), events re-pointed. Both leads' events are
- * distinct rows, so the sums count nothing twice.
+ * (the newest RECENT_CAP timestamps of both kept), events re-pointed. Event ids are unique
+ * per lead, so both may hold one id (a retry sent through two browsers, an import sent for
+ * both): that is one event, so `to` keeps its row, and `from`'s copy is taken out of the
+ * aggregate being added (its total and one occurrence of its timestamp) and deleted, so
+ * nothing counts twice. All in SQL, inside the caller's batch. (A copy older than the kept
+ * RECENT_CAP timestamps is in no `recent` and only lowers the total. When `from` has more than
+ * RECENT_CAP events of a key, its next-older timestamp was never stored, so removing a kept
+ * copy leaves that key's merged list possibly one timestamp short of the cap; totals stay exact.)
  */
 function moveActivity(from: SQL, to: SQL, when: SQL): BatchItem[] {
+  const heldByTo = sql`EXISTS (SELECT 1 FROM events t WHERE t.lead_id = ${to} AND t.id = events.id)`;
+  // Copies counted per occurrence, so of two equal timestamps only the copy's is removed.
+  const recentWithoutCopies = sql`(SELECT json_group_array(value) FROM (
+    SELECT r.value FROM (SELECT value, row_number() OVER (PARTITION BY value) AS n FROM json_each(a.recent)) r
+    WHERE (r.value, r.n) NOT IN (SELECT ts, row_number() OVER (PARTITION BY ts) FROM copies c WHERE c.key = a.key)
+    ORDER BY r.value DESC))`;
   return [
-    sql`INSERT INTO lead_activity (lead_id, key, total, recent)
-      SELECT ${to}, a.key, a.total, a.recent FROM lead_activity a WHERE a.lead_id = ${from} AND ${when}
+    sql`WITH copies AS MATERIALIZED (
+        SELECT type || ':' || category AS key, ts FROM events WHERE lead_id = ${from} AND ${heldByTo}),
+      moved AS (
+        SELECT a.key, a.total - (SELECT count(*) FROM copies c WHERE c.key = a.key) AS total,
+          CASE WHEN a.key IN (SELECT key FROM copies) THEN ${recentWithoutCopies} ELSE a.recent END AS recent
+        FROM lead_activity a WHERE a.lead_id = ${from} AND ${when})
+      INSERT INTO lead_activity (lead_id, key, total, recent)
+      SELECT ${to}, key, total, recent FROM moved WHERE total > 0
       ON CONFLICT (lead_id, key) DO UPDATE SET
         total = lead_activity.total + excluded.total,
         recent = (SELECT json_group_array(value) FROM (
@@ -241,6 +259,7 @@ function moveActivity(from: SQL, to: SQL, when: SQL): BatchItem[] {
           UNION ALL SELECT value FROM json_each(excluded.recent)
           ORDER BY value DESC LIMIT ${RECENT_CAP}))`,
     sql`DELETE FROM lead_activity WHERE lead_id = ${from} AND ${when}`,
+    sql`DELETE FROM events WHERE lead_id = ${from} AND ${when} AND ${heldByTo}`,
     sql`UPDATE events SET lead_id = ${to} WHERE lead_id = ${from} AND ${when}`,
   ];
 }

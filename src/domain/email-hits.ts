@@ -4,6 +4,7 @@ import { DEFAULT_SEGMENT_ID } from "./config";
 import { chooseSlots } from "./content";
 import type { EmailTokenPayload, EmailTokenPurpose } from "./email-tokens";
 import type { AgentVerdict, MailAgent } from "./mail-agents";
+import { hmacSha256 } from "./tokens";
 
 /** A hit on an email link (`/r/<token>`, a click) or image (`/i/<token>`, an open). */
 export type HitKind = "click" | "open";
@@ -41,11 +42,12 @@ export interface EmailHitEvent {
 
 /**
  * The event one hit records. Its id is derived from the token, the category and the time
- * bucket, so a repeat within the window hits the same primary key and INSERT OR IGNORE
- * drops it atomically in SQL. A machine's hit uses another category, hence another id:
- * a scanner's visit never swallows the person's click that follows it.
+ * bucket, so a repeat within the window hits the same key and INSERT OR IGNORE drops it
+ * atomically in SQL. A machine's hit uses another category, hence another id: a scanner's
+ * visit never swallows the person's click that follows it. `secret` is LF_LINK_SECRET.
  */
 export async function emailHitEvent(
+  secret: string,
   kind: HitKind,
   token: string,
   payload: EmailTokenPayload,
@@ -57,16 +59,20 @@ export async function emailHitEvent(
   const bucket = Math.floor(now / windowMs);
   const props = { slot: payload.s, ...(payload.c ? { campaign: payload.c } : {}), ...(verdict.reason ? { flagged: verdict.reason } : {}) };
   return {
-    event: { id: await windowEventId(kind, token, category, bucket), type: event, category, ts: now, path: null, props: JSON.stringify(props) },
-    previousId: await windowEventId(kind, token, category, bucket - 1),
+    event: { id: await windowEventId(secret, kind, token, category, bucket), type: event, category, ts: now, path: null, props: JSON.stringify(props) },
+    previousId: await windowEventId(secret, kind, token, category, bucket - 1),
     since: now - windowMs,
   };
 }
 
-/** A UUID-shaped (version 8, RFC 9562) SHA-256 of what identifies one hit window. */
-export async function windowEventId(kind: HitKind, token: string, category: string, bucket: number): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`${kind}|${category}|${bucket}|${token}`)));
-  const bytes = digest.slice(0, 16);
+/**
+ * A UUID-shaped (version 8, RFC 9562) HMAC-SHA256, under LF_LINK_SECRET, of what identifies
+ * one hit window. Keyed, so the id cannot be computed from the link (a plain hash of the
+ * token could be, by anyone who saw it). The `email-hit` label keeps these MACs apart from
+ * the tokens' own (those cover `<purpose>.<body>`).
+ */
+export async function windowEventId(secret: string, kind: HitKind, token: string, category: string, bucket: number): Promise<string> {
+  const bytes = (await hmacSha256(secret, `email-hit|${kind}|${category}|${bucket}|${token}`)).slice(0, 16);
   bytes[6] = (bytes[6]! & 0x0f) | 0x80;
   bytes[8] = (bytes[8]! & 0x3f) | 0x80;
   const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");

@@ -24,6 +24,11 @@ function hmacKey(secret: string): Promise<CryptoKey> {
   return key;
 }
 
+/** HMAC-SHA256 of `message` under `secret` (the same cached key the tokens are signed with). */
+export async function hmacSha256(secret: string, message: string): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.sign("HMAC", await hmacKey(secret), encoder.encode(message)));
+}
+
 export function base64url(bytes: Uint8Array): string {
   let binary = "";
   for (const b of bytes) binary += String.fromCharCode(b);
@@ -49,8 +54,7 @@ export function fromBase64url(text: string): Uint8Array | null {
 
 export async function signToken(secret: string, purpose: TokenPurpose, payload: TokenPayload): Promise<string> {
   const body = base64url(encoder.encode(JSON.stringify(payload)));
-  const mac = await crypto.subtle.sign("HMAC", await hmacKey(secret), encoder.encode(`${purpose}.${body}`));
-  return `${body}.${base64url(new Uint8Array(mac))}`;
+  return `${body}.${base64url(await hmacSha256(secret, `${purpose}.${body}`))}`;
 }
 
 /** The payload of a genuine, unexpired token for this purpose; null for anything else. */

@@ -19,7 +19,8 @@ import { globalPrivacyControl } from "../middleware/privacy";
 export async function emailHitTarget(c: Context<AppEnv>, kind: HitKind, token: string): Promise<string | null> {
   const { config, store, now } = c.var;
   const request = c.req.raw;
-  const payload = await readEmailToken(c.env.LF_LINK_SECRET, EMAIL_HITS[kind].purpose, token, now);
+  const secret = c.env.LF_LINK_SECRET;
+  const payload = await readEmailToken(secret, EMAIL_HITS[kind].purpose, token, now);
   let segmentPath = [DEFAULT_SEGMENT_ID];
   // With GPC the reader asked not to be tracked: answered from the request alone, like the site API.
   if (payload?.l && !globalPrivacyControl(request)) {
@@ -29,7 +30,7 @@ export async function emailHitTarget(c: Context<AppEnv>, kind: HitKind, token: s
       userAgent: c.req.header("user-agent"),
       asn: typeof asn === "number" ? asn : undefined,
     });
-    const lead = await store.recordEmailHitAndLoad(payload.l, await emailHitEvent(kind, token, payload, verdict, now), now);
+    const lead = await store.recordEmailHitAndLoad(payload.l, await emailHitEvent(secret, kind, token, payload, verdict, now), now);
     if (lead.leadId) {
       const context = requestContext(undefined, request.cf?.country as string | undefined, c.req.header("accept-language"));
       segmentPath = evaluateLead(config, lead, context, now, { slots: [] }).segment.path;

@@ -58,3 +58,22 @@ describe("events_aggregate trigger", () => {
     expect(insert.meta.rows_read).toBeLessThan(20);
   });
 });
+
+describe("events table", () => {
+  /** A statement as SQLite keeps it: no comment lines, no trailing semicolon, whitespace folded. */
+  const normalized = (statement: string) =>
+    statement.split("\n").filter((line) => !line.trim().startsWith("--")).join(" ").replace(/\s+/g, " ").trim().replace(/;$/, "");
+
+  it("is keyed per lead and, rebuilt by a later migration, keeps migration 0003's trigger and the type/time index", async () => {
+    const columns = await env.DB.prepare("SELECT name, pk FROM pragma_table_info('events') WHERE pk > 0 ORDER BY pk").all<{ name: string }>();
+    expect(columns.results.map((c) => c.name)).toEqual(["lead_id", "id"]);
+
+    const migration = env.TEST_MIGRATIONS.find((m) => m.name.startsWith("0003_"))!;
+    const created = migration.queries.find((q) => q.includes("CREATE TRIGGER"))!;
+    const trigger = await env.DB.prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'events'").all<{ sql: string }>();
+    expect(trigger.results.map((t) => normalized(t.sql))).toEqual([normalized(created.slice(created.indexOf("CREATE TRIGGER")))]);
+
+    const indexes = await env.DB.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' AND sql IS NOT NULL ORDER BY name").all<{ name: string }>();
+    expect(indexes.results.map((i) => i.name)).toEqual(["events_type_ts"]);
+  });
+});

@@ -1,12 +1,12 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { LeadStore } from "../../src/db/store";
-import { EMAIL_HITS, emailHitEvent } from "../../src/domain/email-hits";
+import { EMAIL_HITS, emailHitEvent, windowEventId } from "../../src/domain/email-hits";
 import { signToken } from "../../src/domain/tokens";
-import { countRows, getLead, newEmail } from "../support/harness";
+import { countRows, getLead, jsonOf, newEmail, newVisitorId, sendEvents } from "../support/harness";
 import { otherSpellings } from "../support/base64url";
 import { fetchCountingD1 } from "../support/counting-d1";
-import { BROWSER_UA, emailContent, follow, leadIdOf, ORIGIN, smbLead, tokenOf, viewPricingThreeTimes } from "../support/email";
+import { BROWSER_UA, emailContent, follow, leadIdOf, ORIGIN, smbLead, tokenOf, unkeyedWindowId, viewPricingThreeTimes } from "../support/email";
 
 const NURTURE_CTA = `${ORIGIN}/demo/pricing?guide=value`;
 const QUALIFIED_CTA = `${ORIGIN}/demo/contact?plan=trial`;
@@ -82,6 +82,32 @@ describe("GET /r/<token>", () => {
     // Another link (another send) is another click.
     await follow(await linkFor(email, "another"));
     expect(await clicksOf(leadId)).toBe(2);
+  });
+
+  it("records the click even when another visitor sent its event id first: ids are per lead", async () => {
+    const email = newEmail();
+    await smbLead(email);
+    const link = await linkFor(email);
+    const token = tokenOf(link);
+    // The attacker pre-inserts, under their own visitor, the ids of this window, the one
+    // before (the sliding-window check) and the next (a bucket edge before the click): as
+    // ids used to be derived (from the link alone) and as they are (keyed, here with the
+    // secret an attacker would not have, to show that even knowing the id does not help).
+    const bucket = Math.floor(Date.now() / EMAIL_HITS.click.windowMs);
+    const buckets = [bucket - 1, bucket, bucket + 1];
+    const ids = await Promise.all([
+      ...buckets.map((b) => unkeyedWindowId("click", token, "email", b)),
+      ...buckets.map((b) => windowEventId(env.LF_LINK_SECRET, "click", token, "email", b)),
+    ]);
+    const attacker = newVisitorId();
+    const sent = await sendEvents(attacker, ids.map((id) => ({ id, type: "cta_click", url: "/" })));
+    expect(await jsonOf(sent)).toMatchObject({ accepted: 6 });
+
+    expect((await follow(link)).headers.get("location")).toBe(NURTURE_CTA);
+    expect(await clicksOf(await leadIdOf(email))).toBe(1);
+    const lead = await getLead(email);
+    expect(lead.signals.email_clicks_30d).toBe(1);
+    expect(engagementComponent(lead, "email_click")).toMatchObject({ count: 1 });
   });
 
   it("sends tampered, expired, wrong-purpose and unknown tokens to the default CTA and records nothing", async () => {
@@ -189,7 +215,7 @@ describe("GET /r/<token>", () => {
     const payload = { l: leadId, s: "primary-cta", exp: 0 };
     const person = { agent: "person" as const, reason: null };
     const clickAt = async (ts: number) =>
-      (await store.recordEmailHitAndLoad(leadId, await emailHitEvent("click", "token-a", payload, person, ts), ts)).recorded;
+      (await store.recordEmailHitAndLoad(leadId, await emailHitEvent(env.LF_LINK_SECRET, "click", "token-a", payload, person, ts), ts)).recorded;
 
     expect(await clickAt(edge - 1_000)).toBe(true); // last second of one bucket
     expect(await clickAt(edge + 1_000)).toBe(false); // two seconds later, next bucket: same window

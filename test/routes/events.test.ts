@@ -16,6 +16,21 @@ describe("POST /v1/events", () => {
     expect(lead.signals).toMatchObject({ cta_clicks_30d: 1, forms_30d: 1 });
   });
 
+  it("dedupes per lead: one client event id from two visitors (two leads) is recorded for both, each once", async () => {
+    const [first, second] = [newEmail(), newEmail()];
+    const [v1, v2] = [newVisitorId(), newVisitorId()];
+    await identify(v1, first);
+    await identify(v2, second);
+    const shared = event();
+    expect(await jsonOf(await sendEvents(v1, [shared]))).toEqual({ accepted: 1, duplicates: 0, ignored: 0 });
+    expect(await jsonOf(await sendEvents(v2, [shared]))).toEqual({ accepted: 1, duplicates: 0, ignored: 0 });
+    // Retries still count once per lead.
+    expect(await jsonOf(await sendEvents(v1, [shared]))).toEqual({ accepted: 0, duplicates: 1, ignored: 0 });
+    expect(await jsonOf(await sendEvents(v2, [shared, shared]))).toEqual({ accepted: 0, duplicates: 2, ignored: 0 });
+    for (const email of [first, second]) expect((await getLead(email)).signals).toMatchObject({ cta_clicks_30d: 1 });
+    expect(await countRows("events", "id = ?", shared.id)).toBe(2);
+  });
+
   it("accepts text/plain bodies (sendBeacon) and stores the page category", async () => {
     const visitor = newVisitorId();
     const res = await call("POST", "/v1/events", {

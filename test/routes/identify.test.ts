@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { countRows, getLead, identify, newEmail, newVisitorId, personalize, putLead, sendEvents } from "../support/harness";
+import { env } from "cloudflare:test";
+import { countRows, getLead, identify, jsonOf, newEmail, newVisitorId, personalize, putLead, sendEvents } from "../support/harness";
 
 const BROWSER = { "user-agent": "Mozilla/5.0 Chrome/140.0" };
 
@@ -12,6 +13,14 @@ async function twoBrowsers() {
   await personalize(second, "/pricing", {}, BROWSER);
   await sendEvents(second, [{ id: crypto.randomUUID(), type: "cta_click", url: "/" }]);
   return { first, second };
+}
+
+/** A lead's aggregate row for one key, straight from D1. */
+async function activityOf(email: string, key: string) {
+  const row = await env.DB.prepare("SELECT total, recent FROM lead_activity WHERE key = ? AND lead_id = (SELECT id FROM leads WHERE email = ?)")
+    .bind(key, email)
+    .first<{ total: number; recent: string }>();
+  return row && { total: row.total, recent: JSON.parse(row.recent) as number[] };
 }
 
 async function stateOf(email: string) {
@@ -46,6 +55,28 @@ describe("identify and merge", () => {
     expect(await countRows("lead_activity", "lead_id = (SELECT id FROM leads WHERE email = ?) AND key = 'page_view:pricing' AND total = 3", email)).toBe(1);
     expect(await countRows("lead_activity", "lead_id NOT IN (SELECT id FROM leads)")).toBe(0);
     expect(await countRows("leads", "merged_into IS NOT NULL")).toBe(0);
+  });
+
+  it("an event id both browsers recorded (one retry through two browsers) is one event after the merge", async () => {
+    const email = newEmail();
+    const [first, second] = [newVisitorId(), newVisitorId()];
+    const now = Date.now();
+    const [t0, t1] = [now - 2 * 3_600_000, now - 3_600_000];
+    const shared = crypto.randomUUID();
+    const click = (id: string, ts: number) => ({ id, type: "cta_click", url: "/pricing", ts });
+    expect(await jsonOf(await sendEvents(first, [click(shared, t0)]))).toMatchObject({ accepted: 1 });
+    // The second browser's copy carries another time, and another click at that same time.
+    expect(await jsonOf(await sendEvents(second, [click(shared, t1), click(crypto.randomUUID(), t1)]))).toMatchObject({ accepted: 2 });
+    await identify(first, email);
+    await identify(second, email);
+
+    // The survivor's copy stays; the merged lead's copy is neither stored nor counted.
+    expect(await countRows("events", "id = ?", shared)).toBe(1);
+    expect(await countRows("events", "id = ? AND ts = ?", shared, t0)).toBe(1);
+    expect(await countRows("events", "lead_id = (SELECT id FROM leads WHERE email = ?)", email)).toBe(2);
+    expect(await activityOf(email, "cta_click:pricing")).toEqual({ total: 2, recent: [t1, t0] });
+    expect((await getLead(email)).signals).toMatchObject({ cta_clicks_30d: 2 });
+    expect(await countRows("lead_activity", "lead_id NOT IN (SELECT id FROM leads)")).toBe(0);
   });
 
   it("concurrent identifies of two browsers to one new email end in one lead with everything", async () => {

@@ -1,3 +1,4 @@
+import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { BROWSER_UA, emailContent, follow, leadIdOf } from "../support/email";
 import {
@@ -19,6 +20,13 @@ async function twoLeads() {
   const visitorOfB = newVisitorId();
   await identify(visitorOfB, b);
   return { a, b, visitorOfB, ids: { a: await leadIdOf(a), b: await leadIdOf(b) } };
+}
+
+async function pricingOf(leadId: string) {
+  const row = await env.DB.prepare("SELECT total, recent FROM lead_activity WHERE lead_id = ? AND key = 'page_view:pricing'")
+    .bind(leadId)
+    .first<{ total: number; recent: string }>();
+  return { total: row!.total, recent: JSON.parse(row!.recent) as number[] };
 }
 
 describe("POST /v1/leads/{email}/merge (server API)", () => {
@@ -56,6 +64,30 @@ describe("POST /v1/leads/{email}/merge (server API)", () => {
     expect(retry.status).toBe(404);
     expect((await jsonOf(retry)).error.details).toEqual([{ path: "from", message: "no lead has this email" }]);
     expect((await getLead(a)).signals.page_views_30d).toBe(5);
+  });
+
+  it("an event id both leads hold is one event after the merge: the survivor's copy stays, totals exact", async () => {
+    const { a, b, ids } = await twoLeads();
+    const now = Date.now();
+    const shared = crypto.randomUUID();
+    const [tA, tB] = [now - 3 * 3_600_000, now - 4 * 3_600_000];
+    expect(await importEvents(a, [{ id: shared, type: "page_view", url: "/pricing", ts: tA }])).toMatchObject({ accepted: 1 });
+    // B's copy carries another time; B also has another pricing view at that same time.
+    const sameTime = { type: "page_view", url: "/pricing", ts: tB };
+    expect(await importEvents(b, [{ id: shared, ...sameTime }, sameTime])).toMatchObject({ accepted: 2 });
+
+    const [before, other] = [await pricingOf(ids.a), await pricingOf(ids.b)];
+    expect(other.recent.filter((ts) => ts === tB)).toHaveLength(2);
+
+    expect((await merge(a, b)).status).toBe(200);
+    expect(await countRows("events", "id = ?", shared)).toBe(1);
+    expect(await countRows("events", "id = ? AND lead_id = ? AND ts = ?", shared, ids.a, tA)).toBe(1);
+    expect(await countRows("events", "lead_id = ?", ids.a)).toBe(6);
+    // A's two views and the shared one (A's time), B's day-old view and B's other view at tB.
+    const withoutSharedCopy = [...other.recent.filter((ts) => ts !== tB), tB];
+    expect(await pricingOf(ids.a)).toEqual({ total: 5, recent: [...before.recent, ...withoutSharedCopy].sort((x, y) => y - x) });
+    expect((await getLead(a)).signals).toMatchObject({ pricing_views_7d: 5, page_views_30d: 6 });
+    expect(await countRows("lead_activity", "lead_id = ?", ids.b)).toBe(0);
   });
 
   it("two opposite merges at once: one wins, the other finds nothing, nothing is lost or counted twice", async () => {

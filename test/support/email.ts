@@ -63,3 +63,16 @@ export async function viewPricingThreeTimes(email: string) {
 }
 
 export { DAY };
+
+/**
+ * The id an email hit got before ids were keyed: a plain SHA-256 of what the link shows
+ * (token, kind, category, time bucket), so anyone with the link could compute it.
+ */
+export async function unkeyedWindowId(kind: string, token: string, category: string, bucket: number): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`${kind}|${category}|${bucket}|${token}`));
+  const bytes = new Uint8Array(digest).slice(0, 16);
+  bytes[6] = (bytes[6]! & 0x0f) | 0x80;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
