@@ -14,7 +14,9 @@ const OFFER_FIELDS = /^(title|body|code)$/;
 
 export function applySlots(slots: Record<string, SlotContent>): void {
   document.querySelectorAll<HTMLElement>("[data-lf-slot]").forEach((el) => {
-    const content = slots[el.getAttribute("data-lf-slot")!];
+    const id = el.getAttribute("data-lf-slot")!;
+    // Own properties only: `data-lf-slot="constructor"` must not find Object. ({}.hasOwnProperty: older Safari lacks Object.hasOwn.)
+    const content = {}.hasOwnProperty.call(slots, id) ? slots[id] : undefined;
     if (content && fill(el, content)) el.setAttribute("data-lf-variant", text(content.variant));
   });
 }
