@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { checkCondition, type Condition } from "./conditions";
+import { isSafeContentUrl } from "./safe-url";
 
 /**
  * The whole configuration is one JSON document: page categories, signals, scoring,
@@ -27,11 +28,23 @@ const keyedBy = <T extends z.ZodType>(key: z.ZodString, rule: string, value: T) 
   z.record(key, value, { error: (issue) => (issue.code === "invalid_key" ? `"${String(issue.input)}": ${rule}` : undefined) });
 const condition = z.record(z.string(), z.unknown()) as unknown as z.ZodType<Condition>;
 const eventType = z.enum(EVENT_TYPES);
-/** Relative (`/pricing`) or absolute http(s) URL: never `javascript:` or `data:`. */
+/**
+ * Relative URLs are checked against a placeholder origin: whether one leaves the site does
+ * not depend on which http(s) origin the site has.
+ */
+const PLACEHOLDER_ORIGIN = "https://site.invalid";
+/** Relative (`/pricing`, staying on the site) or absolute http(s) URL: never `javascript:` or `data:`. */
 export const safeUrl = z
   .string()
   .max(2048)
-  .regex(/^(https?:\/\/[^\s]+|\/(?!\/)[^\s]*)$/i, "must be an http(s) URL or a path starting with /");
+  .regex(/^(https?:\/\/[^\s]+|\/(?!\/)[^\s]*)$/i, {
+    message: "must be an http(s) URL or a path starting with /",
+    abort: true, // one problem per URL: the check below is only about paths of the right shape
+  })
+  .refine(
+    (url) => isSafeContentUrl(url, PLACEHOLDER_ORIGIN),
+    "must be an http(s) URL or a path on the site: a browser opens this one on another host (it reads \\ as /)",
+  );
 
 const pageCategory = z.strictObject({
   /** Path glob: `*` matches any characters (`/pricing*`, `/docs/*`). */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { configSchema } from "../../src/domain/config";
 import { defaultDocCopy } from "../support/config";
+import { SAFE_CONTENT_URLS, UNSAFE_CONTENT_URLS } from "../support/urls";
 
 function problemsOf(edit: (doc: any) => unknown) {
   const doc: any = defaultDocCopy();
@@ -39,6 +40,19 @@ describe("configuration validation", () => {
     const problems = problemsOf(edit);
     expect(problems.map((p) => p.path)).toContain(path);
     expect(problems.find((p) => p.path === path)!.message).toMatch(message);
+  });
+
+  it.each(UNSAFE_CONTENT_URLS)("rejects the content URL %j with its path, in a CTA and in an image", (url) => {
+    const problems = problemsOf((d) => {
+      d.slots["primary-cta"].variants.default.url = url;
+      d.slots.banner.variants.default.src = url;
+    });
+    expect(problems.map((p) => p.path)).toEqual(["slots.primary-cta.variants.default.url", "slots.banner.variants.default.src"]);
+    for (const problem of problems) expect(problem.message).toMatch(/http\(s\) URL or a path/);
+  });
+
+  it.each(SAFE_CONTENT_URLS)("accepts the content URL %j", (url) => {
+    expect(problemsOf((d) => (d.slots["primary-cta"].variants.default.url = url))).toEqual([]);
   });
 
   it("keeps _ in signal ids and page categories, and takes a segment and a slot called constructor", () => {
