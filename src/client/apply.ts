@@ -1,8 +1,10 @@
 /**
  * Puts slot content into the page. Text goes in through textContent; only a slot whose
- * kind is `html` is parsed as HTML; URLs (cta href, image src) must be http(s) or relative.
+ * kind is `html` is parsed as HTML; URLs (cta href, image src) must be http(s), or relative
+ * and staying on the page's origin.
  * A slot whose content cannot be applied safely keeps the page's own markup.
  */
+import { isSafeContentUrl } from "../domain/safe-url";
 
 export interface SlotContent {
   kind: string;
@@ -14,7 +16,9 @@ const OFFER_FIELDS = /^(title|body|code)$/;
 
 export function applySlots(slots: Record<string, SlotContent>): void {
   document.querySelectorAll<HTMLElement>("[data-lf-slot]").forEach((el) => {
-    const content = slots[el.getAttribute("data-lf-slot")!];
+    const id = el.getAttribute("data-lf-slot")!;
+    // Own properties only: `data-lf-slot="constructor"` must not find Object. ({}.hasOwnProperty: older Safari lacks Object.hasOwn.)
+    const content = {}.hasOwnProperty.call(slots, id) ? slots[id] : undefined;
     if (content && fill(el, content)) el.setAttribute("data-lf-variant", text(content.variant));
   });
 }
@@ -52,11 +56,5 @@ function fill(el: HTMLElement, c: SlotContent): boolean {
 
 const text = (value: unknown): string => (typeof value == "string" ? value : "");
 
-/** http(s), absolute or relative to the page; never javascript:, data: or anything else. */
-function safeUrl(url: unknown): url is string {
-  try {
-    return typeof url == "string" && /^https?:$/.test(new URL(url, location.href).protocol);
-  } catch {
-    return false;
-  }
-}
+/** Absolute http(s), or relative and staying on this page's origin; never javascript:, data: or anything else. */
+const safeUrl = (url: unknown): url is string => typeof url == "string" && isSafeContentUrl(url, location.href);

@@ -150,11 +150,11 @@ export function matchesCondition(facts: object, condition: Condition): boolean {
   return evalCondition(facts as Record<string, unknown>, condition as never);
 }
 
-/** Value at a dot path, `undefined` when any step is missing. */
+/** Value at a dot path (own properties only), `undefined` when any step is missing. */
 export function factAt(facts: object, path: string): unknown {
   let current: unknown = facts;
   for (const part of path.split(".")) {
-    if (!isPlainObject(current) || !(part in current)) return undefined;
+    if (!isPlainObject(current) || !Object.hasOwn(current, part)) return undefined;
     current = current[part];
   }
   return current;

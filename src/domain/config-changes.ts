@@ -12,10 +12,10 @@ export function describeChanges(before: ConfigDocument, after: ConfigDocument): 
   };
   const byKey = (name: string, a: Record<string, unknown>, b: Record<string, unknown>) => {
     for (const key of Object.keys(b)) {
-      if (!(key in a)) changes.push(`${name}.${key} added`);
+      if (!Object.hasOwn(a, key)) changes.push(`${name}.${key} added`);
       else if (!sameJson(a[key], b[key])) changes.push(`${name}.${key} changed`);
     }
-    for (const key of Object.keys(a)) if (!(key in b)) changes.push(`${name}.${key} removed`);
+    for (const key of Object.keys(a)) if (!Object.hasOwn(b, key)) changes.push(`${name}.${key} removed`);
   };
 
   section("pageCategories", before.pageCategories, after.pageCategories);

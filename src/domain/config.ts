@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { checkCondition, type Condition } from "./conditions";
+import { isSafeContentUrl } from "./safe-url";
 
 /**
  * The whole configuration is one JSON document: page categories, signals, scoring,
@@ -17,14 +18,33 @@ export const EVENT_TYPES = [
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
-const id = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, "lower-case letters, digits, - and _ (max 63)");
+const ID_RULE = "lower-case letters, digits, - and _ (max 63), starting with a letter or digit";
+const id = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, ID_RULE);
+/** Segment and slot ids, hence variant keys: they also go into markup (`data-lf-slot`) and URLs. */
+const CONTENT_ID_RULE = "lower-case letters, digits and - (max 63), starting with a letter or digit";
+const contentId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, CONTENT_ID_RULE);
+/** A record keyed by ids whose bad key is named with the rule it breaks (zod's own message says only "Invalid key"). */
+const keyedBy = <T extends z.ZodType>(key: z.ZodString, rule: string, value: T) =>
+  z.record(key, value, { error: (issue) => (issue.code === "invalid_key" ? `"${String(issue.input)}": ${rule}` : undefined) });
 const condition = z.record(z.string(), z.unknown()) as unknown as z.ZodType<Condition>;
 const eventType = z.enum(EVENT_TYPES);
-/** Relative (`/pricing`) or absolute http(s) URL: never `javascript:` or `data:`. */
+/**
+ * Relative URLs are checked against a placeholder origin: whether one leaves the site does
+ * not depend on which http(s) origin the site has.
+ */
+const PLACEHOLDER_ORIGIN = "https://site.invalid";
+/** Relative (`/pricing`, staying on the site) or absolute http(s) URL: never `javascript:` or `data:`. */
 export const safeUrl = z
   .string()
   .max(2048)
-  .regex(/^(https?:\/\/[^\s]+|\/(?!\/)[^\s]*)$/i, "must be an http(s) URL or a path starting with /");
+  .regex(/^(https?:\/\/[^\s]+|\/(?!\/)[^\s]*)$/i, {
+    message: "must be an http(s) URL or a path starting with /",
+    abort: true, // one problem per URL: the check below is only about paths of the right shape
+  })
+  .refine(
+    (url) => isSafeContentUrl(url, PLACEHOLDER_ORIGIN),
+    "must be an http(s) URL or a path on the site: a browser opens this one on another host (it reads \\ as /)",
+  );
 
 const pageCategory = z.strictObject({
   /** Path glob: `*` matches any characters (`/pricing*`, `/docs/*`). */
@@ -60,11 +80,11 @@ const fitRule = z.strictObject({
 });
 
 const segment = z.strictObject({
-  id,
+  id: contentId,
   name: z.string().min(1).max(120),
   description: z.string().max(500).optional(),
   /** Hierarchy: a child inherits its parent's condition (ANDed) and content. */
-  parent: id.optional(),
+  parent: contentId.optional(),
   /** A group is never resolved itself; it only holds a shared condition and content. */
   group: z.boolean().optional(),
   when: condition.optional(),
@@ -89,7 +109,7 @@ const offer = z.strictObject({
 const html = z.string().max(20000);
 const image = z.strictObject({ src: safeUrl, alt: z.string().max(300) });
 
-const variants = <T extends z.ZodType>(value: T) => z.record(id, value);
+const variants = <T extends z.ZodType>(value: T) => keyedBy(contentId, CONTENT_ID_RULE, value);
 const slot = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("text"), variants: variants(text) }),
   z.strictObject({ kind: z.literal("cta"), variants: variants(cta) }),
@@ -108,7 +128,7 @@ export const configSchema = z
      */
     $version: z.number().int().positive().optional(),
     pageCategories: z.array(pageCategory).max(200),
-    signals: z.record(id, signal),
+    signals: keyedBy(id, ID_RULE, signal),
     scoring: z.strictObject({
       engagement: z.strictObject({
         halfLifeDays: z.number().positive().max(365),
@@ -125,7 +145,7 @@ export const configSchema = z
       }),
     }),
     segments: z.array(segment).min(1).max(200),
-    slots: z.record(id, slot),
+    slots: keyedBy(contentId, CONTENT_ID_RULE, slot),
   })
   .superRefine(
     (doc, ctx) => {
@@ -257,7 +277,7 @@ export function validateReferences(input: unknown): ConfigProblem[] {
 
   for (const [slotId, slot] of Object.entries(asObject(doc.slots))) {
     const variants = asObject(asObject(slot).variants);
-    if (!(DEFAULT_SEGMENT_ID in variants)) {
+    if (!Object.hasOwn(variants, DEFAULT_SEGMENT_ID)) {
       problems.push({ path: ["slots", slotId, "variants"], message: `slot "${slotId}" needs a "${DEFAULT_SEGMENT_ID}" variant` });
     }
     for (const segmentId of Object.keys(variants)) {

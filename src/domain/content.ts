@@ -1,5 +1,6 @@
 import type { CompiledConfig } from "./compile";
 import { DEFAULT_SEGMENT_ID } from "./config";
+import { ownValue } from "./own";
 
 export type SlotContent =
   | { kind: "text"; text: string; variant: string }
@@ -25,7 +26,7 @@ export function chooseSlots(
   for (const [slotId, slot] of Object.entries(config.doc.slots)) {
     if (slotIds && slotIds.length > 0 && !slotIds.includes(slotId)) continue;
     for (const segmentId of lookup) {
-      const value = slot.variants[segmentId];
+      const value = ownValue<unknown>(slot.variants, segmentId);
       if (value === undefined) continue;
       if (slot.kind === "offer") {
         const offer = value as { expiresAt?: string };

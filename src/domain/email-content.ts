@@ -1,5 +1,6 @@
 import type { SlotContent } from "./content";
 import { emailTokenPayload, signEmailToken } from "./email-tokens";
+import { isSafeContentUrl } from "./safe-url";
 import type { ResolvedSegment } from "./segments";
 
 /**
@@ -50,9 +51,13 @@ export function withAbsoluteUrls(content: SlotContent, siteOrigin: string): Slot
   return content;
 }
 
-/** `/demo/contact` against `https://www.example.com` → `https://www.example.com/demo/contact`. */
+/**
+ * `/demo/contact` against `https://www.example.com` → `https://www.example.com/demo/contact`.
+ * A URL that is not http(s), or a "relative" one that lands on another host (`/\evil.example`),
+ * is never linked to or followed: the site's home page stands in for it.
+ */
 export function absoluteUrl(url: string, siteOrigin: string): string {
-  return new URL(url, siteOrigin).toString();
+  return new URL(isSafeContentUrl(url, siteOrigin) ? url : "/", siteOrigin).toString();
 }
 
 /**

@@ -1,6 +1,7 @@
 import { html, raw } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
 import type { EmailContent } from "./email-content";
+import { ownValue } from "./own";
 
 /**
  * Ready-to-paste fragments of an email's slots (`format=html` / `format=text`), in the
@@ -18,7 +19,7 @@ export function renderEmailText(content: EmailContent, order: string[]): string 
 }
 
 function htmlFragment(content: EmailContent, slotId: string): string | null {
-  const slot = content.slots[slotId];
+  const slot = ownValue(content.slots, slotId);
   if (!slot) return null;
   let out: HtmlEscapedString | Promise<HtmlEscapedString>;
   switch (slot.kind) {
@@ -26,7 +27,7 @@ function htmlFragment(content: EmailContent, slotId: string): string | null {
       out = html`<p data-lf-slot="${slotId}">${slot.text}</p>`;
       break;
     case "cta":
-      out = html`<a data-lf-slot="${slotId}" href="${content.links[slotId] ?? slot.url}">${slot.label}</a>`;
+      out = html`<a data-lf-slot="${slotId}" href="${ownValue(content.links, slotId) ?? slot.url}">${slot.label}</a>`;
       break;
     case "offer":
       out = html`<div data-lf-slot="${slotId}"><p><strong>${slot.title}</strong></p><p>${slot.body}</p>${
@@ -37,7 +38,7 @@ function htmlFragment(content: EmailContent, slotId: string): string | null {
       out = html`<div data-lf-slot="${slotId}">${raw(slot.html)}</div>`;
       break;
     case "image":
-      out = html`<img data-lf-slot="${slotId}" src="${content.images[slotId] ?? slot.src}" alt="${slot.alt}">`;
+      out = html`<img data-lf-slot="${slotId}" src="${ownValue(content.images, slotId) ?? slot.src}" alt="${slot.alt}">`;
       break;
   }
   // Only strings are interpolated, so hono renders synchronously.
@@ -45,12 +46,12 @@ function htmlFragment(content: EmailContent, slotId: string): string | null {
 }
 
 function textFragment(content: EmailContent, slotId: string): string | null {
-  const slot = content.slots[slotId];
+  const slot = ownValue(content.slots, slotId);
   switch (slot?.kind) {
     case "text":
       return slot.text;
     case "cta":
-      return `${slot.label}: ${content.links[slotId] ?? slot.url}`;
+      return `${slot.label}: ${ownValue(content.links, slotId) ?? slot.url}`;
     case "offer":
       return [slot.title, slot.body, ...(slot.code ? [`Code: ${slot.code}`] : [])].join("\n");
     default:
@@ -61,5 +62,5 @@ function textFragment(content: EmailContent, slotId: string): string | null {
 /** The slots to render, in the order the caller asked for them (else the configuration's). */
 export function fragmentOrder(content: EmailContent, requested: string[] | undefined): string[] {
   const present = Object.keys(content.slots);
-  return requested ? [...new Set(requested)].filter((id) => id in content.slots) : present;
+  return requested ? [...new Set(requested)].filter((id) => Object.hasOwn(content.slots, id)) : present;
 }

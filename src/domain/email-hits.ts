@@ -4,6 +4,7 @@ import { DEFAULT_SEGMENT_ID } from "./config";
 import { chooseSlots } from "./content";
 import type { EmailTokenPayload, EmailTokenPurpose } from "./email-tokens";
 import type { AgentVerdict, MailAgent } from "./mail-agents";
+import { ownValue } from "./own";
 import { hmacSha256 } from "./tokens";
 
 /** A hit on an email link (`/r/<token>`, a click) or image (`/i/<token>`, an open). */
@@ -93,7 +94,7 @@ export function hitDestination(
   now: number,
 ): string | null {
   const { slotKind } = EMAIL_HITS[kind];
-  const usable = slotId !== null && config.doc.slots[slotId]?.kind === slotKind;
+  const usable = slotId !== null && ownValue(config.doc.slots, slotId)?.kind === slotKind;
   const fallback = Object.entries(config.doc.slots).find(([, slot]) => slot.kind === slotKind)?.[0];
   const [chosenSlot, path] = usable ? [slotId, segmentPath] : [fallback, [DEFAULT_SEGMENT_ID]];
   if (!chosenSlot) return null;

@@ -68,8 +68,8 @@ export function buildFacts(
   const base = {
     company: { ...lead.traits.company, ...given.company },
     person: { ...lead.traits.person, ...given.person },
-    signals: { ...computeSignals(doc, lead.activity, now), ...given.signals },
-    context: { ...context, utm: context.utm ?? {}, ...given.context },
+    signals: ownOnly(computeSignals(doc, lead.activity, now), given.signals),
+    context: { ...context, ...given.context, utm: ownOnly(given.context?.utm ?? context.utm) },
   };
 
   const { levels, halfLifeDays } = doc.scoring.engagement;
@@ -98,6 +98,15 @@ export function buildFacts(
       score: { value: score, fitWeight, engagementWeight },
     },
   };
+}
+
+/**
+ * The facts named by ids (signals, UTM parameters) as an object without a prototype: the
+ * condition library looks paths up with `in`, so `context.utm.constructor` would otherwise
+ * find `Object` for every visitor.
+ */
+function ownOnly<T>(...sources: (Record<string, T> | undefined)[]): Record<string, T> {
+  return Object.assign(Object.create(null) as Record<string, T>, ...sources);
 }
 
 function reaches(level: { above: number; orWhen?: Record<string, unknown> }, score: number, facts: object): boolean {

@@ -8,7 +8,7 @@ import type { GivenFacts } from "./facts";
 export function checkGivenFacts(doc: ConfigDocument, given: GivenFacts | undefined): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   for (const name of Object.keys(given?.signals ?? {})) {
-    if (!(name in doc.signals)) problems.push({ path: ["signals", name], message: `signal "${name}" is not declared in this configuration` });
+    if (!Object.hasOwn(doc.signals, name)) problems.push({ path: ["signals", name], message: `signal "${name}" is not declared in this configuration` });
   }
   return problems;
 }

@@ -30,6 +30,11 @@ describe("describeChanges (the audit's 'what')", () => {
       "slots.hero changed",
       "slots.offer removed",
     ]);
+    const withConstructor: any = defaultDocCopy();
+    withConstructor.segments.unshift({ id: "constructor", name: "Constructor", when: { score: { $gte: 99 } } });
+    withConstructor.slots.constructor = { kind: "text", variants: { default: "Hi" } };
+    expect(describeChanges(before, withConstructor)).toEqual(["segments.constructor added", "slots.constructor added"]);
+    expect(describeChanges(withConstructor, before)).toEqual(["segments.constructor removed", "slots.constructor removed"]);
     const reordered = defaultDocCopy();
     [reordered.segments[1], reordered.segments[2]] = [reordered.segments[2]!, reordered.segments[1]!];
     expect(describeChanges(before, reordered)).toEqual(["segments reordered"]);

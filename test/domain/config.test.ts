@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { configSchema } from "../../src/domain/config";
 import { defaultDocCopy } from "../support/config";
+import { SAFE_CONTENT_URLS, UNSAFE_CONTENT_URLS } from "../support/urls";
 
 function problemsOf(edit: (doc: any) => unknown) {
   const doc: any = defaultDocCopy();
@@ -28,11 +29,41 @@ describe("configuration validation", () => {
     ["a duplicate segment id", (d) => (d.segments[2].id = "enterprise-hot"), "segments.2.id", /duplicate/],
     ["no catch-all at the end", (d) => d.segments.pop(), "segments.10", /catch-all/],
     ["a javascript: CTA url", (d) => (d.slots["primary-cta"].variants.default.url = "javascript:alert(1)"), "slots.primary-cta.variants.default.url", /http/],
+    ["a segment id with _", (d) => (d.segments[3].id = "enterprise_cold"), "segments.3.id", /letters, digits and -/],
+    ["a parent id with upper case", (d) => (d.segments[3].parent = "Enterprise"), "segments.3.parent", /letters, digits and -/],
+    ["a slot id with upper case", (d) => (d.slots.Foo = d.slots.hero), "slots.Foo", /"Foo": lower-case letters, digits and -/],
+    ["a slot id with _", (d) => (d.slots.my_slot = d.slots.hero), "slots.my_slot", /letters, digits and -/],
+    ["a variant key with _", (d) => (d.slots.hero.variants.smb_nurture = "Hi"), "slots.hero.variants.smb_nurture", /letters, digits and -/],
+    ["a signal id with upper case", (d) => (d.signals.Pricing = d.signals.pricing_views_7d), "signals.Pricing", /"Pricing": lower-case letters, digits, - and _/],
     ["a level that depends on the score", (d) => (d.scoring.engagement.levels.high.orWhen = { score: { $gte: 1 } }), "scoring.engagement.levels.high.orWhen.score", /no fact/],
   ])("rejects %s with its path", (_, edit, path, message) => {
     const problems = problemsOf(edit);
     expect(problems.map((p) => p.path)).toContain(path);
     expect(problems.find((p) => p.path === path)!.message).toMatch(message);
+  });
+
+  it.each(UNSAFE_CONTENT_URLS)("rejects the content URL %j with its path, in a CTA and in an image", (url) => {
+    const problems = problemsOf((d) => {
+      d.slots["primary-cta"].variants.default.url = url;
+      d.slots.banner.variants.default.src = url;
+    });
+    expect(problems.map((p) => p.path)).toEqual(["slots.primary-cta.variants.default.url", "slots.banner.variants.default.src"]);
+    for (const problem of problems) expect(problem.message).toMatch(/http\(s\) URL or a path/);
+  });
+
+  it.each(SAFE_CONTENT_URLS)("accepts the content URL %j", (url) => {
+    expect(problemsOf((d) => (d.slots["primary-cta"].variants.default.url = url))).toEqual([]);
+  });
+
+  it("keeps _ in signal ids and page categories, and takes a segment and a slot called constructor", () => {
+    expect(
+      problemsOf((d) => {
+        d.signals.docs_views_7d = { event: "page_view", category: "api_docs", windowDays: 7 };
+        d.pageCategories.unshift({ match: "/api*", category: "api_docs" });
+        d.segments.unshift({ id: "constructor", name: "Constructor", when: { "signals.docs_views_7d": { $gte: 1 } } });
+        d.slots.constructor = { kind: "text", variants: { default: "Hi", constructor: "Built" } };
+      }),
+    ).toEqual([]);
   });
 
   it("reports every problem at once", () => {

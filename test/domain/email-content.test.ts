@@ -39,6 +39,13 @@ describe("URLs", () => {
     expect(absoluteUrl("https://other.example/x", "https://www.example.com")).toBe("https://other.example/x");
   });
 
+  it("never link to or follow a URL that leaves the site or is not http(s): the site's home page stands in", () => {
+    for (const url of ["/\\evil.example/x", "\\\\evil.example", "//evil.example", "/\t/evil.example", "java\tscript:alert(1)", "data:text/html,x"]) {
+      expect(absoluteUrl(url, "https://www.example.com"), url).toBe("https://www.example.com/");
+    }
+    expect(absoluteUrl("/%5Cevil.example", "https://www.example.com")).toBe("https://www.example.com/%5Cevil.example");
+  });
+
   it("use LF_SITE_ORIGIN when it is an http(s) URL, else the request's origin", () => {
     expect(siteOrigin("https://www.example.com/en/", "https://lf.example/r/x")).toBe("https://www.example.com");
     expect(siteOrigin("", "https://lf.example/r/x")).toBe("https://lf.example");

@@ -177,26 +177,56 @@ describe("content is applied safely", () => {
     expect(errors).toEqual([]);
   });
 
-  it.each(["javascript:window.__lfPwned=3", " JavaScript:window.__lfPwned=3", "data:text/html,<script>alert(1)</script>"])(
-    "a cta whose url is %s keeps the page's own link",
+  const ctaAnswer = (url: string) =>
+    answer({
+      hero: { kind: "text", text: "Applied", variant: "default" },
+      "primary-cta": { kind: "cta", label: "Click me", url, variant: "default" },
+    });
+
+  it.each([
+    "javascript:window.__lfPwned=3",
+    " JavaScript:window.__lfPwned=3",
+    "JaVaScRiPt:window.__lfPwned=3",
+    "java\tscript:window.__lfPwned=3",
+    "jav\nascript:window.__lfPwned=3",
+    "\u0001javascript:window.__lfPwned=3",
+    "data:text/html,<script>alert(1)</script>",
+    // Paths a browser opens on another host: it reads \ as / and drops tabs.
+    "/\\evil.example/x",
+    "\\\\evil.example/x",
+    "//evil.example/x",
+    "/\t/evil.example/x",
+  ])(
+    "a cta whose url is %j keeps the page's own link",
     async (url) => {
       const { page, errors } = await newVisitor(chromium());
       await freezeClock(page);
-      await page.route("**/v1/personalize", (route) =>
-        route.fulfill(
-          answer({
-            hero: { kind: "text", text: "Applied", variant: "default" },
-            "primary-cta": { kind: "cta", label: "Click me", url, variant: "default" },
-          }),
-        ),
-      );
+      await page.route("**/v1/personalize", (route) => route.fulfill(ctaAnswer(url)));
       await page.goto("/demo");
       const seen = await applied(page);
       expect(seen.hero!.text).toBe("Applied");
       expect(seen["primary-cta"]).toMatchObject({ ...MARKUP.cta, variant: null, visible: true });
       await page.click('[data-lf-slot="primary-cta"]');
       await page.waitForURL("**/demo/contact");
+      expect(await page.evaluate(() => (window as any).__lfPwned)).toBeUndefined();
       expect(errors).toEqual([]);
     },
   );
+
+  it.each([
+    ["/demo/pricing?next=//evil.example", "the page's"],
+    // A percent-encoded backslash is part of the path, not a new host.
+    ["/%5Cevil.example", "the page's"],
+    ["https://partner.example/x", "https://partner.example"],
+  ])("a cta whose url is %j is applied and opens on %s origin", async (url, origin) => {
+    const { page, errors } = await newVisitor(chromium());
+    await freezeClock(page);
+    await page.route("**/v1/personalize", (route) => route.fulfill(ctaAnswer(url)));
+    await page.goto("/demo");
+    const seen = await applied(page);
+    expect(seen["primary-cta"]).toMatchObject({ text: "Click me", href: url, variant: "default" });
+    const [href, pageOrigin] = await page.$eval('[data-lf-slot="primary-cta"]', (a) => [(a as HTMLAnchorElement).href, location.origin]);
+    expect(new URL(href!).origin).toBe(origin === "the page's" ? pageOrigin : origin);
+    expect(errors).toEqual([]);
+  });
 });

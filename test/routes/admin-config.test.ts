@@ -133,6 +133,11 @@ describe("validation: every problem with its JSON path, and nothing changes", ()
     ["a duplicate fit rule id", (d) => (d.scoring.fit.rules[1].id = "size-enterprise"), "document.scoring.fit.rules[1].id", /duplicate fit rule id/],
     ["a slot without a default variant", (d) => delete d.slots.hero.variants.default, "document.slots.hero.variants", /default/],
     ["a regular expression that can backtrack catastrophically", (d) => (d.segments[1].when = { "context.path": { $regex: "^/(a+)+$" } }), 'document.segments[1].when["context.path"].$regex', /backtrack/],
+    ["a segment id with _", (d) => (d.segments[3].id = "enterprise_cold"), "document.segments[3].id", /lower-case letters, digits and -/],
+    ["a slot id with upper case", (d) => (d.slots.Foo = d.slots.hero), "document.slots.Foo", /"Foo": lower-case letters, digits and -/],
+    ["a variant key with _", (d) => (d.slots.hero.variants.smb_nurture = "Hi"), "document.slots.hero.variants.smb_nurture", /lower-case letters, digits and -/],
+    ["a CTA path a browser opens on another host", (d) => (d.slots["primary-cta"].variants.default.url = "/\\evil.example/x"), 'document.slots["primary-cta"].variants.default.url', /path on the site/],
+    ["an image path a browser loads from another host", (d) => (d.slots.banner.variants.default.src = "/\t/evil.example/x.png"), "document.slots.banner.variants.default.src", /http\(s\) URL or a path/],
     ["a javascript: URL in a CTA", (d) => (d.slots["primary-cta"].variants.default.url = "javascript:alert(1)"), 'document.slots["primary-cta"].variants.default.url', /http/],
   ];
 
