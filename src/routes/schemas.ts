@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { EVENT_TYPES } from "../domain/config";
 import { traitsSchema } from "../domain/traits";
+import { Timestamp } from "./timestamp";
 
 /** Shared request/response schemas; the OpenAPI document is generated from these. */
 
@@ -33,7 +34,7 @@ export const PublicEvent = z.strictObject({
   id: EventId,
   type: z.enum(PUBLIC_EVENT_TYPES),
   url: PageUrl,
-  ts: z.number().int().positive().optional().openapi({ description: "Epoch ms; a hint, clamped by the server" }),
+  ts: Timestamp.optional().openapi({ description: "When it happened: ISO 8601 with an offset or Z, or epoch milliseconds (not seconds); a hint, clamped by the server" }),
   props: Props,
 });
 
@@ -42,7 +43,9 @@ export const ImportedEvent = z.strictObject({
   type: z.enum(EVENT_TYPES),
   url: PageUrl.optional(),
   category: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/).optional().openapi({ description: "Overrides the category from the URL" }),
-  ts: z.number().int().min(Date.UTC(2000, 0, 1)).openapi({ description: "Epoch ms when it happened; not in the future" }),
+  ts: Timestamp.refine((ms) => ms >= Date.UTC(2000, 0, 1), "not before 2000-01-01").openapi({
+    description: "When it happened: ISO 8601 with an offset or Z, or epoch milliseconds (not seconds); not before 2000, not in the future",
+  }),
   props: Props,
 });
 
