@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { EVENT_TYPES } from "../domain/config";
 import { traitsSchema } from "../domain/traits";
+import { PUBLIC_BODY_BYTES, SERVER_BODY_BYTES, sizeLabel } from "../middleware/body";
 import { Timestamp } from "./timestamp";
 
 /** Shared request/response schemas; the OpenAPI document is generated from these. */
@@ -101,13 +102,17 @@ export { traitsSchema as TraitsIn };
 
 const errorResponse = (description: string) => ({ content: { "application/json": { schema: ErrorOut } }, description });
 
-/** The error responses every JSON-body route can produce. */
-export const bodyErrors = {
+/** The error responses every JSON-body route can produce, with its body limit. */
+const bodyErrorsUpTo = (maxBytes: number) => ({
   400: errorResponse("Malformed JSON"),
-  413: errorResponse("Body larger than 64 KiB"),
+  413: errorResponse(`Body larger than ${sizeLabel(maxBytes)}`),
   415: errorResponse("Unsupported content type"),
   422: errorResponse("Schema validation failed; details list every failing path"),
-};
+});
+/** Public routes (bodies from browsers). */
+export const bodyErrors = bodyErrorsUpTo(PUBLIC_BODY_BYTES);
+/** Server and admin routes (bodies from key holders, `serverJsonBody`). */
+export const serverBodyErrors = bodyErrorsUpTo(SERVER_BODY_BYTES);
 export const authErrors = { 401: errorResponse("Missing or wrong key") };
 /** Public endpoints: a browser request from a page whose origin LF_ALLOWED_ORIGINS does not list. */
 export const originErrors = { 403: errorResponse("The request's Origin is not in LF_ALLOWED_ORIGINS; nothing recorded") };
