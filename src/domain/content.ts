@@ -11,7 +11,8 @@ export type SlotContent =
 
 /**
  * Each slot's content for a segment: the segment's own variant, else the nearest
- * ancestor's, else `default`. An offer past its `expiresAt` is skipped as if absent.
+ * ancestor's, else `default`. An offer past its `expiresAt` is skipped as if absent; one still
+ * running answers its `expiresAt` in UTC (`…Z`), the one form every time in a response has.
  * `slotIds` limits the answer (unknown ids are ignored); all slots when absent or empty.
  */
 export function chooseSlots(
@@ -45,6 +46,11 @@ function toContent(kind: string, value: unknown, variant: string): SlotContent {
       return { kind: "text", text: value as string, variant };
     case "html":
       return { kind: "html", html: value as string, variant };
+    case "offer": {
+      const offer = value as { expiresAt?: string };
+      const expiresAt = offer.expiresAt === undefined ? {} : { expiresAt: new Date(offer.expiresAt).toISOString() };
+      return { kind, ...offer, ...expiresAt, variant } as SlotContent;
+    }
     default:
       return { kind, ...(value as object), variant } as SlotContent;
   }

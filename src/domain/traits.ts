@@ -9,12 +9,26 @@ import { z } from "zod";
 const label = z.string().trim().min(1).max(120).toLowerCase();
 const country = z.string().trim().regex(/^[A-Za-z]{2}$/, "ISO 3166-1 alpha-2 code").toUpperCase();
 
+/**
+ * A number, or the same number written as a plain decimal string (`"1200"`, `" 1200 "`,
+ * `"1200.50"`): CRMs and spreadsheets often export numbers as text. Anything a reader could take
+ * for more than one number (`"1,200"` is 1.2 in much of Europe, `"12k"`, `"1e3"`) is refused.
+ */
+const DECIMAL = /^-?\d+(\.\d+)?$/;
+const NUMBER_FORM = "expected a number such as 1200 (no separators, units or exponents)";
+// The union decides the form (one message for every wrong one); the field's own rules follow.
+const numeric = (rules: z.ZodNumber) =>
+  z
+    .union([z.number(), z.string().trim().regex(DECIMAL, NUMBER_FORM)], { error: NUMBER_FORM })
+    .transform(Number)
+    .pipe(rules);
+
 export const traitsSchema = z.strictObject({
   company: z
     .strictObject({
-      employees: z.number().int().min(0).max(10_000_000).nullable().optional(),
+      employees: numeric(z.number().int().min(0).max(10_000_000)).nullable().optional(),
       industry: label.nullable().optional(),
-      revenue: z.number().min(0).nullable().optional(),
+      revenue: numeric(z.number().min(0)).nullable().optional(),
       country: country.nullable().optional(),
       domain: z.string().trim().toLowerCase().max(253).regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, "a domain name").nullable().optional(),
     })

@@ -12,9 +12,3 @@ export function checkGivenFacts(doc: ConfigDocument, given: GivenFacts | undefin
   }
   return problems;
 }
-
-/** `at` as epoch ms: an ISO 8601 string or epoch ms; `now` when absent. */
-export function evaluationTime(at: string | number | undefined, now: number): number {
-  if (at === undefined) return now;
-  return typeof at === "number" ? at : Date.parse(at);
-}

@@ -2,7 +2,17 @@ import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
 
-export const MAX_BODY_BYTES = 64 * 1024;
+const KiB = 1024;
+const MiB = 1024 * KiB;
+/** Bodies browsers send (personalize, events, identify): anyone can send them, and they are small. */
+export const PUBLIC_BODY_BYTES = 64 * KiB;
+/** Bodies key holders send: 500 imported events with long URLs, whole configuration documents. */
+export const SERVER_BODY_BYTES = MiB;
+
+/** `65536` → `64 KiB`, `1048576` → `1 MiB`: the limit as the 413 and the OpenAPI document state it. */
+export function sizeLabel(bytes: number): string {
+  return bytes % MiB === 0 ? `${bytes / MiB} MiB` : `${bytes / KiB} KiB`;
+}
 
 /**
  * Reads a JSON body once, before the route's zod validation: 413 past the limit, 415 for
@@ -10,7 +20,7 @@ export const MAX_BODY_BYTES = 64 * 1024;
  * `navigator.sendBeacon` sends, to avoid a CORS preflight) is accepted as JSON.
  */
 export function jsonBody(options: { textPlain?: boolean; maxBytes?: number } = {}) {
-  const maxBytes = options.maxBytes ?? MAX_BODY_BYTES;
+  const maxBytes = options.maxBytes ?? PUBLIC_BODY_BYTES;
   return createMiddleware<AppEnv>(async (c, next) => {
     const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
     const isJson = type === "application/json";
@@ -60,5 +70,8 @@ async function readLimited(request: Request, maxBytes: number): Promise<string> 
 }
 
 function tooLarge(maxBytes: number): ApiError {
-  return new ApiError(413, "payload_too_large", `The body is larger than ${maxBytes / 1024} KiB.`);
+  return new ApiError(413, "payload_too_large", `The body is larger than ${sizeLabel(maxBytes)}.`);
 }
+
+/** The JSON body of a server or admin route (a key holder's): up to SERVER_BODY_BYTES. */
+export const serverJsonBody = jsonBody({ maxBytes: SERVER_BODY_BYTES });

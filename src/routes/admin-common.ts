@@ -2,15 +2,15 @@ import { z } from "@hono/zod-openapi";
 import type { VersionInfo } from "../db/config-store";
 import { configSchema } from "../domain/config";
 import { requireKey } from "../middleware/auth";
-import { jsonBody } from "../middleware/body";
-import { authErrors, bodyErrors, ErrorOut } from "./schemas";
+import { serverJsonBody } from "../middleware/body";
+import { authErrors, ErrorOut, serverBodyErrors } from "./schemas";
 
 /** What every admin route shares: the admin key, the audit label, version metadata. */
 
 export const adminSecurity = [{ adminToken: [] }];
 export const requireAdmin = requireKey("LF_ADMIN_TOKEN");
-/** Configuration documents are larger than events: up to 512 KiB. */
-export const adminJsonBody = jsonBody({ maxBytes: 512 * 1024 });
+/** Admin bodies carry whole configuration documents: the server API's limit (1 MiB). */
+export const adminJsonBody = serverJsonBody;
 
 export const ConfigDocumentIn = configSchema.openapi("ConfigDocument", {
   description: "The whole configuration: page categories, signals, scoring, segments, content. JSON Schema: /v1/config.schema.json",
@@ -77,8 +77,7 @@ export const adminErrors = {
 };
 export const adminBodyErrors = {
   ...adminErrors,
-  ...bodyErrors,
-  413: error("Body larger than 512 KiB"),
+  ...serverBodyErrors,
   422: error("Validation failed; `details` lists every problem with its JSON path, and nothing was changed"),
 };
 export const editErrors = {

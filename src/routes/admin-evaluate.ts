@@ -1,16 +1,14 @@
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
 import { compileConfig } from "../domain/compile";
 import { ANONYMOUS, evaluateLead } from "../domain/evaluate";
-import { checkGivenFacts, evaluationTime } from "../domain/what-if";
+import { checkGivenFacts } from "../domain/what-if";
 import type { AppEnv } from "../env";
 import { ApiError, formatPath } from "../errors";
 import { adminBodyErrors, adminJsonBody, adminSecurity, ConfigDocumentIn, requireAdmin } from "./admin-common";
 import { Email, notFound, SegmentOut, SlotOut } from "./schemas";
+import { Timestamp } from "./timestamp";
 
 const Label = z.string().trim().min(1).max(120).toLowerCase();
-
-/** The largest time a Date can hold (year 275760): past it there is no ISO string to answer with. */
-const MAX_DATE_MS = 8_640_000_000_000_000;
 
 /** Facts stated instead of derived; the same normalization as stored traits. */
 const GivenFactsIn = z
@@ -46,10 +44,10 @@ const Body = z
     facts: GivenFactsIn.optional(),
     email: Email.optional().openapi({ description: "Evaluate this lead (traits and activity), with `facts` overriding" }),
     config: ConfigDocumentIn.optional().openapi({ description: "A draft document: validated, used for this evaluation only, never stored" }),
-    at: z
-      .union([z.iso.datetime({ offset: true }), z.number().int().min(0).max(MAX_DATE_MS)])
-      .optional()
-      .openapi({ description: "Evaluate as of this time (ISO 8601 or epoch ms); now when absent", example: "2026-12-01T09:00:00Z" }),
+    at: Timestamp.optional().openapi({
+      description: "Evaluate as of this time (ISO 8601 with an offset or Z, or epoch ms); now when absent",
+      example: "2026-12-01T09:00:00Z",
+    }),
     slots: z.array(z.string().max(63)).max(50).optional(),
   })
   .refine((b) => b.facts !== undefined || b.email !== undefined, { message: "send facts, an email, or both", path: ["facts"] });
@@ -125,7 +123,7 @@ export const adminEvaluateHandler: RouteHandler<typeof adminEvaluateRoute, AppEn
   }
   const lead = body.email ? await c.var.store.loadByEmail(body.email) : { ...ANONYMOUS, leadId: null };
   if (body.email && !lead.leadId) throw new ApiError(404, "not_found", "No lead has this email.");
-  const at = evaluationTime(body.at, c.var.now);
+  const at = body.at ?? c.var.now;
   const result = evaluateLead(config, lead, {}, at, { given: body.facts, slots: body.slots, explain: true });
   return c.json(
     {

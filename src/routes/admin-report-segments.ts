@@ -5,6 +5,7 @@ import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
 import { adminErrors, adminSecurity, requireAdmin } from "./admin-common";
 import { validationError } from "./schemas";
+import { TimestampQuery } from "./timestamp";
 
 const MAX_PERIOD_DAYS = 365;
 
@@ -42,8 +43,8 @@ export const adminReportSegmentsRoute = createRoute({
   middleware: [requireAdmin] as const,
   request: {
     query: z.object({
-      from: z.iso.datetime({ offset: true }).optional().openapi({ description: "ISO 8601; default: 30 days before `to`" }),
-      to: z.iso.datetime({ offset: true }).optional().openapi({ description: "ISO 8601, exclusive; default: now" }),
+      from: TimestampQuery.optional().openapi({ description: "ISO 8601 with an offset or Z, or epoch ms; default: 30 days before `to`" }),
+      to: TimestampQuery.optional().openapi({ description: "ISO 8601 with an offset or Z, or epoch ms; exclusive; default: now" }),
       limit: z.coerce.number().int().min(1).max(5000).default(2000).openapi({ description: "At most this many leads are evaluated" }),
     }),
   },
@@ -52,8 +53,8 @@ export const adminReportSegmentsRoute = createRoute({
 
 export const adminReportSegmentsHandler: RouteHandler<typeof adminReportSegmentsRoute, AppEnv> = async (c) => {
   const query = c.req.valid("query");
-  const to = query.to ? Date.parse(query.to) : c.var.now;
-  const from = query.from ? Date.parse(query.from) : to - 30 * DAY_MS;
+  const to = query.to ?? c.var.now;
+  const from = query.from ?? to - 30 * DAY_MS;
   if (!(from < to) || to - from > MAX_PERIOD_DAYS * DAY_MS) {
     throw new ApiError(422, "validation_failed", "The period is not valid.", [
       { path: "from", message: `must be before \`to\`, at most ${MAX_PERIOD_DAYS} days earlier` },

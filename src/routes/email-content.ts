@@ -7,8 +7,8 @@ import { evaluateLead } from "../domain/evaluate";
 import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
 import { requireKey } from "../middleware/auth";
-import { jsonBody } from "../middleware/body";
-import { authErrors, bodyErrors, Email, linkSecretMissing, notFound, SlotIds, SlotOut, validationError } from "./schemas";
+import { serverJsonBody } from "../middleware/body";
+import { authErrors, Email, linkSecretMissing, notFound, serverBodyErrors, SlotIds, SlotOut, validationError } from "./schemas";
 
 /**
  * Send-time content for ESPs (Braze Connected Content, Iterable data feeds, Customer.io):
@@ -82,9 +82,9 @@ export const emailContentPostRoute = createRoute({
   method: "post",
   path: "/v1/email/content",
   summary: "Send-time email content for a lead, with the email in a JSON body instead of the URL",
-  middleware: [requireKey("LF_API_KEY", { basic: true }), jsonBody()] as const,
+  middleware: [requireKey("LF_API_KEY", { basic: true }), serverJsonBody] as const,
   request: { body: { content: { "application/json": { schema: Body } }, required: true } },
-  responses: { 200: ok, ...authErrors, ...notFound, ...bodyErrors, ...linkSecretMissing },
+  responses: { 200: ok, ...authErrors, ...notFound, ...serverBodyErrors, ...linkSecretMissing },
 });
 
 type Input = z.infer<typeof Query> | z.infer<typeof Body>;

@@ -2,9 +2,9 @@ import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
 import { futureImports, prepareEvent } from "../domain/events";
 import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
-import { jsonBody } from "../middleware/body";
+import { serverJsonBody } from "../middleware/body";
 import { requireKey } from "../middleware/auth";
-import { authErrors, bodyErrors, Email, ImportedEvent, json } from "./schemas";
+import { authErrors, Email, ImportedEvent, json, serverBodyErrors } from "./schemas";
 
 const Body = z.strictObject({ events: z.array(ImportedEvent).min(1).max(500) });
 
@@ -15,7 +15,7 @@ export const leadsImportRoute = createRoute({
   security: [{ serverKey: [] }],
   summary: "Import historical events with explicit timestamps (CRM or analytics backfill)",
   description: "Idempotent by event id. Timestamps must not be in the future.",
-  middleware: [requireKey("LF_API_KEY"), jsonBody()] as const,
+  middleware: [requireKey("LF_API_KEY"), serverJsonBody] as const,
   request: {
     params: z.object({ email: Email }),
     body: { content: { "application/json": { schema: Body } }, required: true },
@@ -23,7 +23,7 @@ export const leadsImportRoute = createRoute({
   responses: {
     202: json(z.object({ accepted: z.number().int(), duplicates: z.number().int() }), "Imported"),
     ...authErrors,
-    ...bodyErrors,
+    ...serverBodyErrors,
   },
 });
 

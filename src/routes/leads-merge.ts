@@ -2,8 +2,8 @@ import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
 import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
 import { requireKey } from "../middleware/auth";
-import { jsonBody } from "../middleware/body";
-import { authErrors, bodyErrors, Email, json, notFound } from "./schemas";
+import { serverJsonBody } from "../middleware/body";
+import { authErrors, Email, json, notFound, serverBodyErrors } from "./schemas";
 
 const Body = z.strictObject({
   from: Email.openapi({ description: "The lead to merge away (its email is freed)", example: "ada.lovelace@old-company.example" }),
@@ -20,7 +20,7 @@ export const leadsMergeRoute = createRoute({
     "and the other's fill the gaps, and the other lead is deleted (email links minted for it now resolve to this one). " +
     "One D1 transaction: a retry or a concurrent reverse merge finds nothing left to merge (404) and nothing counts twice. " +
     "Browsers never merge two known leads: `identify` only moves a visitor.",
-  middleware: [requireKey("LF_API_KEY"), jsonBody()] as const,
+  middleware: [requireKey("LF_API_KEY"), serverJsonBody] as const,
   request: {
     params: z.object({ email: Email }),
     body: { content: { "application/json": { schema: Body } }, required: true },
@@ -29,7 +29,7 @@ export const leadsMergeRoute = createRoute({
     200: json(z.object({ email: z.string(), merged: z.string() }), "Merged"),
     ...authErrors,
     ...notFound,
-    ...bodyErrors,
+    ...serverBodyErrors,
   },
 });
 

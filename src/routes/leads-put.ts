@@ -1,9 +1,9 @@
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
 import type { AppEnv } from "../env";
-import { jsonBody } from "../middleware/body";
+import { serverJsonBody } from "../middleware/body";
 import { requireKey } from "../middleware/auth";
 import { LeadReport, leadReport } from "./lead-report";
-import { authErrors, bodyErrors, Email, json, TraitsIn } from "./schemas";
+import { authErrors, Email, json, serverBodyErrors, TraitsIn } from "./schemas";
 
 export const leadsPutRoute = createRoute({
   method: "put",
@@ -11,12 +11,12 @@ export const leadsPutRoute = createRoute({
   tags: ["server"],
   security: [{ serverKey: [] }],
   summary: "Upsert trusted traits (company.*, person.*); null removes a trait",
-  middleware: [requireKey("LF_API_KEY"), jsonBody()] as const,
+  middleware: [requireKey("LF_API_KEY"), serverJsonBody] as const,
   request: {
     params: z.object({ email: Email }),
     body: { content: { "application/json": { schema: TraitsIn } }, required: true },
   },
-  responses: { 200: json(LeadReport, "The lead after the update"), ...authErrors, ...bodyErrors },
+  responses: { 200: json(LeadReport, "The lead after the update"), ...authErrors, ...serverBodyErrors },
 });
 
 export const leadsPutHandler: RouteHandler<typeof leadsPutRoute, AppEnv> = async (c) => {

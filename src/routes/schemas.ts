@@ -1,6 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import { EVENT_TYPES } from "../domain/config";
 import { traitsSchema } from "../domain/traits";
+import { PUBLIC_BODY_BYTES, SERVER_BODY_BYTES, sizeLabel } from "../middleware/body";
+import { Timestamp } from "./timestamp";
 
 /** Shared request/response schemas; the OpenAPI document is generated from these. */
 
@@ -33,7 +35,7 @@ export const PublicEvent = z.strictObject({
   id: EventId,
   type: z.enum(PUBLIC_EVENT_TYPES),
   url: PageUrl,
-  ts: z.number().int().positive().optional().openapi({ description: "Epoch ms; a hint, clamped by the server" }),
+  ts: Timestamp.optional().openapi({ description: "When it happened: ISO 8601 with an offset or Z, or epoch milliseconds (not seconds); a hint, clamped by the server" }),
   props: Props,
 });
 
@@ -42,7 +44,9 @@ export const ImportedEvent = z.strictObject({
   type: z.enum(EVENT_TYPES),
   url: PageUrl.optional(),
   category: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/).optional().openapi({ description: "Overrides the category from the URL" }),
-  ts: z.number().int().min(Date.UTC(2000, 0, 1)).openapi({ description: "Epoch ms when it happened; not in the future" }),
+  ts: Timestamp.refine((ms) => ms >= Date.UTC(2000, 0, 1), "not before 2000-01-01").openapi({
+    description: "When it happened: ISO 8601 with an offset or Z, or epoch milliseconds (not seconds); not before 2000, not in the future",
+  }),
   props: Props,
 });
 
@@ -98,13 +102,17 @@ export { traitsSchema as TraitsIn };
 
 const errorResponse = (description: string) => ({ content: { "application/json": { schema: ErrorOut } }, description });
 
-/** The error responses every JSON-body route can produce. */
-export const bodyErrors = {
+/** The error responses every JSON-body route can produce, with its body limit. */
+const bodyErrorsUpTo = (maxBytes: number) => ({
   400: errorResponse("Malformed JSON"),
-  413: errorResponse("Body larger than 64 KiB"),
+  413: errorResponse(`Body larger than ${sizeLabel(maxBytes)}`),
   415: errorResponse("Unsupported content type"),
   422: errorResponse("Schema validation failed; details list every failing path"),
-};
+});
+/** Public routes (bodies from browsers). */
+export const bodyErrors = bodyErrorsUpTo(PUBLIC_BODY_BYTES);
+/** Server and admin routes (bodies from key holders, `serverJsonBody`). */
+export const serverBodyErrors = bodyErrorsUpTo(SERVER_BODY_BYTES);
 export const authErrors = { 401: errorResponse("Missing or wrong key") };
 /** Public endpoints: a browser request from a page whose origin LF_ALLOWED_ORIGINS does not list. */
 export const originErrors = { 403: errorResponse("The request's Origin is not in LF_ALLOWED_ORIGINS; nothing recorded") };

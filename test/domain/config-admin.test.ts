@@ -3,7 +3,7 @@ import { explainMiss } from "../../src/domain/conditions";
 import { configSchema } from "../../src/domain/config";
 import { describeChanges, sameJson } from "../../src/domain/config-changes";
 import { createPreviewLink, resolvePreview } from "../../src/domain/preview";
-import { checkGivenFacts, evaluationTime } from "../../src/domain/what-if";
+import { checkGivenFacts } from "../../src/domain/what-if";
 import { compile, defaultDocCopy } from "../support/config";
 
 const NOW = Date.UTC(2026, 10, 23, 12);
@@ -98,11 +98,5 @@ describe("what-if inputs", () => {
       { path: ["signals", "nope"], message: expect.stringContaining("not declared") },
     ]);
     expect(checkGivenFacts(doc, undefined)).toEqual([]);
-  });
-
-  it("takes `at` as ISO 8601 or epoch ms, now by default", () => {
-    expect(evaluationTime(undefined, NOW)).toBe(NOW);
-    expect(evaluationTime(NOW - 5, NOW)).toBe(NOW - 5);
-    expect(evaluationTime("2026-12-01T00:00:00Z", NOW)).toBe(Date.UTC(2026, 11, 1));
   });
 });
