@@ -36,8 +36,14 @@ const wrangler = (args, options = {}) => ["wrangler", [...args, "--persist-to", 
 const migrate = spawnSync(...wrangler(["d1", "migrations", "apply", "DB", "--local"], { env: { ...process.env, CI: "true" } }));
 if (migrate.status !== 0) process.exit(migrate.status ?? 1);
 
-console.log(`Serving Leadflare on http://127.0.0.1:${port} (demo site: /demo, API docs: /openapi.json)`);
-const dev = spawn(...wrangler(["dev", "--ip", "127.0.0.1", "--port", port, "--show-interactive-dev-session=false"]));
+const origin = `http://127.0.0.1:${port}`;
+// The worker serves the demo site itself, so email links lead back to it (wrangler.toml
+// leaves LF_SITE_ORIGIN empty: a deployment must name its own site).
+const siteOrigin = process.env.LF_SITE_ORIGIN || origin;
+console.log(`Serving Leadflare on ${origin} (demo site: /demo, API docs: /openapi.json)`);
+const dev = spawn(
+  ...wrangler(["dev", "--ip", "127.0.0.1", "--port", port, "--var", `LF_SITE_ORIGIN:${siteOrigin}`, "--show-interactive-dev-session=false"]),
+);
 const stop = () => dev.kill("SIGTERM");
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);
