@@ -25,7 +25,7 @@ export const personalizeGetRoute = createRoute({
 export const personalizeGetHandler: RouteHandler<typeof personalizeGetRoute, AppEnv> = async (c) => {
   const query = c.req.valid("query");
   const { config, store, now } = c.var;
-  const preview = query.preview ? await resolvePreview(c.env.LF_LINK_SECRET, query.preview, config, now, query.slots) : null;
+  const preview = query.preview ? await resolvePreview(c.env.LF_PREVIEW_SECRET, query.preview, config, now, query.slots) : null;
   if (preview) return c.json({ ...preview, recorded: false, preview: true }, 200);
   const context = requestContext(query.url, c.req.raw.cf?.country as string | undefined, c.req.header("accept-language"));
   // With GPC the visitor asked not to be tracked: answer from the request alone.

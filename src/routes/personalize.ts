@@ -37,7 +37,7 @@ export const personalizeRoute = createRoute({
 export const personalizeHandler: RouteHandler<typeof personalizeRoute, AppEnv> = async (c) => {
   const body = c.req.valid("json");
   const { config, store, now } = c.var;
-  const preview = body.preview ? await resolvePreview(c.env.LF_LINK_SECRET, body.preview, config, now, body.slots) : null;
+  const preview = body.preview ? await resolvePreview(c.env.LF_PREVIEW_SECRET, body.preview, config, now, body.slots) : null;
   if (preview) return c.json({ ...preview, recorded: false, preview: true }, 200);
   const context = requestContext(body.page.url, c.req.raw.cf?.country as string | undefined, c.req.header("accept-language"));
   const recorded = !body.gpc && recordingAllowed(c.req.raw);

@@ -109,8 +109,8 @@ export const authErrors = { 401: errorResponse("Missing or wrong key") };
 /** Public endpoints: a browser request from a page whose origin LF_ALLOWED_ORIGINS does not list. */
 export const originErrors = { 403: errorResponse("The request's Origin is not in LF_ALLOWED_ORIGINS; nothing recorded") };
 export const notFound = { 404: errorResponse("Not found") };
-/** Signing needs LF_LINK_SECRET; without it the operator, not the client, has a problem to fix. */
-export const linkSecretMissing = { 503: errorResponse("LF_LINK_SECRET is not set") };
+/** Preview links are signed with their own secret, so revoking them never touches email links. */
+export const previewSecretMissing = { 503: errorResponse("`not_configured`: LF_PREVIEW_SECRET is not set") };
 /** Email links need LF_LINK_SECRET and LF_SITE_ORIGIN; without them the operator, not the client, has a problem to fix. */
 export const emailNotConfigured = { 503: errorResponse("`not_configured`: LF_LINK_SECRET or LF_SITE_ORIGIN is not set") };
 export const validationError = { 422: bodyErrors[422] };
