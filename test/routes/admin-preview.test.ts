@@ -68,12 +68,12 @@ describe("/v1/personalize with a preview token", () => {
     const visitor = newVisitorId();
     const before = await rowsWritten();
     const post = await personalizeWith(visitor, token);
-    expect(post).toMatchObject({ segment: { id: "enterprise-hot", path: ["enterprise", "enterprise-hot"] }, recorded: false, preview: true });
+    expect(post).toMatchObject({ segment: { id: "enterprise-hot", path: ["enterprise", "enterprise-hot"] }, recorded: false, reason: "preview", preview: true });
     expect(post.slots.hero.variant).toBe("enterprise-hot");
     expect(post.slots["primary-cta"]).toMatchObject({ label: "Talk to your account executive" });
 
     const get = await jsonOf(await call("GET", `/v1/personalize?visitorId=${visitor}&slots=hero&preview=${token}`, { headers: BROWSER }));
-    expect(get).toMatchObject({ segment: { id: "enterprise-hot" }, preview: true, recorded: false });
+    expect(get).toMatchObject({ segment: { id: "enterprise-hot" }, preview: true, recorded: false, reason: "preview" });
     expect(Object.keys(get.slots)).toEqual(["hero"]);
 
     expect(await countRows("visitors", "id = ?", visitor)).toBe(0);
