@@ -51,7 +51,8 @@ export function visitorOf(c: Context<AppEnv>, input: PrivacyInput = {}): Visitor
   }
   const forwarded = input.context ?? {};
   const gpc = input.gpc === true || globalPrivacyControl(c.req.raw);
-  const bot = server ? forwarded.userAgent === undefined || isbot(forwarded.userAgent) : isbot(c.req.header("user-agent") ?? "");
+  // A server call that forwards no User-Agent cannot tell a person from a crawler.
+  const bot = server ? !forwarded.userAgent?.trim() || isbot(forwarded.userAgent) : isbot(c.req.header("user-agent") ?? "");
   const notRecorded = gpc ? "gpc" : input.consent === false ? "consent" : bot ? "bot" : null;
   return {
     notRecorded,

@@ -126,7 +126,7 @@ describe("a server call (Authorization: Bearer LF_API_KEY)", () => {
   it("a forwarded crawler, or no forwarded User-Agent at all, is a bot: not recorded, stored state still resolved", async () => {
     const { visitor } = await enterpriseHotVisitor();
     const before = await eventsOf(visitor);
-    for (const context of [{ userAgent: CRAWLER_UA }, { country: "FR" }, undefined]) {
+    for (const context of [{ userAgent: CRAWLER_UA }, { userAgent: " " }, { country: "FR" }, undefined]) {
       const res = await call("POST", "/v1/personalize", { body: page(visitor, context ? { context } : {}), headers: { "user-agent": BROWSER_UA }, key: SERVER_KEY });
       expect(await jsonOf(res), JSON.stringify(context)).toMatchObject({ segment: { id: "enterprise-hot" }, recorded: false, reason: "bot" });
     }
