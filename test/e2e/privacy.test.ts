@@ -165,6 +165,29 @@ describe("privacy", () => {
     expect(errors).toEqual([]);
   });
 
+  it("keeps the visitor id in localStorage and in the lf_vid cookie, which the site's own server can read", async () => {
+    const { context, page, errors } = await newVisitor(chromium());
+    const calls = apiTraffic(context);
+    await page.goto("/demo");
+    await applied(page);
+    const id = calls[0]!.body.visitorId;
+    expect(await page.evaluate(() => localStorage.getItem("lf_vid"))).toBe(id);
+    expect((await context.cookies()).find((c) => c.name === "lf_vid")).toMatchObject({ value: id, sameSite: "Lax", path: "/" });
+    expect(errors).toEqual([]);
+  });
+
+  it("uses the id a site's server already set in the lf_vid cookie", async () => {
+    const { context, page, errors } = await newVisitor(chromium());
+    const fromServer = crypto.randomUUID();
+    await context.addCookies([{ name: "lf_vid", value: fromServer, url: workerUrl(), sameSite: "Lax" }]);
+    const calls = apiTraffic(context);
+    await page.goto("/demo");
+    await applied(page);
+    expect(calls[0]!.body.visitorId).toBe(fromServer);
+    expect(await page.evaluate(() => localStorage.getItem("lf_vid"))).toBe(fromServer);
+    expect(errors).toEqual([]);
+  });
+
   it("keeps the visitor id in a first-party cookie when localStorage is unavailable", async () => {
     const { context, page, errors } = await newVisitor(chromium());
     await context.addInitScript(() =>
