@@ -10,6 +10,11 @@ export interface AppVariables {
   configVersion: number;
   /** Configuration versions (admin routes). */
   configs: ConfigStore;
+  /**
+   * Public endpoints: the request carried the right server key (a site's server, which may
+   * forward its visitor's context). Set by `optionalServerKey`.
+   */
+  serverCall?: boolean;
   /** Request time (epoch ms): the domain takes time as an argument, never from a clock. */
   now: number;
 }

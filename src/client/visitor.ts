@@ -1,6 +1,8 @@
 /**
- * The visitor id: a UUID v4 kept first-party, in localStorage or (when that throws) a cookie.
- * Both can throw (a sandboxed iframe, blocked storage): then the id lives for this page only.
+ * The visitor id: a UUID v4 kept first-party, in localStorage and in a cookie (which the
+ * site's own server reads to call Leadflare itself, and which stands in for localStorage
+ * where that throws). Both can throw (a sandboxed iframe, blocked storage): then the id
+ * lives for this page only.
  */
 
 const KEY = "lf_vid";
@@ -53,7 +55,7 @@ function read(): string | undefined {
 
 function write(id: string): void {
   try {
-    return localStorage.setItem(KEY, id);
+    localStorage.setItem(KEY, id);
   } catch {}
   try {
     document.cookie = `${KEY}=${id}; max-age=31536000; path=/; SameSite=Lax${location.protocol == "https:" ? "; Secure" : ""}`;

@@ -61,18 +61,20 @@ export function absoluteUrl(url: string, siteOrigin: string): string {
 }
 
 /**
- * The origin relative URLs resolve against: `LF_SITE_ORIGIN` when it is set to an http(s)
- * URL, else the origin the request came to (right when the worker also serves the site).
+ * An origin from configuration (`LF_SITE_ORIGIN`, `LF_PUBLIC_ORIGIN`): the origin of an
+ * http(s) URL, or null when the value is empty or anything else. Never the request's: its
+ * Host header is whatever the client chose to send.
  */
-export function siteOrigin(configured: string | undefined, requestUrl: string): string {
-  const value = configured?.trim();
-  if (value) {
-    try {
-      const url = new URL(value);
-      if (url.protocol === "https:" || url.protocol === "http:") return url.origin;
-    } catch {
-      // fall through to the request's origin
-    }
+export function configuredOrigin(value: string | undefined): string | null {
+  const trimmed = value?.trim();
+  if (!trimmed) return null;
+  try {
+    const url = new URL(trimmed);
+    return url.protocol === "https:" || url.protocol === "http:" ? url.origin : null;
+  } catch {
+    return null;
   }
-  return new URL(requestUrl).origin;
 }
+
+/** The marketing site's origin (`LF_SITE_ORIGIN`), which relative URLs resolve against; null when not configured. */
+export const siteOrigin = (configured: string | undefined): string | null => configuredOrigin(configured);

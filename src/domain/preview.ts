@@ -8,7 +8,9 @@ import { signToken, verifyToken } from "./tokens";
  * The page URL carries `lf_preview=<token>`, a signed and expiring claim naming the
  * segment (purpose `preview`, so no other token can stand in for it). The site's script
  * passes it to /v1/personalize, which then serves that segment's content and records
- * nothing. A token that does not verify is ignored, never an error.
+ * nothing. A token that does not verify is ignored, never an error. Tokens are signed with
+ * LF_PREVIEW_SECRET, not the email links' secret: replacing it revokes every preview link
+ * and leaves every email ever sent working.
  */
 export const PREVIEW_PARAM = "lf_preview";
 export const PREVIEW_TTL_DEFAULT_S = 24 * 60 * 60;

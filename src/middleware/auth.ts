@@ -11,18 +11,32 @@ type KeyName = "LF_API_KEY" | "LF_ADMIN_TOKEN";
  */
 export function requireKey(name: KeyName, options: { basic?: boolean } = {}) {
   return createMiddleware<AppEnv>(async (c, next) => {
-    const expected = c.env[name];
-    const header = c.req.header("authorization");
-    const presented = bearerToken(header) ?? (options.basic ? basicPassword(header) : null);
-    if (!presented) {
-      const accepted = options.basic ? "Bearer <key>, or Basic with the key as password" : "Bearer <key>";
-      throw new ApiError(401, "unauthorized", `Missing Authorization: ${accepted}.`);
-    }
-    if (!expected || !(await constantTimeEqual(presented, expected))) {
-      throw new ApiError(401, "unauthorized", "The key is not valid for this endpoint.");
-    }
+    await checkKey(c.env[name], c.req.header("authorization"), options);
     await next();
   });
+}
+
+/**
+ * The public endpoints: no `Authorization` is a public call; the server key makes it a
+ * server call (`c.var.serverCall`). Any other Authorization is a 401, never silently
+ * public: a server with a wrong or stale key must hear about it.
+ */
+export const optionalServerKey = createMiddleware<AppEnv>(async (c, next) => {
+  const header = c.req.header("authorization");
+  if (header !== undefined) await checkKey(c.env.LF_API_KEY, header, {});
+  c.set("serverCall", header !== undefined);
+  await next();
+});
+
+async function checkKey(expected: string | undefined, header: string | undefined, options: { basic?: boolean }): Promise<void> {
+  const presented = bearerToken(header) ?? (options.basic ? basicPassword(header) : null);
+  if (!presented) {
+    const accepted = options.basic ? "Bearer <key>, or Basic with the key as password" : "Bearer <key>";
+    throw new ApiError(401, "unauthorized", `Missing Authorization: ${accepted}.`);
+  }
+  if (!expected || !(await constantTimeEqual(presented, expected))) {
+    throw new ApiError(401, "unauthorized", "The key is not valid for this endpoint.");
+  }
 }
 
 export function bearerToken(header: string | undefined): string | null {

@@ -3,7 +3,7 @@ import { createPreviewLink, PREVIEW_PARAM, PREVIEW_TTL_DEFAULT_S, PREVIEW_TTL_MA
 import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
 import { adminBodyErrors, adminJsonBody, adminSecurity, requireAdmin } from "./admin-common";
-import { json, linkSecretMissing, SegmentOut } from "./schemas";
+import { json, previewSecretMissing, SegmentOut } from "./schemas";
 
 const Body = z.strictObject({
   segment: z.string().min(1).max(63).openapi({ description: "A segment id of the active configuration (not a group)", example: "smb-qualified" }),
@@ -18,7 +18,7 @@ export const adminPreviewLinksRoute = createRoute({
   security: adminSecurity,
   summary: "A link that opens a page of the site as a segment sees it",
   description:
-    `Returns the page URL with \`${PREVIEW_PARAM}=<token>\`, signed with LF_LINK_SECRET and expiring (default 24 h, at most 7 days). ` +
+    `Returns the page URL with \`${PREVIEW_PARAM}=<token>\`, signed with LF_PREVIEW_SECRET and expiring (default 24 h, at most 7 days). ` +
     "`/v1/personalize` with that token (body `preview`, query `preview`) serves the segment's content, records nothing and answers `preview: true`.",
   middleware: [requireAdmin, adminJsonBody] as const,
   request: { body: { content: { "application/json": { schema: Body } }, required: true } },
@@ -32,7 +32,7 @@ export const adminPreviewLinksRoute = createRoute({
       description: "The preview link",
     },
     ...adminBodyErrors,
-    ...linkSecretMissing,
+    ...previewSecretMissing,
   },
 });
 
@@ -44,7 +44,7 @@ export const adminPreviewLinksHandler: RouteHandler<typeof adminPreviewLinksRout
       { path: "segment", message: `"${body.segment}" is not a segment of the active configuration (groups cannot be previewed)` },
     ]);
   }
-  if (!c.env.LF_LINK_SECRET) throw new ApiError(503, "not_configured", "LF_LINK_SECRET is not set: preview links cannot be signed.");
-  const link = await createPreviewLink(c.env.LF_LINK_SECRET, segment.id, body.url, c.var.now, body.expiresInSeconds);
+  if (!c.env.LF_PREVIEW_SECRET) throw new ApiError(503, "not_configured", "LF_PREVIEW_SECRET is not set: preview links cannot be signed.");
+  const link = await createPreviewLink(c.env.LF_PREVIEW_SECRET, segment.id, body.url, c.var.now, body.expiresInSeconds);
   return c.json({ ...link, segment }, 200);
 };

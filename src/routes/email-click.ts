@@ -1,6 +1,6 @@
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
-import { siteOrigin } from "../domain/email-content";
 import type { AppEnv } from "../env";
+import { emailNotConfigured } from "./schemas";
 import { emailHitTarget } from "./email-hit";
 
 export const emailClickRoute = createRoute({
@@ -15,11 +15,12 @@ export const emailClickRoute = createRoute({
   request: { params: z.object({ token: z.string().openapi({ description: "Signed token from the email content API" }) }) },
   responses: {
     302: { description: "To the CTA URL (absolute). `Cache-Control: no-store`", headers: z.object({ Location: z.string() }) },
+    ...emailNotConfigured,
   },
 });
 
 export const emailClickHandler: RouteHandler<typeof emailClickRoute, AppEnv> = async (c) => {
-  const target = await emailHitTarget(c, "click", c.req.valid("param").token);
+  const { url, site } = await emailHitTarget(c, "click", c.req.valid("param").token);
   c.header("Cache-Control", "no-store");
-  return c.redirect(target ?? `${siteOrigin(c.env.LF_SITE_ORIGIN, c.req.url)}/`, 302);
+  return c.redirect(url ?? `${site}/`, 302);
 };

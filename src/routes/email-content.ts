@@ -1,6 +1,6 @@
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { buildEmailContent, siteOrigin } from "../domain/email-content";
+import { buildEmailContent } from "../domain/email-content";
 import { fragmentOrder, renderEmailHtml, renderEmailText } from "../domain/email-fragments";
 import { CAMPAIGN_PATTERN } from "../domain/email-tokens";
 import { evaluateLead } from "../domain/evaluate";
@@ -8,7 +8,8 @@ import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
 import { requireKey } from "../middleware/auth";
 import { serverJsonBody } from "../middleware/body";
-import { authErrors, Email, linkSecretMissing, notFound, serverBodyErrors, SlotIds, SlotOut, validationError } from "./schemas";
+import { linkOrigin, requireSiteOrigin } from "./email-origins";
+import { authErrors, Email, emailNotConfigured, notFound, serverBodyErrors, SlotIds, SlotOut, validationError } from "./schemas";
 
 /**
  * Send-time content for ESPs (Braze Connected Content, Iterable data feeds, Customer.io):
@@ -74,7 +75,7 @@ export const emailContentGetRoute = createRoute({
   summary: "Send-time email content for a lead (ESP Connected Content / data feed)",
   middleware: [requireKey("LF_API_KEY", { basic: true })] as const,
   request: { query: Query },
-  responses: { 200: ok, ...authErrors, ...notFound, ...validationError, ...linkSecretMissing },
+  responses: { 200: ok, ...authErrors, ...notFound, ...validationError, ...emailNotConfigured },
 });
 
 export const emailContentPostRoute = createRoute({
@@ -84,7 +85,7 @@ export const emailContentPostRoute = createRoute({
   summary: "Send-time email content for a lead, with the email in a JSON body instead of the URL",
   middleware: [requireKey("LF_API_KEY", { basic: true }), serverJsonBody] as const,
   request: { body: { content: { "application/json": { schema: Body } }, required: true } },
-  responses: { 200: ok, ...authErrors, ...notFound, ...serverBodyErrors, ...linkSecretMissing },
+  responses: { 200: ok, ...authErrors, ...notFound, ...serverBodyErrors, ...emailNotConfigured },
 });
 
 type Input = z.infer<typeof Query> | z.infer<typeof Body>;
@@ -99,6 +100,7 @@ async function respond(c: Context<AppEnv>, input: Input): Promise<Response> {
   const { config, store, now } = c.var;
   const secret = c.env.LF_LINK_SECRET;
   if (!secret) throw new ApiError(503, "not_configured", "LF_LINK_SECRET is not set: click-time links cannot be signed.");
+  const origins = { linkOrigin: linkOrigin(c.env, c.req.url), siteOrigin: requireSiteOrigin(c.env) };
   // One round trip. An unknown email loads as a lead with no traits and no activity.
   const lead = await store.loadByEmail(input.email);
   if (!lead.leadId && input.unknown === "404") throw new ApiError(404, "not_found", "No lead has this email.");
@@ -109,8 +111,7 @@ async function respond(c: Context<AppEnv>, input: Input): Promise<Response> {
     campaign: input.campaign,
     now,
     secret,
-    linkOrigin: new URL(c.req.url).origin,
-    siteOrigin: siteOrigin(c.env.LF_SITE_ORIGIN, c.req.url),
+    ...origins,
   });
   c.header("Cache-Control", "private, max-age=300");
   const order = fragmentOrder(content, input.slots);

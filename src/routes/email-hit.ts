@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import { DEFAULT_SEGMENT_ID } from "../domain/config";
-import { absoluteUrl, siteOrigin } from "../domain/email-content";
+import { absoluteUrl } from "../domain/email-content";
 import { EMAIL_HITS, emailHitEvent, hitDestination, type HitKind } from "../domain/email-hits";
 import { readEmailToken } from "../domain/email-tokens";
 import { evaluateLead } from "../domain/evaluate";
@@ -8,15 +8,18 @@ import { requestContext } from "../domain/events";
 import { classifyMailAgent } from "../domain/mail-agents";
 import type { AppEnv } from "../env";
 import { globalPrivacyControl } from "../middleware/privacy";
+import { requireSiteOrigin } from "./email-origins";
 
 /**
  * Shared by `/r/<token>` and `/i/<token>`: verify the token, record the hit (flagging
  * scanners and proxies) and load the lead in one round trip, resolve its segment now, and
  * return the absolute URL to redirect to. A bad, expired or lead-less token records
- * nothing and leads to the `default` segment's content. Null when the configuration has
- * no slot of the kind at all.
+ * nothing and leads to the `default` segment's content. `url` is null when the
+ * configuration has no slot of the kind at all. Without LF_SITE_ORIGIN nothing is recorded
+ * and the request fails (503): there is nowhere trustworthy to send the reader.
  */
-export async function emailHitTarget(c: Context<AppEnv>, kind: HitKind, token: string): Promise<string | null> {
+export async function emailHitTarget(c: Context<AppEnv>, kind: HitKind, token: string): Promise<{ url: string | null; site: string }> {
+  const site = requireSiteOrigin(c.env);
   const { config, store, now } = c.var;
   const request = c.req.raw;
   const secret = c.env.LF_LINK_SECRET;
@@ -37,5 +40,5 @@ export async function emailHitTarget(c: Context<AppEnv>, kind: HitKind, token: s
     }
   }
   const url = hitDestination(config, kind, payload?.s ?? null, segmentPath, now);
-  return url === null ? null : absoluteUrl(url, siteOrigin(c.env.LF_SITE_ORIGIN, c.req.url));
+  return { url: url === null ? null : absoluteUrl(url, site), site };
 }

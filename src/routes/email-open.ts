@@ -1,5 +1,6 @@
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
 import type { AppEnv } from "../env";
+import { emailNotConfigured } from "./schemas";
 import { emailHitTarget } from "./email-hit";
 
 /** A transparent 1×1 GIF, for a configuration without any image slot. */
@@ -17,13 +18,14 @@ export const emailOpenRoute = createRoute({
   request: { params: z.object({ token: z.string().openapi({ description: "Signed token from the email content API" }) }) },
   responses: {
     302: { description: "To the image URL (absolute). `Cache-Control: no-store`", headers: z.object({ Location: z.string() }) },
+    ...emailNotConfigured,
     200: { description: "A transparent 1×1 GIF when the configuration has no image slot", content: { "image/gif": { schema: z.string() } } },
   },
 });
 
 export const emailOpenHandler: RouteHandler<typeof emailOpenRoute, AppEnv> = async (c) => {
-  const target = await emailHitTarget(c, "open", c.req.valid("param").token);
+  const { url } = await emailHitTarget(c, "open", c.req.valid("param").token);
   c.header("Cache-Control", "no-store");
-  if (target) return c.redirect(target, 302);
+  if (url) return c.redirect(url, 302);
   return c.body(PIXEL, 200, { "content-type": "image/gif" });
 };

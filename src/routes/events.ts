@@ -1,20 +1,23 @@
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
 import { clampClientTime, prepareEvent } from "../domain/events";
 import type { AppEnv } from "../env";
+import { optionalServerKey } from "../middleware/auth";
 import { jsonBody } from "../middleware/body";
-import { recordingAllowed } from "../middleware/privacy";
-import { bodyErrors, json, PublicEvent, VisitorId, originErrors } from "./schemas";
+import { recordingOutcome, visitorOf } from "../middleware/privacy";
+import { bodyErrors, json, PrivacyFields, PublicEvent, RecordingOutcome, serverCallErrors, serverCallSecurity, VisitorId, originErrors } from "./schemas";
 
 const Body = z.strictObject({
   visitorId: VisitorId,
   events: z.array(PublicEvent).min(1).max(50),
+  ...PrivacyFields,
 });
 
 const Accepted = z
   .object({
     accepted: z.number().int().openapi({ description: "Events newly recorded" }),
     duplicates: z.number().int().openapi({ description: "Events already recorded (same id): counted once" }),
-    ignored: z.number().int().openapi({ description: "Events not recorded because of GPC or a bot user agent" }),
+    ignored: z.number().int().openapi({ description: "Events not recorded: all of them when `reason` says why" }),
+    ...RecordingOutcome,
   })
   .openapi("EventsAccepted");
 
@@ -22,18 +25,22 @@ export const eventsRoute = createRoute({
   method: "post",
   path: "/v1/events",
   tags: ["public"],
+  security: serverCallSecurity,
   summary: "Record browser events (at most 50, 64 KiB); text/plain bodies accepted for sendBeacon",
-  description: "Event ids make retries safe: an id already recorded counts as a duplicate. A client `ts` is clamped to [now − 24 h, now].",
-  middleware: [jsonBody({ textPlain: true })] as const,
+  description:
+    "Event ids make retries safe: an id already recorded counts as a duplicate. A client `ts` is clamped to [now − 24 h, now]. " +
+    "Nothing is recorded with GPC, `consent: false` or from a bot; a server call (the server key) may forward the visitor's `context`.",
+  middleware: [optionalServerKey, jsonBody({ textPlain: true })] as const,
   request: { body: { content: { "application/json": { schema: Body }, "text/plain": { schema: Body } }, required: true } },
-  responses: { 202: json(Accepted, "Accepted"), ...bodyErrors, ...originErrors },
+  responses: { 202: json(Accepted, "Accepted"), ...bodyErrors, ...serverCallErrors, ...originErrors },
 });
 
 export const eventsHandler: RouteHandler<typeof eventsRoute, AppEnv> = async (c) => {
   const body = c.req.valid("json");
   const { config, store, now } = c.var;
-  if (!recordingAllowed(c.req.raw)) return c.json({ accepted: 0, duplicates: 0, ignored: body.events.length }, 202);
+  const { notRecorded } = visitorOf(c, body);
+  if (notRecorded) return c.json({ accepted: 0, duplicates: 0, ignored: body.events.length, ...recordingOutcome(notRecorded) }, 202);
   const events = body.events.map((e) => prepareEvent(config, e, clampClientTime(e.ts, now)));
   const { accepted } = await store.recordVisitorEvents(body.visitorId, crypto.randomUUID(), events, now);
-  return c.json({ accepted, duplicates: events.length - accepted, ignored: 0 }, 202);
+  return c.json({ accepted, duplicates: events.length - accepted, ignored: 0, ...recordingOutcome(null) }, 202);
 };

@@ -3,14 +3,22 @@ import { evaluateLead, ANONYMOUS } from "../domain/evaluate";
 import { requestContext } from "../domain/events";
 import { resolvePreview } from "../domain/preview";
 import type { AppEnv } from "../env";
-import { recordingAllowed } from "../middleware/privacy";
-import { json, PersonalizeOut, PreviewToken, SlotIds, validationError, VisitorId, originErrors } from "./schemas";
+import { optionalServerKey } from "../middleware/auth";
+import { recordingOutcome, visitorOf } from "../middleware/privacy";
+import {
+  json, PersonalizeOut, PreviewToken, serverCallErrors, serverCallSecurity, SlotIds, validationError, VisitorId, originErrors,
+} from "./schemas";
 
 export const personalizeGetRoute = createRoute({
   method: "get",
   path: "/v1/personalize",
   tags: ["public"],
+  security: serverCallSecurity,
   summary: "Resolve the visitor's segment and content without recording anything",
+  description:
+    "Answers `recorded: false` with `reason: read_only`, or `gpc` (`Sec-GPC: 1`: answered from the request alone) or `preview`. " +
+    "A server call (the server key) uses no country or language: its own are not its visitor's, and only POST can forward them.",
+  middleware: [optionalServerKey] as const,
   request: {
     query: z.object({
       visitorId: VisitorId,
@@ -19,17 +27,19 @@ export const personalizeGetRoute = createRoute({
       preview: PreviewToken,
     }),
   },
-  responses: { 200: json(PersonalizeOut, "Segment and slot content"), ...validationError, ...originErrors },
+  responses: { 200: json(PersonalizeOut, "Segment and slot content"), ...validationError, ...serverCallErrors, ...originErrors },
 });
 
 export const personalizeGetHandler: RouteHandler<typeof personalizeGetRoute, AppEnv> = async (c) => {
   const query = c.req.valid("query");
   const { config, store, now } = c.var;
-  const preview = query.preview ? await resolvePreview(c.env.LF_LINK_SECRET, query.preview, config, now, query.slots) : null;
-  if (preview) return c.json({ ...preview, recorded: false, preview: true }, 200);
-  const context = requestContext(query.url, c.req.raw.cf?.country as string | undefined, c.req.header("accept-language"));
+  const preview = query.preview ? await resolvePreview(c.env.LF_PREVIEW_SECRET, query.preview, config, now, query.slots) : null;
+  if (preview) return c.json({ ...preview, ...recordingOutcome("preview"), preview: true }, 200);
+  const visitor = visitorOf(c);
+  const context = requestContext(query.url, visitor.country, visitor.language);
   // With GPC the visitor asked not to be tracked: answer from the request alone.
-  const lead = recordingAllowed(c.req.raw) ? await store.loadByVisitor(query.visitorId) : ANONYMOUS;
+  const lead = visitor.readsStoredState ? await store.loadByVisitor(query.visitorId) : ANONYMOUS;
   const result = evaluateLead(config, lead, context, now, { slots: query.slots });
-  return c.json({ segment: result.segment, slots: result.slots, recorded: false, preview: false }, 200);
+  const outcome = recordingOutcome(visitor.readsStoredState ? "read_only" : visitor.notRecorded);
+  return c.json({ segment: result.segment, slots: result.slots, ...outcome, preview: false }, 200);
 };

@@ -3,9 +3,12 @@ import { evaluateLead, ANONYMOUS } from "../domain/evaluate";
 import { prepareEvent, requestContext } from "../domain/events";
 import { resolvePreview } from "../domain/preview";
 import type { AppEnv } from "../env";
+import { optionalServerKey } from "../middleware/auth";
 import { jsonBody } from "../middleware/body";
-import { recordingAllowed } from "../middleware/privacy";
-import { bodyErrors, EventId, json, PersonalizeOut, PreviewToken, VisitorId, originErrors } from "./schemas";
+import { recordingOutcome, visitorOf } from "../middleware/privacy";
+import {
+  bodyErrors, EventId, json, PersonalizeOut, PreviewToken, PrivacyFields, serverCallErrors, serverCallSecurity, VisitorId, originErrors,
+} from "./schemas";
 
 const Body = z.strictObject({
   visitorId: VisitorId,
@@ -17,38 +20,43 @@ const Body = z.strictObject({
   eventId: EventId.optional().openapi({ description: "Makes the page view idempotent across retries" }),
   slots: z.array(z.string().max(63)).max(50).optional(),
   preview: PreviewToken,
-  gpc: z.boolean().optional().openapi({ description: "The browser signals Global Privacy Control: record nothing, as with `Sec-GPC: 1`" }),
+  ...PrivacyFields,
 });
 
 export const personalizeRoute = createRoute({
   method: "post",
   path: "/v1/personalize",
   tags: ["public"],
+  security: serverCallSecurity,
   summary: "Record a page view and return the visitor's segment and content",
   description:
     "One D1 round trip: the page view is recorded first, so a view that tips the lead into a new segment counts on that very page. " +
-    "Requests with `Sec-GPC: 1` (or `gpc: true`) or from known bots are answered from the request alone and record nothing. " +
-    "With a valid `preview` token, the token's segment is served and nothing is recorded.",
-  middleware: [jsonBody({ textPlain: true })] as const,
+    "Requests with `Sec-GPC: 1` (or `gpc: true`) or `consent: false` are answered from the request alone and record nothing; " +
+    "bots and HTTP libraries are not recorded but get the visitor's stored segment. With a valid `preview` token, the token's " +
+    "segment is served and nothing is recorded. A server call (the server key) may forward the visitor's `context`.",
+  middleware: [optionalServerKey, jsonBody({ textPlain: true })] as const,
   request: { body: { content: { "application/json": { schema: Body }, "text/plain": { schema: Body } }, required: true } },
-  responses: { 200: json(PersonalizeOut, "Segment and slot content"), ...bodyErrors, ...originErrors },
+  responses: { 200: json(PersonalizeOut, "Segment and slot content"), ...bodyErrors, ...serverCallErrors, ...originErrors },
 });
 
 export const personalizeHandler: RouteHandler<typeof personalizeRoute, AppEnv> = async (c) => {
   const body = c.req.valid("json");
   const { config, store, now } = c.var;
-  const preview = body.preview ? await resolvePreview(c.env.LF_LINK_SECRET, body.preview, config, now, body.slots) : null;
-  if (preview) return c.json({ ...preview, recorded: false, preview: true }, 200);
-  const context = requestContext(body.page.url, c.req.raw.cf?.country as string | undefined, c.req.header("accept-language"));
-  const recorded = !body.gpc && recordingAllowed(c.req.raw);
-  const lead = recorded
-    ? await store.recordPageViewAndLoad(
-        body.visitorId,
-        crypto.randomUUID(),
-        prepareEvent(config, { id: body.eventId ?? crypto.randomUUID(), type: "page_view", url: body.page.url }, now),
-        now,
-      )
-    : ANONYMOUS;
+  const visitor = visitorOf(c, body);
+  const preview = body.preview ? await resolvePreview(c.env.LF_PREVIEW_SECRET, body.preview, config, now, body.slots) : null;
+  if (preview) return c.json({ ...preview, ...recordingOutcome("preview"), preview: true }, 200);
+  const context = requestContext(body.page.url, visitor.country, visitor.language);
+  const lead =
+    visitor.notRecorded === null
+      ? await store.recordPageViewAndLoad(
+          body.visitorId,
+          crypto.randomUUID(),
+          prepareEvent(config, { id: body.eventId ?? crypto.randomUUID(), type: "page_view", url: body.page.url }, now),
+          now,
+        )
+      : visitor.readsStoredState
+        ? await store.loadByVisitor(body.visitorId)
+        : ANONYMOUS;
   const result = evaluateLead(config, lead, context, now, { slots: body.slots });
-  return c.json({ segment: result.segment, slots: result.slots, recorded, preview: false }, 200);
+  return c.json({ segment: result.segment, slots: result.slots, ...recordingOutcome(visitor.notRecorded), preview: false }, 200);
 };

@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { EVENT_TYPES } from "../domain/config";
 import { traitsSchema } from "../domain/traits";
 import { PUBLIC_BODY_BYTES, SERVER_BODY_BYTES, sizeLabel } from "../middleware/body";
+import { NOT_RECORDED_REASONS } from "../middleware/privacy";
 import { Timestamp } from "./timestamp";
 
 /** Shared request/response schemas; the OpenAPI document is generated from these. */
@@ -79,11 +80,54 @@ export const SlotOut = z
   ])
   .openapi("SlotContent");
 
+/** `recorded`, and `reason` when nothing was recorded: in every answer of the public endpoints. */
+export const RecordingOutcome = {
+  recorded: z.boolean().openapi({ description: "Whether this request was recorded (a duplicate event counts as recorded, once)" }),
+  reason: z.enum(NOT_RECORDED_REASONS).optional().openapi({
+    description:
+      "Only when nothing was recorded, why: `bot` (a bot or HTTP library; the visitor's stored state still chose the content), " +
+      "`gpc` (Global Privacy Control), `consent` (`consent: false`), `preview` (a preview token), `read_only` (GET never records)",
+  }),
+};
+
+/** What a site's server may forward about its visitor; with the server key only. */
+export const VisitorContext = z
+  .strictObject({
+    userAgent: z.string().max(1024).optional().openapi({
+      description: "The visitor's User-Agent; bot detection uses it. A server call without it counts as a bot (not recorded)",
+    }),
+    ip: z.union([z.ipv4(), z.ipv6()]).optional().openapi({
+      description: "The visitor's IP address: checked, never stored, and nothing is derived from it (no IP geolocation at run time: forward `country`)",
+    }),
+    country: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9]$/, "an ISO 3166-1 alpha-2 country code")
+      .toUpperCase()
+      .optional()
+      .openapi({ description: "The visitor's country (e.g. your CDN's CF-IPCountry header), for `context.country`", example: "DE" }),
+    language: z.string().max(256).optional().openapi({
+      description: "The visitor's Accept-Language header, for `context.language`",
+      example: "de-DE,de;q=0.9",
+    }),
+  })
+  .openapi("VisitorContext", {
+    description:
+      "Server calls only (`Authorization: Bearer <LF_API_KEY>`; a public call carrying it gets 401). Replaces what the request itself says: " +
+      "a server's own User-Agent, location and Accept-Language are not its visitor's, so nothing of them is used",
+  });
+
+/** The privacy fields of every public recording endpoint's body. */
+export const PrivacyFields = {
+  gpc: z.boolean().optional().openapi({ description: "The visitor signals Global Privacy Control: as `Sec-GPC: 1`, record nothing and answer from the request alone" }),
+  consent: z.boolean().optional().openapi({ description: "`false`: the visitor has not consented; record nothing and answer from the request alone" }),
+  context: VisitorContext.optional(),
+};
+
 export const PersonalizeOut = z
   .object({
     segment: SegmentOut,
     slots: z.record(z.string(), SlotOut),
-    recorded: z.boolean(),
+    ...RecordingOutcome,
     preview: z.boolean().openapi({ description: "True when a valid preview token chose the segment (nothing was recorded)" }),
   })
   .openapi("Personalization");
@@ -114,11 +158,16 @@ export const bodyErrors = bodyErrorsUpTo(PUBLIC_BODY_BYTES);
 /** Server and admin routes (bodies from key holders, `serverJsonBody`). */
 export const serverBodyErrors = bodyErrorsUpTo(SERVER_BODY_BYTES);
 export const authErrors = { 401: errorResponse("Missing or wrong key") };
+/** Public endpoints take the server key optionally: a call with it is a server call. */
+export const serverCallSecurity: Record<string, string[]>[] = [{}, { serverKey: [] }];
+export const serverCallErrors = { 401: errorResponse("A wrong server key, or `context` without one; nothing recorded") };
 /** Public endpoints: a browser request from a page whose origin LF_ALLOWED_ORIGINS does not list. */
 export const originErrors = { 403: errorResponse("The request's Origin is not in LF_ALLOWED_ORIGINS; nothing recorded") };
 export const notFound = { 404: errorResponse("Not found") };
-/** Signing needs LF_LINK_SECRET; without it the operator, not the client, has a problem to fix. */
-export const linkSecretMissing = { 503: errorResponse("LF_LINK_SECRET is not set") };
+/** Preview links are signed with their own secret, so revoking them never touches email links. */
+export const previewSecretMissing = { 503: errorResponse("`not_configured`: LF_PREVIEW_SECRET is not set") };
+/** Email links need LF_LINK_SECRET and LF_SITE_ORIGIN; without them the operator, not the client, has a problem to fix. */
+export const emailNotConfigured = { 503: errorResponse("`not_configured`: LF_LINK_SECRET or LF_SITE_ORIGIN is not set") };
 export const validationError = { 422: bodyErrors[422] };
 
 /**

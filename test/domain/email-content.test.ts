@@ -46,12 +46,10 @@ describe("URLs", () => {
     expect(absoluteUrl("/%5Cevil.example", "https://www.example.com")).toBe("https://www.example.com/%5Cevil.example");
   });
 
-  it("use LF_SITE_ORIGIN when it is an http(s) URL, else the request's origin", () => {
-    expect(siteOrigin("https://www.example.com/en/", "https://lf.example/r/x")).toBe("https://www.example.com");
-    expect(siteOrigin("", "https://lf.example/r/x")).toBe("https://lf.example");
-    expect(siteOrigin(undefined, "https://lf.example/r/x")).toBe("https://lf.example");
-    expect(siteOrigin("javascript:alert(1)", "https://lf.example/r/x")).toBe("https://lf.example");
-    expect(siteOrigin("not a url", "https://lf.example/r/x")).toBe("https://lf.example");
+  it("use LF_SITE_ORIGIN when it is an http(s) URL, and nothing else (never the request's origin)", () => {
+    expect(siteOrigin("https://www.example.com/en/")).toBe("https://www.example.com");
+    expect(siteOrigin(" http://127.0.0.1:8787 ")).toBe("http://127.0.0.1:8787");
+    for (const value of ["", "   ", undefined, "javascript:alert(1)", "not a url", "ftp://files.example"]) expect(siteOrigin(value)).toBeNull();
   });
 });
 

@@ -79,8 +79,9 @@ describe("privacy", () => {
     const answers = await Promise.all(calls.map((c) => c.answered));
     expect(answers.map((a) => a.status)).toEqual(paths.map((p) => (p === "/v1/personalize" ? 200 : 202)));
     for (const [i, answer] of answers.entries()) {
-      if (paths[i] === "/v1/personalize") expect(answer.json.recorded).toBe(false);
-      if (paths[i] === "/v1/events") expect(answer.json).toEqual({ accepted: 0, duplicates: 0, ignored: 1 });
+      if (paths[i] === "/v1/personalize") expect(answer.json).toMatchObject({ recorded: false, reason: "gpc" });
+      if (paths[i] === "/v1/events") expect(answer.json).toEqual({ accepted: 0, duplicates: 0, ignored: 1, recorded: false, reason: "gpc" });
+      if (paths[i] === "/v1/identify") expect(answer.json).toEqual({ ok: true, recorded: false, reason: "gpc" });
     }
     expect(countRows("visitors", "id = ?", visitorId!)).toBe(0);
     expect(countRows("events", "visitor_id = ?", visitorId!)).toBe(0);
@@ -161,6 +162,29 @@ describe("privacy", () => {
     expect(calls.map((c) => c.path)).toEqual(["/v1/personalize", "/v1/personalize"]);
     expect(ids[1]).toBe(ids[0]);
     expect(ids[0]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(errors).toEqual([]);
+  });
+
+  it("keeps the visitor id in localStorage and in the lf_vid cookie, which the site's own server can read", async () => {
+    const { context, page, errors } = await newVisitor(chromium());
+    const calls = apiTraffic(context);
+    await page.goto("/demo");
+    await applied(page);
+    const id = calls[0]!.body.visitorId;
+    expect(await page.evaluate(() => localStorage.getItem("lf_vid"))).toBe(id);
+    expect((await context.cookies()).find((c) => c.name === "lf_vid")).toMatchObject({ value: id, sameSite: "Lax", path: "/" });
+    expect(errors).toEqual([]);
+  });
+
+  it("uses the id a site's server already set in the lf_vid cookie", async () => {
+    const { context, page, errors } = await newVisitor(chromium());
+    const fromServer = crypto.randomUUID();
+    await context.addCookies([{ name: "lf_vid", value: fromServer, url: workerUrl(), sameSite: "Lax" }]);
+    const calls = apiTraffic(context);
+    await page.goto("/demo");
+    await applied(page);
+    expect(calls[0]!.body.visitorId).toBe(fromServer);
+    expect(await page.evaluate(() => localStorage.getItem("lf_vid"))).toBe(fromServer);
     expect(errors).toEqual([]);
   });
 

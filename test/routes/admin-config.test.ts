@@ -337,6 +337,6 @@ describe("documents", () => {
     expect(schema).toMatchObject({ type: "object", additionalProperties: false });
     expect(schema.required).toEqual(expect.arrayContaining(["pageCategories", "signals", "scoring", "segments", "slots"]));
     expect(schema.properties.segments.items.properties).toHaveProperty("parent");
-    for (const secret of [env.LF_API_KEY, env.LF_ADMIN_TOKEN, env.LF_LINK_SECRET]) expect(text).not.toContain(secret);
+    for (const secret of [env.LF_API_KEY, env.LF_ADMIN_TOKEN, env.LF_LINK_SECRET, env.LF_PREVIEW_SECRET]) expect(text).not.toContain(secret);
   });
 });

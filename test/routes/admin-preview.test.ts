@@ -2,7 +2,8 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { signToken } from "../../src/domain/tokens";
 import { admin } from "../support/admin";
-import { call, countRows, jsonOf, newVisitorId } from "../support/harness";
+import { fetchCountingD1 } from "../support/counting-d1";
+import { ADMIN_TOKEN, call, countRows, jsonOf, newVisitorId } from "../support/harness";
 
 const BROWSER = { "user-agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0 Safari/537.36" };
 
@@ -37,6 +38,17 @@ describe("POST /v1/admin/preview-links", () => {
     expect(Date.parse(link.expiresAt)).toBeLessThanOrEqual(after + 3600_000);
   });
 
+  it("signs with LF_PREVIEW_SECRET: without it, 503 not_configured naming it", async () => {
+    const request = new Request("https://leadflare.test/v1/admin/preview-links", {
+      method: "POST",
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify({ segment: "smb-qualified", url: "https://site.example/" }),
+    });
+    const { response } = await fetchCountingD1(request, { LF_PREVIEW_SECRET: "" });
+    expect(response.status).toBe(503);
+    expect((await jsonOf(response)).error).toMatchObject({ code: "not_configured", message: expect.stringMatching(/LF_PREVIEW_SECRET/) });
+  });
+
   it.each([
     [{ segment: "nowhere", url: "https://site.example/" }, "segment"],
     [{ segment: "enterprise", url: "https://site.example/" }, "segment"],
@@ -56,12 +68,12 @@ describe("/v1/personalize with a preview token", () => {
     const visitor = newVisitorId();
     const before = await rowsWritten();
     const post = await personalizeWith(visitor, token);
-    expect(post).toMatchObject({ segment: { id: "enterprise-hot", path: ["enterprise", "enterprise-hot"] }, recorded: false, preview: true });
+    expect(post).toMatchObject({ segment: { id: "enterprise-hot", path: ["enterprise", "enterprise-hot"] }, recorded: false, reason: "preview", preview: true });
     expect(post.slots.hero.variant).toBe("enterprise-hot");
     expect(post.slots["primary-cta"]).toMatchObject({ label: "Talk to your account executive" });
 
     const get = await jsonOf(await call("GET", `/v1/personalize?visitorId=${visitor}&slots=hero&preview=${token}`, { headers: BROWSER }));
-    expect(get).toMatchObject({ segment: { id: "enterprise-hot" }, preview: true, recorded: false });
+    expect(get).toMatchObject({ segment: { id: "enterprise-hot" }, preview: true, recorded: false, reason: "preview" });
     expect(Object.keys(get.slots)).toEqual(["hero"]);
 
     expect(await countRows("visitors", "id = ?", visitor)).toBe(0);
@@ -83,9 +95,11 @@ describe("/v1/personalize with a preview token", () => {
       forged: await signToken("not-the-secret", "preview", { exp: now / 1000 + 3600, seg: "enterprise-hot" }),
       altered: `${otherSegment}.${mac}`,
       "altered mac": `${body}.${mac.slice(0, -4)}${mac.endsWith("AAAA") ? "BBBB" : "AAAA"}`,
-      expired: await signToken(env.LF_LINK_SECRET, "preview", { exp: Math.floor(now / 1000) - 1, seg: "enterprise-hot" }),
-      "wrong purpose": await signToken(env.LF_LINK_SECRET, "link", { exp: now / 1000 + 3600, seg: "enterprise-hot" }),
-      "unknown segment": await signToken(env.LF_LINK_SECRET, "preview", { exp: now / 1000 + 3600, seg: "ghost" }),
+      expired: await signToken(env.LF_PREVIEW_SECRET, "preview", { exp: Math.floor(now / 1000) - 1, seg: "enterprise-hot" }),
+      "wrong purpose": await signToken(env.LF_PREVIEW_SECRET, "link", { exp: now / 1000 + 3600, seg: "enterprise-hot" }),
+      "unknown segment": await signToken(env.LF_PREVIEW_SECRET, "preview", { exp: now / 1000 + 3600, seg: "ghost" }),
+      // Previews have their own secret: revoking them (a new LF_PREVIEW_SECRET) leaves email links working.
+      "signed with the email links' secret": await signToken(env.LF_LINK_SECRET, "preview", { exp: now / 1000 + 3600, seg: "enterprise-hot" }),
       garbage: "not a token",
       // A page URL can carry anything: a parameter too long to be a token is ignored too.
       "too long": "x".repeat(5000),

@@ -10,8 +10,8 @@ describe("POST /v1/events", () => {
     await identify(visitor, email);
     const a = event();
     const b = event("form_submit", "/contact");
-    expect(await jsonOf(await sendEvents(visitor, [a, a, b]))).toEqual({ accepted: 2, duplicates: 1, ignored: 0 });
-    expect(await jsonOf(await sendEvents(visitor, [b, a]))).toEqual({ accepted: 0, duplicates: 2, ignored: 0 });
+    expect(await jsonOf(await sendEvents(visitor, [a, a, b]))).toEqual({ accepted: 2, duplicates: 1, ignored: 0, recorded: true });
+    expect(await jsonOf(await sendEvents(visitor, [b, a]))).toEqual({ accepted: 0, duplicates: 2, ignored: 0, recorded: true });
     const lead = await getLead(email);
     expect(lead.signals).toMatchObject({ cta_clicks_30d: 1, forms_30d: 1 });
   });
@@ -56,7 +56,7 @@ describe("POST /v1/events", () => {
   it("takes 50 events in one request, in one batch", async () => {
     const visitor = newVisitorId();
     const res = await sendEvents(visitor, Array.from({ length: 50 }, () => event("page_view", "/docs")));
-    expect(await jsonOf(res)).toEqual({ accepted: 50, duplicates: 0, ignored: 0 });
+    expect(await jsonOf(res)).toEqual({ accepted: 50, duplicates: 0, ignored: 0, recorded: true });
     expect(await countRows("lead_activity", "lead_id = (SELECT lead_id FROM visitors WHERE id = ?) AND total = 50", visitor)).toBe(1);
   });
 

@@ -96,13 +96,14 @@ describe("POST /v1/personalize", () => {
     }
   });
 
-  it("with Sec-GPC: 1 or a bot user agent, answers from the request alone and writes nothing", async () => {
-    for (const headers of [{ ...BROWSER, "sec-gpc": "1" }, { "user-agent": "Googlebot/2.1 (+http://www.google.com/bot.html)" }]) {
+  it("with Sec-GPC: 1 or a bot user agent, writes nothing and says why", async () => {
+    const cases = [["gpc", { ...BROWSER, "sec-gpc": "1" }], ["bot", { "user-agent": "Googlebot/2.1 (+http://www.google.com/bot.html)" }]] as const;
+    for (const [reason, headers] of cases) {
       const visitor = newVisitorId();
       const res = await personalize(visitor, "/pricing", {}, headers);
-      expect(res).toMatchObject({ segment: { id: "default" }, recorded: false });
+      expect(res).toMatchObject({ segment: { id: "default" }, recorded: false, reason });
       const events = await sendEvents(visitor, headers);
-      expect(await jsonOf(events)).toEqual({ accepted: 0, duplicates: 0, ignored: 1 });
+      expect(await jsonOf(events)).toEqual({ accepted: 0, duplicates: 0, ignored: 1, recorded: false, reason });
       expect(await countRows("visitors", "id = ?", visitor)).toBe(0);
       expect(await countRows("events", "visitor_id = ?", visitor)).toBe(0);
     }

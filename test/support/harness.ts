@@ -12,6 +12,11 @@ export const newEmail = () => `lead-${crypto.randomUUID()}@test.example`;
 
 type Json = Record<string, unknown> | unknown[];
 
+const worker = () => (exports as unknown as { default: Fetcher }).default;
+
+/** A `fetch` that reaches this worker (SELF), for code under test that takes one. */
+export const workerFetch: typeof fetch = (input, init) => worker().fetch(new Request(input, init));
+
 export async function call(
   method: string,
   path: string,
@@ -23,7 +28,7 @@ export async function call(
   }
   if (options.key) headers.authorization = `Bearer ${options.key}`;
   const body = typeof options.body === "string" ? options.body : options.body === undefined ? undefined : JSON.stringify(options.body);
-  return (exports as unknown as { default: Fetcher }).default.fetch(new Request(`https://leadflare.test${path}`, { method, headers, body }));
+  return worker().fetch(new Request(`https://leadflare.test${path}`, { method, headers, body }));
 }
 
 export async function jsonOf<T = any>(res: Response): Promise<T> {
