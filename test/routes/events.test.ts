@@ -22,11 +22,11 @@ describe("POST /v1/events", () => {
     await identify(v1, first);
     await identify(v2, second);
     const shared = event();
-    expect(await jsonOf(await sendEvents(v1, [shared]))).toEqual({ accepted: 1, duplicates: 0, ignored: 0 });
-    expect(await jsonOf(await sendEvents(v2, [shared]))).toEqual({ accepted: 1, duplicates: 0, ignored: 0 });
+    expect(await jsonOf(await sendEvents(v1, [shared]))).toEqual({ accepted: 1, duplicates: 0, ignored: 0, recorded: true });
+    expect(await jsonOf(await sendEvents(v2, [shared]))).toEqual({ accepted: 1, duplicates: 0, ignored: 0, recorded: true });
     // Retries still count once per lead.
-    expect(await jsonOf(await sendEvents(v1, [shared]))).toEqual({ accepted: 0, duplicates: 1, ignored: 0 });
-    expect(await jsonOf(await sendEvents(v2, [shared, shared]))).toEqual({ accepted: 0, duplicates: 2, ignored: 0 });
+    expect(await jsonOf(await sendEvents(v1, [shared]))).toEqual({ accepted: 0, duplicates: 1, ignored: 0, recorded: true });
+    expect(await jsonOf(await sendEvents(v2, [shared, shared]))).toEqual({ accepted: 0, duplicates: 2, ignored: 0, recorded: true });
     for (const email of [first, second]) expect((await getLead(email)).signals).toMatchObject({ cta_clicks_30d: 1 });
     expect(await countRows("events", "id = ?", shared.id)).toBe(2);
   });
