@@ -1,6 +1,6 @@
 // `npm run build`: bundles the browser script (src/client/) with esbuild and collects the
 // demo pages (src/demo/) into src/generated/assets.ts, the module the worker serves them
-// from. The generated file is not committed; prestart/pretest/test:e2e run this first.
+// from. The generated file is not committed; prestart/pretest/prebench/test:e2e run this first.
 import { build } from "esbuild";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";

@@ -1,9 +1,11 @@
 // `npm start`: creates local dev secrets if missing, applies the D1 migrations to the
 // local database, then serves the worker on http://127.0.0.1:8787 (PORT to change it).
 // Nothing here reaches the network: wrangler's metrics are off and D1 is local.
+// It owns the `wrangler dev` it starts: however it ends, wrangler and its workerd end too.
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { resolve } from "node:path";
 
 process.env.WRANGLER_SEND_METRICS = "false";
@@ -12,6 +14,24 @@ process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
 const port = process.env.PORT ?? "8787";
 const persist = process.env.LF_PERSIST_DIR ?? ".wrangler/state";
 const varsPath = resolve(".dev.vars");
+// npm passes SIGINT and SIGTERM on to this process (`exec` in package.json: not to a `sh -c`
+// that would keep them), but not SIGHUP, and nothing when it is killed: a new parent is how
+// this process learns that `npm start` is gone.
+const parent = process.ppid;
+
+/** Whether 127.0.0.1:<port> can be bound now: checked before anything is done. */
+function bindable(port) {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", (error) => (error.code === "EADDRINUSE" ? resolve(false) : reject(error)));
+    server.listen(Number(port), "127.0.0.1", () => server.close(() => resolve(true)));
+  });
+}
+
+if (!(await bindable(port))) {
+  console.error(`port ${port} is taken (is another \`npm start\` running?)`);
+  process.exit(1);
+}
 
 // Every secret the worker needs; a .dev.vars from before a secret existed gets it appended.
 const SECRETS = ["LF_API_KEY", "LF_ADMIN_TOKEN", "LF_LINK_SECRET", "LF_PREVIEW_SECRET"];
@@ -39,10 +59,28 @@ const origin = `http://127.0.0.1:${port}`;
 // leaves LF_SITE_ORIGIN empty: a deployment must name its own site).
 const siteOrigin = process.env.LF_SITE_ORIGIN || origin;
 console.log(`Serving Leadflare on ${origin} (demo site: /demo, API docs: /openapi.json)`);
+// Its own process group (detached), so that one signal reaches wrangler and its workerd, and a
+// terminal's Ctrl-C reaches them only through here.
 const dev = spawn(
-  ...wrangler(["dev", "--ip", "127.0.0.1", "--port", port, "--var", `LF_SITE_ORIGIN:${siteOrigin}`, "--show-interactive-dev-session=false"]),
+  ...wrangler(["dev", "--ip", "127.0.0.1", "--port", port, "--var", `LF_SITE_ORIGIN:${siteOrigin}`, "--show-interactive-dev-session=false"], {
+    detached: true,
+  }),
 );
-const stop = () => dev.kill("SIGTERM");
-process.on("SIGINT", stop);
-process.on("SIGTERM", stop);
-dev.on("exit", (code) => process.exit(code ?? 0));
+const signalGroup = (signal) => {
+  try {
+    process.kill(-dev.pid, signal);
+  } catch {} // the group is gone already
+};
+let stopping = false;
+const stop = () => {
+  if (stopping) return;
+  stopping = true;
+  signalGroup("SIGTERM");
+  setTimeout(() => process.exit(1), 5000).unref(); // wrangler did not stop: the exit handler kills it
+};
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, stop);
+setInterval(() => process.ppid !== parent && stop(), 500).unref();
+if (process.ppid !== parent) stop();
+// Whatever of the group is still running when this process exits, however it exits.
+process.on("exit", () => signalGroup("SIGKILL"));
+dev.on("exit", (code) => process.exit(stopping ? 0 : (code ?? 1)));

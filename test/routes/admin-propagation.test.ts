@@ -128,7 +128,13 @@ describe(`propagation: every isolate serves a new version within CONFIG_MAX_AGE_
     const version = await activateElsewhere("after an outage", T0 + 1);
     const down = { prepare: () => ({ bind: () => ({}) }), batch: () => Promise.reject(new Error("D1 is down (a test)")) };
     const broken = new ConfigStore(down as unknown as D1Database);
-    expect((await cache.get(broken, T0 + CONFIG_MAX_AGE_MS)).version).toBe(loaded.version);
+    const logged = vi.spyOn(console, "error").mockImplementation(() => {}); // the expected failure, kept out of the test output
+    try {
+      expect((await cache.get(broken, T0 + CONFIG_MAX_AGE_MS)).version).toBe(loaded.version);
+      expect(logged).toHaveBeenCalledWith("configuration check failed", expect.objectContaining({ message: "D1 is down (a test)" }));
+    } finally {
+      logged.mockRestore();
+    }
     expect((await cache.get(new ConfigStore(env.DB), T0 + CONFIG_MAX_AGE_MS + 1)).version).toBe(version);
   });
 

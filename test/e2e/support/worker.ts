@@ -23,7 +23,7 @@ declare module "vitest" {
 }
 
 /** Distinct free loopback ports: all held open together, so no two of them are the same. */
-async function freePorts(count: number): Promise<number[]> {
+export async function freePorts(count: number): Promise<number[]> {
   const servers = await Promise.all(
     Array.from({ length: count }, () => new Promise<Server>((resolve, reject) => {
       const server = createServer();
@@ -108,15 +108,16 @@ async function startWorker(dir: string, persistDir: string, env: NodeJS.ProcessE
   return { workerUrl, sitePort: sitePort!, stop };
 }
 
-async function waitUntilServing(url: string, worker: ChildProcess): Promise<void> {
+/** Resolves once `url` serves /p.js; throws if `worker` (wrangler dev, or `npm start`) exits first. */
+export async function waitUntilServing(url: string, worker: ChildProcess): Promise<void> {
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
-    if (worker.exitCode !== null) throw new Error(`wrangler dev exited with ${worker.exitCode}`);
+    if (worker.exitCode !== null) throw new Error(`${worker.spawnargs.join(" ")} exited with ${worker.exitCode}`);
     try {
       const res = await fetch(`${url}/p.js`);
       if (res.ok) return;
     } catch {}
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error("wrangler dev did not start within 90 s");
+  throw new Error(`${worker.spawnargs.join(" ")} did not serve ${url} within 90 s`);
 }

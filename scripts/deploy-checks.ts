@@ -1,0 +1,46 @@
+// What `npm run deploy` checks before it changes anything: text in, problems out.
+
+/** The placeholder in the repository's wrangler.toml: local D1 needs no real database. */
+export const LOCAL_DATABASE_ID = "00000000-0000-0000-0000-000000000000";
+
+/** A `key = "value"` line of wrangler.toml (the shape Leadflare's file uses for these keys). */
+function tomlString(toml: string, key: string): string | undefined {
+  return new RegExp(`^\\s*${key}\\s*=\\s*"([^"]*)"`, "m").exec(toml)?.[1];
+}
+
+function isLocal(origin: string): boolean {
+  try {
+    return ["localhost", "127.0.0.1", "[::1]"].includes(new URL(origin).hostname);
+  } catch {
+    return false;
+  }
+}
+
+/** Errors stop the deploy; warnings are printed. */
+export function configProblems(toml: string): { errors: string[]; warnings: string[] } {
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  const databaseId = tomlString(toml, "database_id");
+  if (!databaseId || databaseId === LOCAL_DATABASE_ID) {
+    errors.push("wrangler.toml: database_id is the local placeholder. Run `npx wrangler d1 create leadflare` and put the database_id it prints in [[d1_databases]].");
+  }
+  if (!tomlString(toml, "LF_SITE_ORIGIN")) {
+    errors.push('wrangler.toml: LF_SITE_ORIGIN is empty. Set it in [vars] to your site\'s origin, e.g. "https://www.example.com".');
+  }
+  const origins = (tomlString(toml, "LF_ALLOWED_ORIGINS") ?? "").split(",").map((o) => o.trim()).filter(Boolean);
+  if (!origins.some((origin) => !isLocal(origin))) {
+    warnings.push("wrangler.toml: LF_ALLOWED_ORIGINS lists only local origins, so browsers on your site are refused (403). Add the origins of the pages that load /p.js.");
+  }
+  return { errors, warnings };
+}
+
+/** The secrets the worker needs: the names `.dev.vars.example` shows (one `NAME=value` a line). */
+export function requiredSecrets(devVarsExample: string): string[] {
+  return [...devVarsExample.matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]!);
+}
+
+/** Which of `required` the Worker lacks, from `wrangler secret list --format json`. */
+export function missingSecrets(required: string[], listed: { name: string }[]): string[] {
+  const set = new Set(listed.map((s) => s.name));
+  return required.filter((name) => !set.has(name));
+}

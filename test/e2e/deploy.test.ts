@@ -1,0 +1,50 @@
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { configProblems, missingSecrets, requiredSecrets } from "../../scripts/deploy-checks";
+
+/**
+ * `npm run deploy` changes a Cloudflare account, so it never runs here past its offline
+ * checks: the repository's own wrangler.toml (a local-only database id) stops it before
+ * any wrangler command.
+ */
+const root = fileURLToPath(new URL("../../", import.meta.url));
+const toml = readFileSync(join(root, "wrangler.toml"), "utf8");
+const ready = toml
+  .replace(/^database_id = ".*"$/m, 'database_id = "4b5a3f0e-9c1d-4e2b-8f6a-1d2c3b4a5f60"')
+  .replace(/^LF_SITE_ORIGIN = ".*"$/m, 'LF_SITE_ORIGIN = "https://www.example.com"')
+  .replace(/^LF_ALLOWED_ORIGINS = ".*"$/m, 'LF_ALLOWED_ORIGINS = "https://www.example.com"');
+
+describe("npm run deploy: the checks before anything changes", () => {
+  it("with the repository's wrangler.toml it stops at once: no database of the account is named", () => {
+    const run = spawnSync("npm", ["run", "--silent", "deploy"], {
+      cwd: root,
+      encoding: "utf8",
+      // No credentials either: were the check to let it through, wrangler would refuse.
+      env: { ...process.env, CLOUDFLARE_API_TOKEN: "", CLOUDFLARE_ACCOUNT_ID: "", CI: "true" },
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain("database_id");
+    expect(run.stderr).toContain("npx wrangler d1 create leadflare");
+    expect(run.stdout + run.stderr).not.toMatch(/wrangler \d+\.\d+/); // no wrangler was started
+  });
+
+  it("a wrangler.toml ready to deploy has no problem; each missing setting is named", () => {
+    expect(configProblems(ready)).toEqual({ errors: [], warnings: [] });
+    const unset = configProblems(toml.replace(/^LF_SITE_ORIGIN = ".*"$/m, 'LF_SITE_ORIGIN = ""'));
+    expect(unset.errors.join("\n")).toContain("database_id");
+    expect(unset.errors.join("\n")).toContain("LF_SITE_ORIGIN");
+    // Only local origins: the deployed script would be refused on every real page.
+    expect(configProblems(ready.replace(/^LF_ALLOWED_ORIGINS = ".*"$/m, 'LF_ALLOWED_ORIGINS = "http://127.0.0.1:8787,http://localhost:8787"')).warnings.join("\n")).toContain("LF_ALLOWED_ORIGINS");
+  });
+
+  it("every secret .dev.vars.example names must be set on the Worker", () => {
+    const required = requiredSecrets(readFileSync(join(root, ".dev.vars.example"), "utf8"));
+    expect(required).toEqual(expect.arrayContaining(["LF_API_KEY", "LF_ADMIN_TOKEN", "LF_LINK_SECRET"]));
+    const listed = required.filter((name) => name !== "LF_ADMIN_TOKEN").map((name) => ({ name, type: "secret_text" }));
+    expect(missingSecrets(required, listed)).toEqual(["LF_ADMIN_TOKEN"]);
+    expect(missingSecrets(required, [...listed, { name: "LF_ADMIN_TOKEN", type: "secret_text" }])).toEqual([]);
+  });
+});
