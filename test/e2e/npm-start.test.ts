@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,6 +14,9 @@ import { freePorts, waitUntilServing } from "./support/worker";
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "leadflare-npm-start-"));
 const started: ChildProcess[] = [];
+// `npm start` creates .dev.vars when it is missing (a fresh clone, CI): the test leaves none behind.
+const devVars = join(root, ".dev.vars");
+const hadDevVars = existsSync(devVars);
 /** Every process of a test's `npm start`, recorded while it served: killed if the test fails. */
 let tree: number[] = [];
 
@@ -24,6 +27,7 @@ afterEach(() => {
 afterAll(() => {
   for (const child of started) child.kill("SIGKILL");
   rmSync(dir, { recursive: true, force: true });
+  if (!hadDevVars) rmSync(devVars, { force: true });
 });
 
 function npmStart(port: number) {
