@@ -1,4 +1,5 @@
 import { sql, type SQL } from "drizzle-orm";
+import type { ExportPosition, LeadRecord } from "../domain/privacy";
 import { d1Batch } from "./batch";
 import { leadOfEmail } from "./store";
 
@@ -41,10 +42,43 @@ export class PrivacyStore {
     ]);
     return results.at(-1)!.length > 0;
   }
+
+  /**
+   * Everything stored about the lead with this email, one page of its events and visitors
+   * (`limit` + 1 rows read, so the caller knows whether another page follows). Null when
+   * no lead has the email.
+   */
+  async exportLead(email: string, position: ExportPosition, limit: number, audit: PrivacyAudit): Promise<LeadRecord | null> {
+    const L = leadOfEmail(email);
+    const [, leads, visitors, events, aggregates, merges] = (await d1Batch(this.d1, [
+      auditRow("export", audit, L),
+      sql`SELECT id, email, traits, created_at AS createdAt, updated_at AS updatedAt FROM leads WHERE email = ${email}`,
+      sql`SELECT id, created_at AS createdAt FROM visitors WHERE lead_id = ${L} AND ${visitorsAfter(position)}
+        ORDER BY id LIMIT ${limit + 1}`,
+      sql`SELECT id, visitor_id AS visitorId, type, category, ts, path, props, received_at AS receivedAt
+        FROM events WHERE lead_id = ${L} AND ${eventsAfter(position)} ORDER BY ts, id LIMIT ${limit + 1}`,
+      sql`SELECT key, total, recent FROM lead_activity WHERE lead_id = ${L} ORDER BY key`,
+      sql`SELECT from_id AS fromId, merged_at AS mergedAt FROM lead_merges WHERE into_id = ${L} ORDER BY from_id`,
+    ])) as [unknown[], LeadRecord["lead"][], LeadRecord["visitors"], LeadRecord["events"], LeadRecord["aggregates"], LeadRecord["merges"]];
+    const lead = leads[0];
+    return lead ? { lead, visitors, events, aggregates, merges } : null;
+  }
 }
 
 /** The audit row, inserted first in the batch: `found` is whether the lead existed before the request's work. */
 function auditRow(action: "erase" | "export", audit: PrivacyAudit, lead: SQL): SQL {
   return sql`INSERT INTO privacy_requests (id, action, email_hash, found, actor, at)
     SELECT ${audit.id}, ${action}, ${audit.emailHash}, ${lead} IS NOT NULL, ${audit.actor}, ${audit.at}`;
+}
+
+function eventsAfter({ events }: ExportPosition): SQL {
+  if (events === "start") return sql`1`;
+  if (events === "done") return sql`0`;
+  return sql`(ts, id) > (${events.ts}, ${events.id})`;
+}
+
+function visitorsAfter({ visitors }: ExportPosition): SQL {
+  if (visitors === "start") return sql`1`;
+  if (visitors === "done") return sql`0`;
+  return sql`id > ${visitors.id}`;
 }
