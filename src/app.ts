@@ -20,6 +20,8 @@ import { clientScriptHandler } from "./routes/client-script";
 import { DEMO_ROUTES, demoContactHandler, demoFile, demoImageHandler } from "./routes/demo";
 import { eventsHandler, eventsRoute } from "./routes/events";
 import { identifyHandler, identifyRoute } from "./routes/identify";
+import { leadsEraseHandler, leadsEraseRoute } from "./routes/leads-erase";
+import { leadsExportHandler, leadsExportRoute } from "./routes/leads-export";
 import { leadsGetHandler, leadsGetRoute } from "./routes/leads-get";
 import { leadsImportHandler, leadsImportRoute } from "./routes/leads-import";
 import { leadsMergeHandler, leadsMergeRoute } from "./routes/leads-merge";
@@ -49,6 +51,8 @@ export function createApp() {
   app.openapi(leadsGetRoute, leadsGetHandler);
   app.openapi(leadsImportRoute, leadsImportHandler);
   app.openapi(leadsMergeRoute, leadsMergeHandler);
+  app.openapi(leadsEraseRoute, leadsEraseHandler);
+  app.openapi(leadsExportRoute, leadsExportHandler);
   app.openapi(adminConfigGetRoute, adminConfigGetHandler);
   app.openapi(adminConfigPutRoute, adminConfigPutHandler);
   app.openapi(adminConfigValidateRoute, adminConfigValidateHandler);

@@ -1,10 +1,13 @@
 import type { CompiledConfig } from "./domain/compile";
 import type { ConfigStore } from "./db/config-store";
+import type { PrivacyStore } from "./db/privacy-store";
 import type { LeadStore } from "./db/store";
 
 /** Per-request services, built once in middleware and read from `c.var`. */
 export interface AppVariables {
   store: LeadStore;
+  /** Erase and export of one lead (GDPR). */
+  privacy: PrivacyStore;
   config: CompiledConfig;
   /** The version `config` was compiled from (cached per isolate, see src/config/active.ts). */
   configVersion: number;

@@ -121,3 +121,31 @@ export const configVersions = sqliteTable(
     check("config_versions_rollback_source", sql`(${t.action} = 'rollback') = (${t.rolledBackFrom} IS NOT NULL)`),
   ],
 );
+
+/**
+ * The audit trail of erase and export requests (`DELETE /v1/leads/{email}`,
+ * `GET /v1/leads/{email}/export`), written in the same batch as the request's work. It is
+ * the proof that an erase happened, so an erase never deletes from it, and it holds nothing
+ * that leads back to the person: the email only as an HMAC-SHA256 under LF_LINK_SECRET (a
+ * plain hash of an email is reversed by hashing candidate addresses), no lead id.
+ */
+export const privacyRequests = sqliteTable(
+  "privacy_requests",
+  {
+    id: text("id").primaryKey(),
+    /** `erase` or `export`. */
+    action: text("action").notNull(),
+    /** Hex HMAC-SHA256(LF_LINK_SECRET, "privacy|" + the normalized email): see src/domain/privacy.ts. */
+    emailHash: text("email_hash").notNull(),
+    /** Whether a lead had the email when the request ran (a retried erase finds none). */
+    found: integer("found", { mode: "boolean" }).notNull(),
+    /** The credential that authorized the request (`LF_API_KEY`). */
+    actor: text("actor").notNull(),
+    /** Epoch ms. */
+    at: integer("at").notNull(),
+  },
+  (t) => [
+    check("privacy_requests_action", sql`${t.action} IN ('erase', 'export')`),
+    index("privacy_requests_email_hash").on(t.emailHash),
+  ],
+);

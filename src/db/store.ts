@@ -270,7 +270,7 @@ function leadOfVisitor(visitorId: string): SQL {
 }
 
 /** The lead with this email (a known lead merged away no longer has it). */
-function leadOfEmail(email: string): SQL {
+export function leadOfEmail(email: string): SQL {
   return sql`(SELECT id FROM leads WHERE email = ${email})`;
 }
 

@@ -1,6 +1,7 @@
 import { createMiddleware } from "hono/factory";
 import { configCache } from "../config/active";
 import { ConfigStore } from "../db/config-store";
+import { PrivacyStore } from "../db/privacy-store";
 import { LeadStore } from "../db/store";
 import type { AppEnv } from "../env";
 
@@ -11,6 +12,7 @@ export const services = createMiddleware<AppEnv>(async (c, next) => {
   const active = await configCache.get(configs, now, (work) => c.executionCtx.waitUntil(work));
   c.set("now", now);
   c.set("store", new LeadStore(c.env.DB));
+  c.set("privacy", new PrivacyStore(c.env.DB));
   c.set("configs", configs);
   c.set("config", active.config);
   c.set("configVersion", active.version);

@@ -81,7 +81,7 @@ export async function sendEvents(visitorId: string, events: Record<string, unkno
 }
 
 /** Row counts straight from D1, for "nothing was written" assertions. */
-export async function countRows(table: "leads" | "visitors" | "events" | "lead_activity", where = "1=1", ...params: unknown[]) {
+export async function countRows(table: "leads" | "visitors" | "events" | "lead_activity" | "privacy_requests", where = "1=1", ...params: unknown[]) {
   const row = await env.DB.prepare(`SELECT count(*) AS n FROM ${table} WHERE ${where}`).bind(...params).first<{ n: number }>();
   return row?.n ?? 0;
 }

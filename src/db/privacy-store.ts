@@ -1,0 +1,84 @@
+import { sql, type SQL } from "drizzle-orm";
+import type { ExportPosition, LeadRecord } from "../domain/privacy";
+import { d1Batch } from "./batch";
+import { leadOfEmail } from "./store";
+
+/** One `privacy_requests` row (see ./schema.ts): who asked for what about which email hash, when. */
+export interface PrivacyAudit {
+  id: string;
+  emailHash: string;
+  actor: string;
+  at: number;
+}
+
+/**
+ * Erase and export of one lead (GDPR articles 17 and 15). Each method is one batch, so D1
+ * runs it as one transaction together with its audit row; every statement finds the lead
+ * in SQL by its email, so a write racing the erase lands either before it (and is erased)
+ * or after it (and finds no lead to add to: a new event for the email starts a new lead).
+ */
+export class PrivacyStore {
+  constructor(private readonly d1: D1Database) {}
+
+  /**
+   * Deletes the lead with this email and every row about it: events, aggregates, visitors,
+   * the `lead_merges` rows pointing to it (so email links minted for leads merged into it
+   * resolve to nothing) or from it. Events another lead recorded through one of its browsers
+   * (a shared laptop that later identified as this person) stay that lead's, without the
+   * browser id. Returns whether there was a lead; the audit row says the same.
+   */
+  async erase(email: string, audit: PrivacyAudit): Promise<boolean> {
+    const L = leadOfEmail(email);
+    const results = await d1Batch(this.d1, [
+      auditRow("erase", audit, L),
+      sql`DELETE FROM events WHERE lead_id = ${L}`,
+      // No index on visitor_id (it would cost every insert): an erase is rare, a scan is fine.
+      sql`UPDATE events SET visitor_id = NULL WHERE visitor_id IN (SELECT id FROM visitors WHERE lead_id = ${L})`,
+      sql`DELETE FROM lead_activity WHERE lead_id = ${L}`,
+      sql`DELETE FROM visitors WHERE lead_id = ${L}`,
+      sql`DELETE FROM lead_merges WHERE into_id = ${L} OR from_id = ${L}`,
+      // Last: every statement above finds the lead through this row.
+      sql`DELETE FROM leads WHERE email = ${email} RETURNING id`,
+    ]);
+    return results.at(-1)!.length > 0;
+  }
+
+  /**
+   * Everything stored about the lead with this email, one page of its events and visitors
+   * (`limit` + 1 rows read, so the caller knows whether another page follows). Null when
+   * no lead has the email.
+   */
+  async exportLead(email: string, position: ExportPosition, limit: number, audit: PrivacyAudit): Promise<LeadRecord | null> {
+    const L = leadOfEmail(email);
+    const [, leads, visitors, events, aggregates, merges] = (await d1Batch(this.d1, [
+      auditRow("export", audit, L),
+      sql`SELECT id, email, traits, created_at AS createdAt, updated_at AS updatedAt FROM leads WHERE email = ${email}`,
+      sql`SELECT id, created_at AS createdAt FROM visitors WHERE lead_id = ${L} AND ${visitorsAfter(position)}
+        ORDER BY id LIMIT ${limit + 1}`,
+      sql`SELECT id, visitor_id AS visitorId, type, category, ts, path, props, received_at AS receivedAt
+        FROM events WHERE lead_id = ${L} AND ${eventsAfter(position)} ORDER BY ts, id LIMIT ${limit + 1}`,
+      sql`SELECT key, total, recent FROM lead_activity WHERE lead_id = ${L} ORDER BY key`,
+      sql`SELECT from_id AS fromId, merged_at AS mergedAt FROM lead_merges WHERE into_id = ${L} ORDER BY from_id`,
+    ])) as [unknown[], LeadRecord["lead"][], LeadRecord["visitors"], LeadRecord["events"], LeadRecord["aggregates"], LeadRecord["merges"]];
+    const lead = leads[0];
+    return lead ? { lead, visitors, events, aggregates, merges } : null;
+  }
+}
+
+/** The audit row, inserted first in the batch: `found` is whether the lead existed before the request's work. */
+function auditRow(action: "erase" | "export", audit: PrivacyAudit, lead: SQL): SQL {
+  return sql`INSERT INTO privacy_requests (id, action, email_hash, found, actor, at)
+    SELECT ${audit.id}, ${action}, ${audit.emailHash}, ${lead} IS NOT NULL, ${audit.actor}, ${audit.at}`;
+}
+
+function eventsAfter({ events }: ExportPosition): SQL {
+  if (events === "start") return sql`1`;
+  if (events === "done") return sql`0`;
+  return sql`(ts, id) > (${events.ts}, ${events.id})`;
+}
+
+function visitorsAfter({ visitors }: ExportPosition): SQL {
+  if (visitors === "start") return sql`1`;
+  if (visitors === "done") return sql`0`;
+  return sql`id > ${visitors.id}`;
+}

@@ -1,0 +1,117 @@
+import { env } from "cloudflare:test";
+import { BROWSER_UA, emailContent, leadIdOf } from "./email";
+import { call, DAY, identify, importEvents, newEmail, newVisitorId, personalize, putLead, SERVER_KEY } from "./harness";
+
+/**
+ * Finding every row about a lead without naming the tables: the tables come from the live
+ * schema the migrations built (`sqlite_master`), the columns from `pragma_table_info`, so a
+ * table a later migration adds is checked without anyone remembering to list it.
+ */
+
+/**
+ * The only tables allowed to keep something after an erase, each with the reason. Anything
+ * else that mentions the lead counts as a row the erase forgot.
+ */
+export const NOT_PER_LEAD: Record<string, string> = {
+  config_versions: "configuration documents: segments and content, no lead data",
+  privacy_requests: "the proof of the erase itself: an HMAC of the email under LF_LINK_SECRET, never the email or a lead id",
+};
+
+/** Every table the migrations created, but SQLite's, D1's and the migration bookkeeping. */
+export async function migratedTables(): Promise<string[]> {
+  const { results } = await env.DB.prepare(
+    `SELECT name FROM sqlite_master WHERE type = 'table'
+      AND substr(name, 1, 4) <> '_cf_' AND substr(name, 1, 7) <> 'sqlite_' AND name <> 'd1_migrations'
+      ORDER BY name`,
+  ).all<{ name: string }>();
+  return results.map((r) => r.name);
+}
+
+/** The tables an erase must leave without a trace of the lead. */
+export async function perLeadTables(): Promise<string[]> {
+  return (await migratedTables()).filter((t) => !(t in NOT_PER_LEAD));
+}
+
+async function columnsOf(table: string): Promise<string[]> {
+  const { results } = await env.DB.prepare("SELECT name FROM pragma_table_info(?)").bind(table).all<{ name: string }>();
+  return results.map((r) => r.name);
+}
+
+/**
+ * For each per-lead table, how many rows mention any of `values` (a lead id, an email, a
+ * visitor id) anywhere in any column, inside JSON text included.
+ */
+export async function rowsMentioning(values: string[]): Promise<Record<string, number>> {
+  const wanted = `WITH wanted(value) AS (VALUES ${values.map(() => "(?)").join(", ")})`;
+  const counts: Record<string, number> = {};
+  for (const table of await perLeadTables()) {
+    const anyColumn = (await columnsOf(table)).map((c) => `instr(CAST("${c}" AS TEXT), wanted.value) > 0`).join(" OR ");
+    const row = await env.DB.prepare(`${wanted} SELECT count(*) AS n FROM "${table}" WHERE EXISTS (SELECT 1 FROM wanted WHERE ${anyColumn})`)
+      .bind(...values)
+      .first<{ n: number }>();
+    counts[table] = row?.n ?? 0;
+  }
+  return counts;
+}
+
+/** Columns that point at a lead by its id. */
+const LEAD_POINTER = /^(lead_id|into_id|merged_into)$|_lead_id$/;
+
+/** Rows pointing at a lead that does not exist, per `table.column`, over every table and lead pointer. */
+export async function orphanRows(): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const table of await migratedTables()) {
+    for (const column of (await columnsOf(table)).filter((c) => LEAD_POINTER.test(c))) {
+      const row = await env.DB.prepare(`SELECT count(*) AS n FROM "${table}" WHERE "${column}" NOT IN (SELECT id FROM leads)`).first<{ n: number }>();
+      counts[`${table}.${column}`] = row?.n ?? 0;
+    }
+  }
+  return counts;
+}
+
+export const leadPath = (email: string) => `/v1/leads/${encodeURIComponent(email)}`;
+const BROWSER = { "user-agent": BROWSER_UA };
+const linkFor = async (email: string) => (await emailContent({ email, slots: "primary-cta" })).links["primary-cta"]!;
+const imageFor = async (email: string) => (await emailContent({ email, slots: "banner" })).images.banner!;
+
+/**
+ * A lead with a row in every per-lead table: traits, a browser whose anonymous history
+ * merged in on identify, imported events, another known lead merged into it (so a
+ * `lead_merges` row points here), email links minted for both, and a browser that used to
+ * be a neighbour's (identify moved only the browser; its earlier events stay the neighbour's).
+ */
+export async function leadInEveryTable() {
+  const email = newEmail();
+  await putLead(email, { company: { employees: 50 }, person: { role: "CTO" } });
+  const browser = newVisitorId();
+  await personalize(browser, "/pricing", {}, BROWSER);
+  await identify(browser, email);
+  await importEvents(email, [{ type: "page_view", url: "/docs/start", ts: Date.now() - DAY }]);
+
+  const merged = newEmail();
+  await putLead(merged, { company: { employees: 5000 } });
+  await importEvents(merged, [{ type: "page_view", url: "/pricing", ts: Date.now() - DAY }]);
+  const mergedLink = await linkFor(merged);
+  const mergedId = await leadIdOf(merged);
+  const res = await call("POST", `${leadPath(email)}/merge`, { body: { from: merged }, key: SERVER_KEY });
+  if (res.status !== 200) throw new Error(`merge ${res.status}`);
+
+  const neighbour = newEmail();
+  const sharedBrowser = newVisitorId();
+  await identify(sharedBrowser, neighbour);
+  await personalize(sharedBrowser, "/blog/hello", {}, BROWSER);
+  await identify(sharedBrowser, email);
+
+  const leadId = await leadIdOf(email);
+  return {
+    email,
+    leadId,
+    neighbour,
+    mergedId,
+    browsers: [browser, sharedBrowser],
+    links: { own: await linkFor(email), image: await imageFor(email), merged: mergedLink },
+    /** Everything that identifies this person in the database. */
+    identifiers: [leadId, email, browser, sharedBrowser, mergedId, merged],
+  };
+}
+
