@@ -166,6 +166,8 @@ export const originErrors = { 403: errorResponse("The request's Origin is not in
 export const notFound = { 404: errorResponse("Not found") };
 /** Preview links are signed with their own secret, so revoking them never touches email links. */
 export const previewSecretMissing = { 503: errorResponse("`not_configured`: LF_PREVIEW_SECRET is not set") };
+/** The privacy endpoints hash emails for their audit under LF_LINK_SECRET. */
+export const linkSecretMissing = { 503: errorResponse("`not_configured`: LF_LINK_SECRET is not set") };
 /** Email links need LF_LINK_SECRET and LF_SITE_ORIGIN; without them the operator, not the client, has a problem to fix. */
 export const emailNotConfigured = { 503: errorResponse("`not_configured`: LF_LINK_SECRET or LF_SITE_ORIGIN is not set") };
 export const validationError = { 422: bodyErrors[422] };
