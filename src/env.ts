@@ -1,18 +1,7 @@
-import type { CompiledConfig } from "./domain/compile";
-import type { ConfigStore } from "./db/config-store";
-import type { LeadStore } from "./db/store";
+import type { Services } from "./services";
 
-/** Per-request services, built once in middleware and read from `c.var`. */
-export interface AppVariables {
-  store: LeadStore;
-  config: CompiledConfig;
-  /** The version `config` was compiled from (cached per isolate, see src/config/active.ts). */
-  configVersion: number;
-  /** Configuration versions (admin routes). */
-  configs: ConfigStore;
-  /** Request time (epoch ms): the domain takes time as an argument, never from a clock. */
-  now: number;
-}
+/** Per-request services (src/services.ts), built once in middleware and read from `c.var`. */
+export type AppVariables = Services;
 
 export interface AppEnv {
   Bindings: Cloudflare.Env;
