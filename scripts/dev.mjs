@@ -1,5 +1,6 @@
 // `npm start`: creates local dev secrets if missing, applies the D1 migrations to the
-// local database, then serves the worker on http://127.0.0.1:8787 (PORT to change it).
+// local database, then serves the worker on http://127.0.0.1:8787 (PORT to change it;
+// arguments after `--` are passed to `wrangler dev`).
 // Nothing here reaches the network: wrangler's metrics are off and D1 is local.
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -37,7 +38,8 @@ const migrate = spawnSync(...wrangler(["d1", "migrations", "apply", "DB", "--loc
 if (migrate.status !== 0) process.exit(migrate.status ?? 1);
 
 console.log(`Serving Leadflare on http://127.0.0.1:${port} (demo site: /demo, API docs: /openapi.json)`);
-const dev = spawn(...wrangler(["dev", "--ip", "127.0.0.1", "--port", port, "--show-interactive-dev-session=false"]));
+// Extra arguments go to `wrangler dev`, e.g. `npm start -- --test-scheduled` (the cron at /__scheduled).
+const dev = spawn(...wrangler(["dev", "--ip", "127.0.0.1", "--port", port, "--show-interactive-dev-session=false", ...process.argv.slice(2)]));
 const stop = () => dev.kill("SIGTERM");
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);
