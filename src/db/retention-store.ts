@@ -87,7 +87,9 @@ export class RetentionStore {
       sql`DELETE FROM events WHERE lead_id IN ${idle}`,
       sql`DELETE FROM lead_activity WHERE lead_id IN ${idle}`,
       sql`DELETE FROM visitors WHERE lead_id IN ${idle}`,
-      sql`DELETE FROM leads WHERE id IN ${idle} AND email IS NULL`,
+      // No `email IS NULL` here: the batch holds anonymous leads only, and the planner would
+      // take that term to the unique email index and read every anonymous lead.
+      sql`DELETE FROM leads WHERE id IN ${idle}`,
       sql`DELETE FROM retention_batch`,
     ]);
     return {
