@@ -91,6 +91,13 @@ export function printReport(results) {
       ` events ${d1.events_rows_read}/${d1.events_rows_written}, GET personalize ${d1.personalize_get_rows_read}/0,` +
       ` email content ${d1.email_content_rows_read ?? "–"}`,
   );
+  const r = results.retention;
+  if (r) {
+    lines.push(
+      `Retention sweep: ${r.rows_deleted} rows deleted in ${r.ms} ms (${r.rows_deleted_per_second}/s): ${r.events_deleted} old events,` +
+        ` ${r.leads_deleted} idle anonymous leads (of ${r.leads_examined} examined) with ${r.lead_events_deleted} events; ${r.runs} runs${r.finished ? ", caught up" : ""}`,
+    );
+  }
   const kb = (n) => (n === null ? "–" : `${(n / 1024).toFixed(1)} KB`);
   lines.push(`Sizes (gzip): worker bundle ${kb(results.sizes.worker_gzip_bytes)}, p.js ${kb(results.sizes.script_gzip_bytes)}`);
   lines.push(

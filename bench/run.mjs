@@ -162,6 +162,14 @@ const d1Get = await meta("personalize-get", { visitorId: visitor });
 const d1Email = hasEmailContent ? await meta("email-content", { email: big.samples.emails[1] }) : null;
 const d1History10 = await meta("personalize", { visitorId: big.samples.smallVisitors[1] });
 const d1History10000 = await meta("personalize", { visitorId: big.samples.bigVisitors[1] });
+// Last, as it deletes: the sweep 60 days after the seed, when its oldest events and many idle
+// anonymous leads are past the shipped bounds (180 and 90 days).
+step("retention sweep over the 100k database, as of 60 days after the seed (at most 20 s)");
+const sweep = await fetch(`${probe.url}/retention?${new URLSearchParams({ now: String(now + 60 * 86_400_000), budgetMs: "20000" })}`);
+if (!sweep.ok) throw new Error(`probe retention: ${sweep.status} ${await sweep.text()}`);
+const retention = await sweep.json();
+// Events (old ones, and those of the idle leads) and leads; their visitors and aggregate rows go too, uncounted.
+const retentionRows = retention.events_deleted + retention.lead_events_deleted + retention.leads_deleted;
 await probe.stop();
 
 // --- Sizes ------------------------------------------------------------------------------------
@@ -211,6 +219,7 @@ const results = {
       email_content: d1Email?.per_statement ?? null,
     },
   },
+  retention: { ...retention, rows_deleted: retentionRows, rows_deleted_per_second: Math.round(retentionRows / (retention.ms / 1000)) },
   sizes: {
     worker_bytes: worker.reduce((n, b) => n + b.length, 0),
     worker_gzip_bytes: worker.reduce((n, b) => n + gzipBytes(b), 0),

@@ -1,5 +1,6 @@
 // `npm start`: creates local dev secrets if missing, applies the D1 migrations to the
-// local database, then serves the worker on http://127.0.0.1:8787 (PORT to change it).
+// local database, then serves the worker on http://127.0.0.1:8787 (PORT to change it;
+// arguments after `--` are passed to `wrangler dev`).
 // Nothing here reaches the network: wrangler's metrics are off and D1 is local.
 // It owns the `wrangler dev` it starts: however it ends, wrangler and its workerd end too.
 import { spawn, spawnSync } from "node:child_process";
@@ -59,10 +60,11 @@ const origin = `http://127.0.0.1:${port}`;
 // leaves LF_SITE_ORIGIN empty: a deployment must name its own site).
 const siteOrigin = process.env.LF_SITE_ORIGIN || origin;
 console.log(`Serving Leadflare on ${origin} (demo site: /demo, API docs: /openapi.json)`);
+// Extra arguments go to `wrangler dev`, e.g. `npm start -- --test-scheduled` (the cron at /__scheduled).
 // Its own process group (detached), so that one signal reaches wrangler and its workerd, and a
 // terminal's Ctrl-C reaches them only through here.
 const dev = spawn(
-  ...wrangler(["dev", "--ip", "127.0.0.1", "--port", port, "--var", `LF_SITE_ORIGIN:${siteOrigin}`, "--show-interactive-dev-session=false"], {
+  ...wrangler(["dev", "--ip", "127.0.0.1", "--port", port, "--var", `LF_SITE_ORIGIN:${siteOrigin}`, "--show-interactive-dev-session=false", ...process.argv.slice(2)], {
     detached: true,
   }),
 );

@@ -1,25 +1,12 @@
-import type { CompiledConfig } from "./domain/compile";
-import type { ConfigStore } from "./db/config-store";
-import type { PrivacyStore } from "./db/privacy-store";
-import type { LeadStore } from "./db/store";
+import type { Services } from "./services";
 
-/** Per-request services, built once in middleware and read from `c.var`. */
-export interface AppVariables {
-  store: LeadStore;
-  /** Erase and export of one lead (GDPR). */
-  privacy: PrivacyStore;
-  config: CompiledConfig;
-  /** The version `config` was compiled from (cached per isolate, see src/config/active.ts). */
-  configVersion: number;
-  /** Configuration versions (admin routes). */
-  configs: ConfigStore;
+/** Per-request services (src/services.ts), built once in middleware and read from `c.var`. */
+export interface AppVariables extends Services {
   /**
    * Public endpoints: the request carried the right server key (a site's server, which may
    * forward its visitor's context). Set by `optionalServerKey`.
    */
   serverCall?: boolean;
-  /** Request time (epoch ms): the domain takes time as an argument, never from a clock. */
-  now: number;
 }
 
 export interface AppEnv {

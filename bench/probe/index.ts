@@ -1,7 +1,10 @@
 import { Hono } from "hono";
+import { runRetention } from "../../src/app/retention";
 import { shippedConfig } from "../../src/config/active";
+import { RetentionStore } from "../../src/db/retention-store";
 import { LeadStore } from "../../src/db/store";
 import { prepareEvent } from "../../src/domain/events";
+import { retentionPolicy } from "../../src/domain/retention";
 
 /**
  * D1's own accounting for one request of each kind: the probe calls the very LeadStore
@@ -34,7 +37,7 @@ function metered(d1: D1Database) {
     rows_written: metas.reduce((n, m) => n + (m.rows_written ?? 0), 0),
     per_statement: metas.map((m) => ({ rows_read: m.rows_read ?? 0, rows_written: m.rows_written ?? 0 })),
   });
-  return { store: new LeadStore(db as unknown as D1Database), usage };
+  return { db: db as unknown as D1Database, store: new LeadStore(db as unknown as D1Database), usage };
 }
 
 const app = new Hono<Env>();
@@ -62,6 +65,33 @@ app.get("/meta/:kind", async (c) => {
       return c.json({ error: "unknown kind" }, 404);
   }
   return c.json(usage());
+});
+
+/**
+ * The retention sweep as the cron runs it (`runRetention`, the shipped limits and policy),
+ * one run after another as if every minute had come at once, as of `now`, until it has
+ * caught up or `budgetMs` has passed: how many rows it deleted, in how long.
+ */
+app.get("/retention", async (c) => {
+  const { db, usage } = metered(c.env.DB);
+  const store = new RetentionStore(db);
+  const now = Number(c.req.query("now"));
+  const budgetMs = Number(c.req.query("budgetMs") ?? 10_000);
+  const policy = retentionPolicy(shippedConfig().doc);
+  const totals = { runs: 0, finished: false, events_deleted: 0, leads_examined: 0, leads_deleted: 0, lead_events_deleted: 0 };
+  const started = performance.now();
+  while (!totals.finished && performance.now() - started < budgetMs) {
+    const run = await runRetention(store, policy, now);
+    if (run.rested) break;
+    totals.runs++;
+    totals.finished = run.finished;
+    totals.events_deleted += run.eventsDeleted;
+    totals.leads_examined += run.leadsExamined;
+    totals.leads_deleted += run.leadsDeleted;
+    totals.lead_events_deleted += run.leadEventsDeleted;
+  }
+  const { per_statement: _, ...d1 } = usage();
+  return c.json({ ...totals, ms: Math.round(performance.now() - started), policy, d1 });
 });
 
 export default app;

@@ -10,10 +10,15 @@ const dialect = new SQLiteAsyncDialect();
  * statement's result rows, in order.
  */
 export async function d1Batch(d1: D1Database, items: SQL[]): Promise<unknown[][]> {
+  const results = await d1BatchResults(d1, items);
+  return results.map((r) => r.results ?? []);
+}
+
+/** The same batch, answering D1's whole result per statement (rows and `meta`, e.g. `changes`). */
+export async function d1BatchResults(d1: D1Database, items: SQL[]): Promise<D1Result[]> {
   const statements = items.map((item) => {
     const query = dialect.sqlToQuery(item);
     return d1.prepare(query.sql).bind(...query.params);
   });
-  const results = await d1.batch(statements);
-  return results.map((r) => r.results ?? []);
+  return d1.batch(statements);
 }

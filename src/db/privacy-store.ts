@@ -37,6 +37,9 @@ export class PrivacyStore {
       sql`DELETE FROM lead_activity WHERE lead_id = ${L}`,
       sql`DELETE FROM visitors WHERE lead_id = ${L}`,
       sql`DELETE FROM lead_merges WHERE into_id = ${L} OR from_id = ${L}`,
+      // A sweep's cursor is a position (created_at, id) in its walk over leads; without the id it
+      // stays at the same created_at, so the walk only looks at that instant's leads once more.
+      sql`UPDATE sweep_state SET cursor_id = '' WHERE cursor_id = ${L}`,
       // Last: every statement above finds the lead through this row.
       sql`DELETE FROM leads WHERE email = ${email} RETURNING id`,
     ]);

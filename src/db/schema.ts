@@ -19,7 +19,12 @@ export const leads = sqliteTable(
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },
-  (t) => [index("leads_merged_into").on(t.mergedInto)],
+  (t) => [
+    index("leads_merged_into").on(t.mergedInto),
+    // Anonymous leads only, oldest first: the retention sweep walks them from a cursor
+    // (src/db/retention-store.ts). Identified leads, never deleted by it, are not in it.
+    index("leads_anonymous_created").on(t.createdAt, t.id).where(sql`${t.email} IS NULL`),
+  ],
 );
 
 /**
@@ -148,4 +153,33 @@ export const privacyRequests = sqliteTable(
     check("privacy_requests_action", sql`${t.action} IN ('erase', 'export')`),
     index("privacy_requests_email_hash").on(t.emailHash),
   ],
+);
+
+/**
+ * Where each periodic sweep stands (one row per sweep, by name): the retention sweep's
+ * cursor over anonymous leads, the last `(created_at, id)` it examined (NULL: the walk starts
+ * from the oldest), so a run resumes where the previous one stopped; and `resume_at`, before
+ * which a run has nothing to do (set an hour ahead once a run found nothing left).
+ */
+export const sweepState = sqliteTable("sweep_state", {
+  name: text("name").primaryKey(),
+  cursorCreatedAt: integer("cursor_created_at"),
+  cursorId: text("cursor_id"),
+  resumeAt: integer("resume_at").notNull().default(0),
+});
+
+/**
+ * Scratch space of one retention batch: the anonymous leads it examined and whether each
+ * was idle. The batch (one D1 transaction) fills it, deletes the idle leads' rows and empties
+ * it again, so outside a batch it is always empty.
+ */
+export const retentionBatch = sqliteTable(
+  "retention_batch",
+  {
+    leadId: text("lead_id").notNull(),
+    createdAt: integer("created_at").notNull(),
+    idle: integer("idle").notNull(),
+  },
+  // The walk's order, so the batch's last lead (the next cursor) is read from the key, not sorted.
+  (t) => [primaryKey({ columns: [t.createdAt, t.leadId] })],
 );

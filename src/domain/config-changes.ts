@@ -31,6 +31,7 @@ export function describeChanges(before: ConfigDocument, after: ConfigDocument): 
     changes.push("segments reordered");
   }
   byKey("slots", before.slots, after.slots);
+  section("retention", before.retention, after.retention);
   return changes;
 }
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { checkCondition, type Condition } from "./conditions";
+import { scoringLookback } from "./retention";
 import { isSafeContentUrl } from "./safe-url";
 
 /**
@@ -146,6 +147,15 @@ export const configSchema = z
     }),
     segments: z.array(segment).min(1).max(200),
     slots: keyedBy(contentId, CONTENT_ID_RULE, slot),
+    /** How long data is kept (src/domain/retention.ts); defaults there. */
+    retention: z
+      .strictObject({
+        /** Raw events older than this are deleted; at least the scoring look-back (default 180, or longer). */
+        eventsDays: z.number().int().min(1).max(3650).optional(),
+        /** Anonymous leads with no activity for this long are deleted (default 90). */
+        anonymousDays: z.number().int().min(1).max(3650).optional(),
+      })
+      .optional(),
   })
   .superRefine(
     (doc, ctx) => {
@@ -275,6 +285,8 @@ export function validateReferences(input: unknown): ConfigProblem[] {
     conditionProblems(r.when, ["scoring", "fit", "rules", i, "when"], TRAITS_ONLY);
   });
 
+  problems.push(...retentionProblems(doc));
+
   for (const [slotId, slot] of Object.entries(asObject(doc.slots))) {
     const variants = asObject(asObject(slot).variants);
     if (!Object.hasOwn(variants, DEFAULT_SEGMENT_ID)) {
@@ -287,4 +299,26 @@ export function validateReferences(input: unknown): ConfigProblem[] {
     }
   }
   return problems;
+}
+
+/**
+ * Raw events are kept at least as long as any score looks back: the invariant that keeps
+ * windows and decay exact after a retention sweep (src/domain/retention.ts).
+ */
+function retentionProblems(doc: Loose): ConfigProblem[] {
+  const eventsDays = asObject(doc.retention).eventsDays;
+  const horizonDays = asObject(asObject(doc.scoring).engagement).horizonDays;
+  if (typeof eventsDays !== "number" || typeof horizonDays !== "number") return [];
+  const windows = Object.entries(asObject(doc.signals)).flatMap(([name, s]): [string, number][] => {
+    const days = asObject(s).windowDays;
+    return typeof days === "number" ? [[name, days]] : [];
+  });
+  const lookback = scoringLookback(horizonDays, windows);
+  if (eventsDays >= lookback.days) return [];
+  return [
+    {
+      path: ["retention", "eventsDays"],
+      message: `must be at least ${lookback.days} days (${lookback.setting}): events a score can still count are never deleted`,
+    },
+  ];
 }

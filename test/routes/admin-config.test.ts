@@ -139,6 +139,7 @@ describe("validation: every problem with its JSON path, and nothing changes", ()
     ["a CTA path a browser opens on another host", (d) => (d.slots["primary-cta"].variants.default.url = "/\\evil.example/x"), 'document.slots["primary-cta"].variants.default.url', /path on the site/],
     ["an image path a browser loads from another host", (d) => (d.slots.banner.variants.default.src = "/\t/evil.example/x.png"), "document.slots.banner.variants.default.src", /http\(s\) URL or a path/],
     ["a javascript: URL in a CTA", (d) => (d.slots["primary-cta"].variants.default.url = "javascript:alert(1)"), 'document.slots["primary-cta"].variants.default.url', /http/],
+    ["events kept for less than the scoring horizon", (d) => (d.retention.eventsDays = 30), "document.retention.eventsDays", /at least 90 days/],
   ];
 
   it.each(cases)("%s → 422 at its path (PUT and validate)", async (_, edit, path, message) => {

@@ -15,6 +15,7 @@ import { call, DAY, identify, importEvents, newEmail, newVisitorId, personalize,
 export const NOT_PER_LEAD: Record<string, string> = {
   config_versions: "configuration documents: segments and content, no lead data",
   privacy_requests: "the proof of the erase itself: an HMAC of the email under LF_LINK_SECRET, never the email or a lead id",
+  retention_batch: "scratch of one retention batch, filled and emptied inside one D1 transaction: never a row outside it",
 };
 
 /** Every table the migrations created, but SQLite's, D1's and the migration bookkeeping. */
@@ -103,6 +104,8 @@ export async function leadInEveryTable() {
   await identify(sharedBrowser, email);
 
   const leadId = await leadIdOf(email);
+  // A sweep whose walk over leads stopped at this one (its cursor names the lead's id).
+  await env.DB.prepare("INSERT INTO sweep_state (name, cursor_created_at, cursor_id) VALUES (?, 0, ?)").bind(`erase-fixture-${crypto.randomUUID()}`, leadId).run();
   return {
     email,
     leadId,
