@@ -67,21 +67,16 @@ export function createApp() {
   app.get("/r/*", (c) => c.redirect("/r/-", 302));
   app.get("/i/*", (c) => c.redirect("/i/-", 302));
 
-  app.openAPIRegistry.registerComponent("securitySchemes", "serverKey", {
-    type: "http",
-    scheme: "bearer",
-    description: "LF_API_KEY: server-to-server callers (CRM, enrichment, ESPs)",
-  });
-  app.openAPIRegistry.registerComponent("securitySchemes", "adminToken", {
-    type: "http",
-    scheme: "bearer",
-    description: "LF_ADMIN_TOKEN: configuration, what-if evaluation, preview links (the server key is not accepted)",
-  });
-  app.openAPIRegistry.registerComponent("securitySchemes", "serverKeyBasic", {
-    type: "http",
-    scheme: "basic",
-    description: "LF_API_KEY as the HTTP Basic password, any user name (for ESPs that only send Basic)",
-  });
+  const schemes = {
+    serverKey: ["bearer", "LF_API_KEY: server-to-server callers (CRM, enrichment, your site's server); any of its comma-separated keys"],
+    serverKeyBasic: ["basic", "LF_API_KEY as the HTTP Basic password, any user name (for ESPs that only send Basic)"],
+    espKey: ["bearer", "LF_ESP_KEY: the ESP's key, for email content only (403 `forbidden` anywhere else); any of its comma-separated keys"],
+    espKeyBasic: ["basic", "LF_ESP_KEY as the HTTP Basic password, any user name"],
+    adminToken: ["bearer", "An admin token of LF_ADMIN_TOKENS (`name:token` pairs; the name is the audit trail's author) or the deprecated LF_ADMIN_TOKEN (named `admin`); the server key is not accepted"],
+  } as const;
+  for (const [name, [scheme, description]] of Object.entries(schemes)) {
+    app.openAPIRegistry.registerComponent("securitySchemes", name, { type: "http", scheme, description });
+  }
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
     info: {

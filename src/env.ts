@@ -1,6 +1,7 @@
 import type { CompiledConfig } from "./domain/compile";
 import type { ConfigStore } from "./db/config-store";
 import type { LeadStore } from "./db/store";
+import type { AdminIdentity } from "./middleware/admin-auth";
 
 /** Per-request services, built once in middleware and read from `c.var`. */
 export interface AppVariables {
@@ -15,6 +16,8 @@ export interface AppVariables {
    * forward its visitor's context). Set by `optionalServerKey`.
    */
   serverCall?: boolean;
+  /** Admin routes: who signed in, and how. Set by `requireAdmin`. */
+  admin?: AdminIdentity;
   /** Request time (epoch ms): the domain takes time as an argument, never from a clock. */
   now: number;
 }

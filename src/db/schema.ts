@@ -105,8 +105,10 @@ export const configVersions = sqliteTable(
     version: integer("version").primaryKey(),
     /** The whole configuration document (JSON), as validated when it was accepted. */
     document: text("document").notNull(),
-    /** Who activated it: a label the admin client sends (`X-Leadflare-Author`), not an identity. */
+    /** Who activated it: the admin token's name, or the email signed in with Cloudflare Access. */
     author: text("author").notNull(),
+    /** What the change's `X-Leadflare-Author` header said: a note beside the author, never the author. */
+    authorNote: text("author_note"),
     message: text("message"),
     /** `activate` (an edit, or the shipped default on a fresh database) or `rollback`. */
     action: text("action").notNull(),

@@ -1,0 +1,1 @@
+ALTER TABLE `config_versions` ADD `author_note` text;
