@@ -21,6 +21,7 @@ export default defineConfig({
           LF_ADMIN_TOKEN: "test-admin-token",
           LF_LINK_SECRET: "test-link-secret",
           LF_PREVIEW_SECRET: "test-preview-secret",
+          LF_SESSION_SECRET: "test-session-secret",
           LF_ALLOWED_ORIGINS: "https://site.example,http://127.0.0.1:8787",
           // The worker serves the demo site itself, at the origin test requests go to.
           LF_SITE_ORIGIN: "https://leadflare.test",

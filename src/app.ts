@@ -3,6 +3,7 @@ import type { AppEnv } from "./env";
 import { errorBody, handleError, validationHook } from "./errors";
 import { allowedOriginOnly, publicCors } from "./middleware/origin";
 import { services } from "./middleware/services";
+import { SESSION_COOKIE } from "./middleware/session-cookie";
 import { adminConfigGetHandler, adminConfigGetRoute } from "./routes/admin-config-get";
 import { adminConfigPutHandler, adminConfigPutRoute } from "./routes/admin-config-put";
 import { adminConfigRollbackHandler, adminConfigRollbackRoute } from "./routes/admin-config-rollback";
@@ -12,6 +13,9 @@ import { adminConfigVersionsHandler, adminConfigVersionsRoute } from "./routes/a
 import { adminEvaluateHandler, adminEvaluateRoute } from "./routes/admin-evaluate";
 import { adminPreviewLinksHandler, adminPreviewLinksRoute } from "./routes/admin-preview-links";
 import { adminReportSegmentsHandler, adminReportSegmentsRoute } from "./routes/admin-report-segments";
+import {
+  adminSessionDeleteHandler, adminSessionDeleteRoute, adminSessionGetHandler, adminSessionGetRoute, adminSessionPostHandler, adminSessionPostRoute,
+} from "./routes/admin-session";
 import { configSchemaHandler, configSchemaRoute } from "./routes/config-schema";
 import { emailClickHandler, emailClickRoute } from "./routes/email-click";
 import { emailContentGetHandler, emailContentGetRoute, emailContentPostHandler, emailContentPostRoute } from "./routes/email-content";
@@ -58,6 +62,9 @@ export function createApp() {
   app.openapi(adminEvaluateRoute, adminEvaluateHandler);
   app.openapi(adminPreviewLinksRoute, adminPreviewLinksHandler);
   app.openapi(adminReportSegmentsRoute, adminReportSegmentsHandler);
+  app.openapi(adminSessionPostRoute, adminSessionPostHandler);
+  app.openapi(adminSessionGetRoute, adminSessionGetHandler);
+  app.openapi(adminSessionDeleteRoute, adminSessionDeleteHandler);
   app.openapi(configSchemaRoute, configSchemaHandler);
   app.openapi(emailContentGetRoute, emailContentGetHandler);
   app.openapi(emailContentPostRoute, emailContentPostHandler);
@@ -77,6 +84,12 @@ export function createApp() {
   for (const [name, [scheme, description]] of Object.entries(schemes)) {
     app.openAPIRegistry.registerComponent("securitySchemes", name, { type: "http", scheme, description });
   }
+  app.openAPIRegistry.registerComponent("securitySchemes", "adminSession", {
+    type: "apiKey",
+    in: "cookie",
+    name: SESSION_COOKIE,
+    description: "The console's session (POST /v1/admin/session); a change also needs this worker's own Origin (403 `csrf`)",
+  });
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
     info: {

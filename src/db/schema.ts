@@ -123,3 +123,20 @@ export const configVersions = sqliteTable(
     check("config_versions_rollback_source", sql`(${t.action} = 'rollback') = (${t.rolledBackFrom} IS NOT NULL)`),
   ],
 );
+
+/**
+ * Admin console sessions (`POST /v1/admin/session`). The cookie carries the id signed with
+ * LF_SESSION_SECRET; the row is what makes it valid, so signing out (deleting the row)
+ * ends it at once. Expired rows are deleted when someone signs in.
+ */
+export const adminSessions = sqliteTable(
+  "admin_sessions",
+  {
+    id: text("id").primaryKey(),
+    /** The admin token's name it was opened with: the author of what is changed in it. */
+    author: text("author").notNull(),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [index("admin_sessions_expires").on(t.expiresAt)],
+);

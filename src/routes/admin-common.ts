@@ -8,7 +8,8 @@ import { authErrors, ErrorOut, serverBodyErrors } from "./schemas";
 /** What every admin route shares: the admin sign-in, the audit trail's author, version metadata. */
 
 export { requireAdmin } from "../middleware/admin-auth";
-export const adminSecurity = [{ adminToken: [] }];
+/** Any one of: an admin token, the console's session cookie (see requireAdmin). */
+export const adminSecurity: Record<string, string[]>[] = [{ adminToken: [] }, { adminSession: [] }];
 /** Admin bodies carry whole configuration documents: the server API's limit (1 MiB). */
 export const adminJsonBody = serverJsonBody;
 
@@ -85,7 +86,8 @@ export const VersionWithDocumentOut = VersionOut.extend({ document: z.record(z.s
 const error = (description: string) => ({ content: { "application/json": { schema: ErrorOut } }, description });
 export const adminErrors = {
   ...authErrors,
-  401: error("Missing key, or not an admin token (the server key LF_API_KEY is not accepted here)"),
+  401: error("Not signed in: no admin token, session cookie or Cloudflare Access token, or not a valid one (the server key LF_API_KEY is not accepted here)"),
+  403: error("`forbidden`: the ESP key LF_ESP_KEY, which may only read email content; `csrf`: a change signed in by cookie or Access, not from this worker's own Origin"),
 };
 export const adminBodyErrors = {
   ...adminErrors,

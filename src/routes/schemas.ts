@@ -144,7 +144,7 @@ export const ErrorOut = z
 
 export { traitsSchema as TraitsIn };
 
-const errorResponse = (description: string) => ({ content: { "application/json": { schema: ErrorOut } }, description });
+export const errorResponse = (description: string) => ({ content: { "application/json": { schema: ErrorOut } }, description });
 
 /** The error responses every JSON-body route can produce, with its body limit. */
 const bodyErrorsUpTo = (maxBytes: number) => ({
