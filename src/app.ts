@@ -90,6 +90,12 @@ export function createApp() {
     name: SESSION_COOKIE,
     description: "The console's session (POST /v1/admin/session); a change also needs this worker's own Origin (403 `csrf`)",
   });
+  app.openAPIRegistry.registerComponent("securitySchemes", "accessJwt", {
+    type: "apiKey",
+    in: "header",
+    name: "Cf-Access-Jwt-Assertion",
+    description: "Cloudflare Access (LF_ACCESS_TEAM_DOMAIN, LF_ACCESS_AUD): the signed-in email is the author; a change also needs this worker's own Origin",
+  });
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
     info: {

@@ -3,6 +3,7 @@ import { createMiddleware } from "hono/factory";
 import { AdminSessions } from "../db/admin-sessions";
 import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
+import { ACCESS_HEADER, accessIdentity, accessSettings } from "./access";
 import { adminTokens, bearerToken, espKeyForbidden, keyList, matchingKey } from "./keys";
 import { sessionIdOf } from "./session-cookie";
 
@@ -20,18 +21,25 @@ export interface AdminIdentity {
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /**
- * Every admin route, one of two ways, the first that the request carries:
+ * Every admin route, one of three ways, the first that the request carries:
  * 1. `Authorization: Bearer <admin token>` (scripts): LF_ADMIN_TOKENS, or the deprecated
  *    LF_ADMIN_TOKEN named `admin`. The server key is not an admin token.
- * 2. The console's session cookie (POST /v1/admin/session).
- * The browser sends 2 by itself, so a change made with it must come from this worker's
- * own pages: its `Origin` must be the request's own origin (CSRF).
+ * 2. Cloudflare Access's `Cf-Access-Jwt-Assertion`, when Access is configured.
+ * 3. The console's session cookie (POST /v1/admin/session).
+ * The browser sends 2 and 3 by itself, so a change made with them must come from this
+ * worker's own pages: its `Origin` must be the request's own origin (CSRF).
  */
 export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
   const authorization = c.req.header("authorization");
+  const access = accessSettings(c.env);
+  const jwt = c.req.header(ACCESS_HEADER);
   let admin: AdminIdentity;
   if (authorization !== undefined) {
     admin = { author: await tokenName(c.env, bearerToken(authorization)), via: "bearer", expiresAt: null };
+  } else if (access && jwt) {
+    refuseCrossOrigin(c);
+    const { email, expiresAt } = await accessIdentity(access, jwt);
+    admin = { author: email, via: "access", expiresAt };
   } else {
     admin = await sessionAdmin(c);
   }
@@ -67,6 +75,6 @@ function refuseCrossOrigin(c: Context<AppEnv>): void {
   if (SAFE_METHODS.has(c.req.method)) return;
   const origin = c.req.header("origin");
   if (origin !== new URL(c.req.url).origin) {
-    throw new ApiError(403, "csrf", `A change signed in by cookie must come from this worker's own pages (Origin ${new URL(c.req.url).origin}).`);
+    throw new ApiError(403, "csrf", `A change signed in by cookie or Cloudflare Access must come from this worker's own pages (Origin ${new URL(c.req.url).origin}).`);
   }
 }

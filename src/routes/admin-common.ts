@@ -8,8 +8,8 @@ import { authErrors, ErrorOut, serverBodyErrors } from "./schemas";
 /** What every admin route shares: the admin sign-in, the audit trail's author, version metadata. */
 
 export { requireAdmin } from "../middleware/admin-auth";
-/** Any one of: an admin token, the console's session cookie (see requireAdmin). */
-export const adminSecurity: Record<string, string[]>[] = [{ adminToken: [] }, { adminSession: [] }];
+/** Any one of: an admin token, the console's session cookie, Cloudflare Access (see requireAdmin). */
+export const adminSecurity: Record<string, string[]>[] = [{ adminToken: [] }, { adminSession: [] }, { accessJwt: [] }];
 /** Admin bodies carry whole configuration documents: the server API's limit (1 MiB). */
 export const adminJsonBody = serverJsonBody;
 

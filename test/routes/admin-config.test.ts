@@ -313,7 +313,7 @@ describe("documents", () => {
     for (const [path, method] of adminOps) {
       const op = doc.paths[path]?.[method];
       expect(op, `${method} ${path}`).toBeDefined();
-      expect(op.security).toEqual([{ adminToken: [] }, { adminSession: [] }]);
+      expect(op.security).toEqual([{ adminToken: [] }, { adminSession: [] }, { accessJwt: [] }]);
       expect(op.responses).toHaveProperty("200");
       expect(op.responses).toHaveProperty("401");
     }

@@ -23,7 +23,7 @@ describe("the admin API without credentials", () => {
       { authorization: "Basic YWRtaW46dGVzdC1hZG1pbi1hZGE=" },
     ];
     for (const op of admin.filter((op) => `${op.method} ${op.path}` !== SIGN_IN)) {
-      expect(op.security, `${op.method} ${op.path}`).toEqual([{ adminToken: [] }, { adminSession: [] }]);
+      expect(op.security, `${op.method} ${op.path}`).toEqual([{ adminToken: [] }, { adminSession: [] }, { accessJwt: [] }]);
       expect(op.statuses, `${op.method} ${op.path}`).toContain("401");
       for (const headers of attempts) {
         const res = await call(op.method, op.url, { body: op.method === "GET" ? undefined : {}, headers: { origin: "https://leadflare.test", ...headers } });
