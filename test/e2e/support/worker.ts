@@ -79,6 +79,7 @@ async function startWorker(dir: string, persistDir: string, env: NodeJS.ProcessE
       `LF_ADMIN_TOKEN=${ADMIN_TOKEN}`,
       "LF_LINK_SECRET=e2e-link-secret",
       "LF_PREVIEW_SECRET=e2e-preview-secret",
+      "LF_SESSION_SECRET=e2e-session-secret",
       `LF_ALLOWED_ORIGINS=${workerUrl},http://localhost:${port},http://127.0.0.1:${sitePort}`,
       `LF_SITE_ORIGIN=${workerUrl}`,
       "",
