@@ -14,10 +14,14 @@ export default defineConfig({
       miniflare: {
         bindings: {
           TEST_MIGRATIONS: await readD1Migrations(fileURLToPath(new URL("./migrations", import.meta.url))),
-          LF_API_KEY: "test-server-key",
+          // Two server keys and two named admin tokens: rotation and authors are tested.
+          LF_API_KEY: "test-server-key, test-server-key-next",
+          LF_ESP_KEY: "test-esp-key",
+          LF_ADMIN_TOKENS: "ada:test-admin-ada,ops:test-admin-ops",
           LF_ADMIN_TOKEN: "test-admin-token",
           LF_LINK_SECRET: "test-link-secret",
           LF_PREVIEW_SECRET: "test-preview-secret",
+          LF_SESSION_SECRET: "test-session-secret",
           LF_ALLOWED_ORIGINS: "https://site.example,http://127.0.0.1:8787",
           // The worker serves the demo site itself, at the origin test requests go to.
           LF_SITE_ORIGIN: "https://leadflare.test",

@@ -1,7 +1,7 @@
 // Configuration as code, for teams that keep the document in git:
 //   npm run config:validate -- path/to/config.json
 //   npm run config:pull -- path/to/config.json [--url http://127.0.0.1:8787] [--token T]
-//   npm run config:push -- path/to/config.json [--url http://127.0.0.1:8787] [--token T] [--author A] [--message M]
+//   npm run config:push -- path/to/config.json [--url http://127.0.0.1:8787] [--token T] [--author NOTE] [--message M]
 // `validate` runs offline, with the same zod schema and reference checks as the API.
 // `pull` writes the active document with the version it is as "$version" on top: the
 // version an edit of the file is based on. `push` validates and PUTs the document with
@@ -18,17 +18,22 @@ import { formatPath } from "../src/errors";
 const USAGE = `usage:
   npm run config:validate -- <config.json>
   npm run config:pull -- <config.json> [--url http://127.0.0.1:8787] [--token <LF_ADMIN_TOKEN>]
-  npm run config:push -- <config.json> [--url http://127.0.0.1:8787] [--token <LF_ADMIN_TOKEN>] [--author <label>] [--message <why>]
-The token defaults to $LF_ADMIN_TOKEN, then to LF_ADMIN_TOKEN in ./.dev.vars (what \`npm start\` created).`;
+  npm run config:push -- <config.json> [--url http://127.0.0.1:8787] [--token <LF_ADMIN_TOKEN>] [--author <note>] [--message <why>]
+The token defaults to $LF_ADMIN_TOKEN, then to LF_ADMIN_TOKEN in ./.dev.vars (what \`npm start\` created), then to
+the first token of LF_ADMIN_TOKENS there. The audit trail's author is the token's name; --author is a note beside it.`;
 
 /** A version as GET /v1/admin/config/versions lists it. */
 interface VersionInfo {
   version: number;
   author: string;
+  authorNote: string | null;
   message: string | null;
   rolledBackFrom: number | null;
   createdAt: string;
 }
+
+/** The author, and the note its X-Leadflare-Author header added. */
+const who = (v: Pick<VersionInfo, "author" | "authorNote">) => (v.authorNote ? `${v.author} (note: ${v.authorNote})` : v.author);
 
 function fail(message: string): never {
   console.error(message);
@@ -89,8 +94,11 @@ function adminToken(flag: string | undefined): string {
   if (flag) return flag;
   if (process.env.LF_ADMIN_TOKEN) return process.env.LF_ADMIN_TOKEN;
   try {
-    const match = /^LF_ADMIN_TOKEN=(.+)$/m.exec(readFileSync(".dev.vars", "utf8"));
-    if (match) return match[1]!.trim();
+    const vars = readFileSync(".dev.vars", "utf8");
+    const single = /^LF_ADMIN_TOKEN=(.+)$/m.exec(vars)?.[1]?.trim();
+    // LF_ADMIN_TOKENS="ada:tok1,ops:tok2": the first one's token.
+    const named = /^LF_ADMIN_TOKENS=[^:,\n]*:([^,\n]+)/m.exec(vars)?.[1]?.trim();
+    if (single || named) return (single || named)!;
   } catch {
     // no .dev.vars here
   }
@@ -146,7 +154,7 @@ async function pull(file: string, options: Remote) {
   } catch (error) {
     fail(`${file}: cannot write it (${(error as Error).message})`);
   }
-  console.log(`${file}: version ${active.body.version}, activated by ${active.body.author} at ${active.body.createdAt}.`);
+  console.log(`${file}: version ${active.body.version}, activated by ${who(active.body)} at ${active.body.createdAt}.`);
   console.log(`Edit it, then: npm run config:push -- ${file} (refused if a version newer than ${active.body.version} is active by then).`);
 }
 
@@ -191,7 +199,7 @@ async function explainConflict(api: AdminApi, file: string, pulledFrom: number, 
   for (const v of since) {
     const why = [v.rolledBackFrom === null ? null : `a rollback to version ${v.rolledBackFrom}`, v.message === null ? null : JSON.stringify(v.message)];
     const reason = why.filter(Boolean).join(", ");
-    console.error(`  version ${v.version} was activated by ${v.author} at ${v.createdAt} since you pulled ${pulledFrom}${reason ? ` (${reason})` : ""}`);
+    console.error(`  version ${v.version} was activated by ${who(v)} at ${v.createdAt} since you pulled ${pulledFrom}${reason ? ` (${reason})` : ""}`);
   }
   fail(`To keep both: pull, merge, push again (pull into another file, or commit yours first: config:pull overwrites ${file}).`);
 }

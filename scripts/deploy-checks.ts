@@ -39,8 +39,11 @@ export function requiredSecrets(devVarsExample: string): string[] {
   return [...devVarsExample.matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]!);
 }
 
+/** A secret that a deprecated one still stands in for: the worker reads both. */
+const DEPRECATED_STAND_INS: Record<string, string> = { LF_ADMIN_TOKENS: "LF_ADMIN_TOKEN" };
+
 /** Which of `required` the Worker lacks, from `wrangler secret list --format json`. */
 export function missingSecrets(required: string[], listed: { name: string }[]): string[] {
   const set = new Set(listed.map((s) => s.name));
-  return required.filter((name) => !set.has(name));
+  return required.filter((name) => !set.has(name) && !set.has(DEPRECATED_STAND_INS[name] ?? name));
 }

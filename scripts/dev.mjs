@@ -35,7 +35,10 @@ if (!(await bindable(port))) {
 }
 
 // Every secret the worker needs; a .dev.vars from before a secret existed gets it appended.
-const SECRETS = ["LF_API_KEY", "LF_ADMIN_TOKEN", "LF_LINK_SECRET", "LF_PREVIEW_SECRET"];
+// One admin token, LF_ADMIN_TOKEN (named `admin` in the audit trail), is enough locally and
+// keeps `grep LF_ADMIN_TOKEN .dev.vars | cut -d= -f2` working; deployments name theirs with
+// LF_ADMIN_TOKENS (see .dev.vars.example).
+const SECRETS = ["LF_API_KEY", "LF_ESP_KEY", "LF_ADMIN_TOKEN", "LF_LINK_SECRET", "LF_PREVIEW_SECRET", "LF_SESSION_SECRET"];
 const secret = () => randomBytes(24).toString("base64url");
 const existing = existsSync(varsPath) ? readFileSync(varsPath, "utf8") : null;
 const missing = SECRETS.filter((name) => !new RegExp(`^\\s*${name}\\s*=`, "m").test(existing ?? ""));

@@ -3,6 +3,7 @@ import type { AppEnv } from "./env";
 import { errorBody, handleError, validationHook } from "./errors";
 import { allowedOriginOnly, publicCors } from "./middleware/origin";
 import { services } from "./middleware/services";
+import { SESSION_COOKIE } from "./middleware/session-cookie";
 import { adminConfigGetHandler, adminConfigGetRoute } from "./routes/admin-config-get";
 import { adminConfigPutHandler, adminConfigPutRoute } from "./routes/admin-config-put";
 import { adminConfigRollbackHandler, adminConfigRollbackRoute } from "./routes/admin-config-rollback";
@@ -12,6 +13,9 @@ import { adminConfigVersionsHandler, adminConfigVersionsRoute } from "./routes/a
 import { adminEvaluateHandler, adminEvaluateRoute } from "./routes/admin-evaluate";
 import { adminPreviewLinksHandler, adminPreviewLinksRoute } from "./routes/admin-preview-links";
 import { adminReportSegmentsHandler, adminReportSegmentsRoute } from "./routes/admin-report-segments";
+import {
+  adminSessionDeleteHandler, adminSessionDeleteRoute, adminSessionGetHandler, adminSessionGetRoute, adminSessionPostHandler, adminSessionPostRoute,
+} from "./routes/admin-session";
 import { configSchemaHandler, configSchemaRoute } from "./routes/config-schema";
 import { emailClickHandler, emailClickRoute } from "./routes/email-click";
 import { emailContentGetHandler, emailContentGetRoute, emailContentPostHandler, emailContentPostRoute } from "./routes/email-content";
@@ -62,6 +66,9 @@ export function createApp() {
   app.openapi(adminEvaluateRoute, adminEvaluateHandler);
   app.openapi(adminPreviewLinksRoute, adminPreviewLinksHandler);
   app.openapi(adminReportSegmentsRoute, adminReportSegmentsHandler);
+  app.openapi(adminSessionPostRoute, adminSessionPostHandler);
+  app.openapi(adminSessionGetRoute, adminSessionGetHandler);
+  app.openapi(adminSessionDeleteRoute, adminSessionDeleteHandler);
   app.openapi(configSchemaRoute, configSchemaHandler);
   app.openapi(emailContentGetRoute, emailContentGetHandler);
   app.openapi(emailContentPostRoute, emailContentPostHandler);
@@ -71,20 +78,27 @@ export function createApp() {
   app.get("/r/*", (c) => c.redirect("/r/-", 302));
   app.get("/i/*", (c) => c.redirect("/i/-", 302));
 
-  app.openAPIRegistry.registerComponent("securitySchemes", "serverKey", {
-    type: "http",
-    scheme: "bearer",
-    description: "LF_API_KEY: server-to-server callers (CRM, enrichment, ESPs)",
+  const schemes = {
+    serverKey: ["bearer", "LF_API_KEY: server-to-server callers (CRM, enrichment, your site's server); any of its comma-separated keys"],
+    serverKeyBasic: ["basic", "LF_API_KEY as the HTTP Basic password, any user name (for ESPs that only send Basic)"],
+    espKey: ["bearer", "LF_ESP_KEY: the ESP's key, for email content only (403 `forbidden` anywhere else); any of its comma-separated keys"],
+    espKeyBasic: ["basic", "LF_ESP_KEY as the HTTP Basic password, any user name"],
+    adminToken: ["bearer", "An admin token of LF_ADMIN_TOKENS (`name:token` pairs; the name is the audit trail's author) or the deprecated LF_ADMIN_TOKEN (named `admin`); the server key is not accepted"],
+  } as const;
+  for (const [name, [scheme, description]] of Object.entries(schemes)) {
+    app.openAPIRegistry.registerComponent("securitySchemes", name, { type: "http", scheme, description });
+  }
+  app.openAPIRegistry.registerComponent("securitySchemes", "adminSession", {
+    type: "apiKey",
+    in: "cookie",
+    name: SESSION_COOKIE,
+    description: "The console's session (POST /v1/admin/session); a change also needs this worker's own Origin (403 `csrf`)",
   });
-  app.openAPIRegistry.registerComponent("securitySchemes", "adminToken", {
-    type: "http",
-    scheme: "bearer",
-    description: "LF_ADMIN_TOKEN: configuration, what-if evaluation, preview links (the server key is not accepted)",
-  });
-  app.openAPIRegistry.registerComponent("securitySchemes", "serverKeyBasic", {
-    type: "http",
-    scheme: "basic",
-    description: "LF_API_KEY as the HTTP Basic password, any user name (for ESPs that only send Basic)",
+  app.openAPIRegistry.registerComponent("securitySchemes", "accessJwt", {
+    type: "apiKey",
+    in: "header",
+    name: "Cf-Access-Jwt-Assertion",
+    description: "Cloudflare Access (LF_ACCESS_TEAM_DOMAIN, LF_ACCESS_AUD): the signed-in email is the author; a change also needs this worker's own Origin",
   });
   app.doc31("/openapi.json", {
     openapi: "3.1.0",

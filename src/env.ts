@@ -1,3 +1,4 @@
+import type { AdminIdentity } from "./middleware/admin-auth";
 import type { Services } from "./services";
 
 /** Per-request services (src/services.ts), built once in middleware and read from `c.var`. */
@@ -7,6 +8,8 @@ export interface AppVariables extends Services {
    * forward its visitor's context). Set by `optionalServerKey`.
    */
   serverCall?: boolean;
+  /** Admin routes: who signed in, and how. Set by `requireAdmin`. */
+  admin?: AdminIdentity;
 }
 
 export interface AppEnv {

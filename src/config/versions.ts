@@ -16,6 +16,7 @@ export async function activateDocument(
     expected: StoredVersion;
     document: ConfigDocument;
     author: string;
+    authorNote: string | null;
     message: string | null;
     action: ConfigAction;
     rolledBackFrom: number | null;
@@ -27,6 +28,7 @@ export async function activateDocument(
   const next = {
     document: JSON.stringify(stored),
     author: input.author,
+    authorNote: input.authorNote,
     message: input.message,
     action: input.action,
     rolledBackFrom: input.rolledBackFrom,

@@ -11,6 +11,8 @@ export type ConfigAction = "activate" | "rollback";
 export interface VersionInfo {
   version: number;
   author: string;
+  /** The `X-Leadflare-Author` note beside the author. */
+  authorNote: string | null;
   message: string | null;
   action: ConfigAction;
   rolledBackFrom: number | null;
@@ -28,6 +30,7 @@ export interface StoredVersion extends VersionInfo {
 export interface NewVersion {
   document: string;
   author: string;
+  authorNote: string | null;
   message: string | null;
   action: ConfigAction;
   rolledBackFrom: number | null;
@@ -41,6 +44,7 @@ interface VersionRow {
   version: number;
   document?: string | null;
   author: string;
+  author_note: string | null;
   message: string | null;
   action: ConfigAction;
   rolled_back_from: number | null;
@@ -48,7 +52,7 @@ interface VersionRow {
   created_at: number;
 }
 
-const INFO_COLUMNS = sql`version, author, message, action, rolled_back_from, changes, created_at`;
+const INFO_COLUMNS = sql`version, author, author_note, message, action, rolled_back_from, changes, created_at`;
 
 export class ConfigStore {
   constructor(private readonly d1: D1Database) {}
@@ -92,8 +96,8 @@ export class ConfigStore {
    */
   async activate(expected: number, next: NewVersion, now: number): Promise<{ activated: number } | { conflict: number | null }> {
     const [inserted, current] = await d1Batch(this.d1, [
-      sql`INSERT OR IGNORE INTO config_versions (version, document, author, message, action, rolled_back_from, changes, created_at)
-        SELECT ${expected + 1}, ${next.document}, ${next.author}, ${next.message}, ${next.action}, ${next.rolledBackFrom},
+      sql`INSERT OR IGNORE INTO config_versions (version, document, author, author_note, message, action, rolled_back_from, changes, created_at)
+        SELECT ${expected + 1}, ${next.document}, ${next.author}, ${next.authorNote}, ${next.message}, ${next.action}, ${next.rolledBackFrom},
           ${JSON.stringify(next.changes)}, ${now}
         WHERE (SELECT max(version) FROM config_versions) = ${expected}
         RETURNING version`,
@@ -132,6 +136,7 @@ function toInfo(row: VersionRow): VersionInfo {
   return {
     version: row.version,
     author: row.author,
+    authorNote: row.author_note,
     message: row.message,
     action: row.action,
     rolledBackFrom: row.rolled_back_from,

@@ -110,8 +110,10 @@ export const configVersions = sqliteTable(
     version: integer("version").primaryKey(),
     /** The whole configuration document (JSON), as validated when it was accepted. */
     document: text("document").notNull(),
-    /** Who activated it: a label the admin client sends (`X-Leadflare-Author`), not an identity. */
+    /** Who activated it: the admin token's name, or the email signed in with Cloudflare Access. */
     author: text("author").notNull(),
+    /** What the change's `X-Leadflare-Author` header said: a note beside the author, never the author. */
+    authorNote: text("author_note"),
     message: text("message"),
     /** `activate` (an edit, or the shipped default on a fresh database) or `rollback`. */
     action: text("action").notNull(),
@@ -182,4 +184,21 @@ export const retentionBatch = sqliteTable(
   },
   // The walk's order, so the batch's last lead (the next cursor) is read from the key, not sorted.
   (t) => [primaryKey({ columns: [t.createdAt, t.leadId] })],
+);
+
+/**
+ * Admin console sessions (`POST /v1/admin/session`). The cookie carries the id signed with
+ * LF_SESSION_SECRET; the row is what makes it valid, so signing out (deleting the row)
+ * ends it at once. Expired rows are deleted when someone signs in.
+ */
+export const adminSessions = sqliteTable(
+  "admin_sessions",
+  {
+    id: text("id").primaryKey(),
+    /** The admin token's name it was opened with: the author of what is changed in it. */
+    author: text("author").notNull(),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [index("admin_sessions_expires").on(t.expiresAt)],
 );

@@ -1,10 +1,10 @@
 /**
  * Compact, URL-safe signed tokens: `base64url(json payload).base64url(HMAC-SHA256)`.
  * The MAC covers a purpose label too, so a preview token can never be replayed as an email
- * link or the other way round. Payloads carry `exp` (epoch seconds); verification takes
+ * link or the other way round (nor either as an admin session cookie). Payloads carry `exp` (epoch seconds); verification takes
  * the time as an argument. No I/O: WebCrypto only.
  */
-export type TokenPurpose = "preview" | "link" | "image";
+export type TokenPurpose = "preview" | "link" | "image" | "admin-session";
 
 export interface TokenPayload {
   /** Expiry, epoch seconds. */

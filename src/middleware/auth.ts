@@ -1,17 +1,25 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
-
-type KeyName = "LF_API_KEY" | "LF_ADMIN_TOKEN";
+import { basicPassword, bearerToken, espKeyForbidden, keyList, matchingKey } from "./keys";
 
 /**
- * `Authorization: Bearer <key>` against one secret. Both sides are hashed first so the
- * constant-time comparison also hides the key's length. With `basic`, HTTP Basic with the
- * key as the password (any user name) is accepted too: some ESPs can only send Basic.
+ * What a route takes: `LF_API_KEY`, the server API (traits, imports, merges, and the
+ * public endpoints' server calls); `LF_ESP_KEY`, the email content routes, which also take
+ * the server key (it can do everything the ESP key can). The ESP key anywhere else is a
+ * 403, so an ESP that was given it hears that it has the wrong kind of key.
  */
-export function requireKey(name: KeyName, options: { basic?: boolean } = {}) {
+type Scope = "LF_API_KEY" | "LF_ESP_KEY";
+
+/**
+ * `Authorization: Bearer <key>`. With `basic`, HTTP Basic with the key as the password
+ * (any user name) is accepted too: some ESPs can only send Basic.
+ */
+export function requireKey(scope: Scope, options: { basic?: boolean } = {}) {
   return createMiddleware<AppEnv>(async (c, next) => {
-    await checkKey(c.env[name], c.req.header("authorization"), options);
+    const header = c.req.header("authorization");
+    const presented = bearerToken(header) ?? (options.basic ? basicPassword(header) : null);
+    await checkKey(c.env, presented, scope, options.basic ? "Bearer <key>, or Basic with the key as password" : "Bearer <key>");
     await next();
   });
 }
@@ -23,52 +31,16 @@ export function requireKey(name: KeyName, options: { basic?: boolean } = {}) {
  */
 export const optionalServerKey = createMiddleware<AppEnv>(async (c, next) => {
   const header = c.req.header("authorization");
-  if (header !== undefined) await checkKey(c.env.LF_API_KEY, header, {});
+  if (header !== undefined) await checkKey(c.env, bearerToken(header), "LF_API_KEY", "Bearer <key>");
   c.set("serverCall", header !== undefined);
   await next();
 });
 
-async function checkKey(expected: string | undefined, header: string | undefined, options: { basic?: boolean }): Promise<void> {
-  const presented = bearerToken(header) ?? (options.basic ? basicPassword(header) : null);
-  if (!presented) {
-    const accepted = options.basic ? "Bearer <key>, or Basic with the key as password" : "Bearer <key>";
-    throw new ApiError(401, "unauthorized", `Missing Authorization: ${accepted}.`);
-  }
-  if (!expected || !(await constantTimeEqual(presented, expected))) {
-    throw new ApiError(401, "unauthorized", "The key is not valid for this endpoint.");
-  }
-}
-
-export function bearerToken(header: string | undefined): string | null {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? "");
-  return match ? match[1]! : null;
-}
-
-/** The password of `Authorization: Basic base64(user:password)`; null when absent or malformed. */
-export function basicPassword(header: string | undefined): string | null {
-  const match = /^Basic\s+([A-Za-z0-9+/]+={0,2})\s*$/i.exec(header ?? "");
-  if (!match) return null;
-  let bytes: Uint8Array;
-  try {
-    bytes = Uint8Array.from(atob(match[1]!), (ch) => ch.charCodeAt(0));
-  } catch {
-    return null;
-  }
-  // The user name is ignored, whatever its encoding; only the password must be UTF-8.
-  const colon = bytes.indexOf(0x3a);
-  if (colon < 0 || colon === bytes.length - 1) return null;
-  try {
-    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes.subarray(colon + 1));
-  } catch {
-    return null;
-  }
-}
-
-export async function constantTimeEqual(a: string, b: string): Promise<boolean> {
-  const encoder = new TextEncoder();
-  const [ha, hb] = await Promise.all([
-    crypto.subtle.digest("SHA-256", encoder.encode(a)),
-    crypto.subtle.digest("SHA-256", encoder.encode(b)),
-  ]);
-  return crypto.subtle.timingSafeEqual(ha, hb);
+async function checkKey(env: Cloudflare.Env, presented: string | null, scope: Scope, accepted: string): Promise<void> {
+  if (!presented) throw new ApiError(401, "unauthorized", `Missing Authorization: ${accepted}.`);
+  // Every configured key is compared (see matchingKey), the ESP keys too, whatever the scope.
+  const server = keyList(env.LF_API_KEY);
+  const found = await matchingKey(presented, [...server, ...keyList(env.LF_ESP_KEY)]);
+  if (found >= server.length && scope !== "LF_ESP_KEY") throw espKeyForbidden();
+  if (found < 0) throw new ApiError(401, "unauthorized", "The key is not valid for this endpoint.");
 }

@@ -1,14 +1,15 @@
 import { z } from "@hono/zod-openapi";
 import type { VersionInfo } from "../db/config-store";
 import { configSchema } from "../domain/config";
-import { requireKey } from "../middleware/auth";
+import type { AdminIdentity } from "../middleware/admin-auth";
 import { serverJsonBody } from "../middleware/body";
 import { authErrors, ErrorOut, serverBodyErrors } from "./schemas";
 
-/** What every admin route shares: the admin key, the audit label, version metadata. */
+/** What every admin route shares: the admin sign-in, the audit trail's author, version metadata. */
 
-export const adminSecurity = [{ adminToken: [] }];
-export const requireAdmin = requireKey("LF_ADMIN_TOKEN");
+export { requireAdmin } from "../middleware/admin-auth";
+/** Any one of: an admin token, the console's session cookie, Cloudflare Access (see requireAdmin). */
+export const adminSecurity: Record<string, string[]>[] = [{ adminToken: [] }, { adminSession: [] }, { accessJwt: [] }];
 /** Admin bodies carry whole configuration documents: the server API's limit (1 MiB). */
 export const adminJsonBody = serverJsonBody;
 
@@ -16,7 +17,10 @@ export const ConfigDocumentIn = configSchema.openapi("ConfigDocument", {
   description: "The whole configuration: page categories, signals, scoring, segments, content. JSON Schema: /v1/config.schema.json",
 });
 
-/** `X-Leadflare-Author`: who is making the change, recorded in the audit trail. */
+/**
+ * `X-Leadflare-Author`: a note on who or what is making the change (a CI job, the person at
+ * a shared token), kept beside the author. It never changes the author, which is who signed in.
+ */
 export const AUTHOR_HEADER = "x-leadflare-author";
 export const AuthorHeader = z.object({
   [AUTHOR_HEADER]: z
@@ -25,7 +29,10 @@ export const AuthorHeader = z.object({
     .min(1)
     .max(120)
     .optional()
-    .openapi({ description: "Who makes the change, for the audit trail (e.g. an email or a CI job name); `admin` when absent", example: "ada@example.com" }),
+    .openapi({
+      description: "A note for the audit trail (`authorNote`), e.g. a CI job name; the author is always the admin token's name (or the signed-in email)",
+      example: "ci: nightly config push",
+    }),
 });
 /** `If-Match: "7"`: the version an edit is based on (checked by requireIfMatch before the body). */
 export const IfMatchHeader = (required: boolean) => {
@@ -38,7 +45,11 @@ export const IfMatchHeader = (required: boolean) => {
   return z.object({ "if-match": required ? header : header.optional() });
 };
 
-export const authorOf = (headers: { [AUTHOR_HEADER]?: string | undefined }) => headers[AUTHOR_HEADER] ?? "admin";
+/** Who made a change: the signed-in admin, and the header's note beside it. */
+export function auditOf(admin: AdminIdentity | undefined, headers: { [AUTHOR_HEADER]?: string | undefined }) {
+  if (!admin) throw new Error("an admin route without requireAdmin");
+  return { author: admin.author, authorNote: headers[AUTHOR_HEADER] ?? null };
+}
 
 export const Message = z.string().trim().min(1).max(500).optional().openapi({ description: "Why, for the audit trail" });
 
@@ -46,7 +57,8 @@ export const VersionOut = z
   .object({
     version: z.number().int(),
     active: z.boolean(),
-    author: z.string(),
+    author: z.string().openapi({ description: "Who made it: the admin token's name, or the email signed in with Cloudflare Access" }),
+    authorNote: z.string().nullable().openapi({ description: "What the change's `X-Leadflare-Author` header said, if anything" }),
     message: z.string().nullable(),
     action: z.enum(["activate", "rollback"]),
     rolledBackFrom: z.number().int().nullable().openapi({ description: "For a rollback: the version it copies" }),
@@ -60,6 +72,7 @@ export function versionOut(info: VersionInfo, activeVersion: number | null): z.i
     version: info.version,
     active: info.version === activeVersion,
     author: info.author,
+    authorNote: info.authorNote,
     message: info.message,
     action: info.action,
     rolledBackFrom: info.rolledBackFrom,
@@ -73,7 +86,8 @@ export const VersionWithDocumentOut = VersionOut.extend({ document: z.record(z.s
 const error = (description: string) => ({ content: { "application/json": { schema: ErrorOut } }, description });
 export const adminErrors = {
   ...authErrors,
-  401: error("Missing key, or not the admin token (the server key LF_API_KEY is not accepted here)"),
+  401: error("Not signed in: no admin token, session cookie or Cloudflare Access token, or not a valid one (the server key LF_API_KEY is not accepted here)"),
+  403: error("`forbidden`: the ESP key LF_ESP_KEY, which may only read email content; `csrf`: a change signed in by cookie or Access, not from this worker's own Origin"),
 };
 export const adminBodyErrors = {
   ...adminErrors,

@@ -3,7 +3,7 @@ import { activateDocument, conflict } from "../config/versions";
 import type { AppEnv } from "../env";
 import { ifMatchVersion, requireIfMatch, versionTag } from "../middleware/if-match";
 import {
-  adminJsonBody, adminSecurity, AuthorHeader, authorOf, IfMatchHeader, ConfigDocumentIn, Message, newVersionResponses, preconditionRequired,
+  adminJsonBody, adminSecurity, AuthorHeader, auditOf, IfMatchHeader, ConfigDocumentIn, Message, newVersionResponses, preconditionRequired,
   requireAdmin, versionOut,
 } from "./admin-common";
 
@@ -35,7 +35,7 @@ export const adminConfigPutHandler: RouteHandler<typeof adminConfigPutRoute, App
   if (!found || found.version !== active?.version) throw conflict(expected, active?.version ?? null);
   const info = await activateDocument(
     c.var.configs,
-    { expected: found, document, author: authorOf(c.req.valid("header")), message: message ?? null, action: "activate", rolledBackFrom: null },
+    { expected: found, document, ...auditOf(c.var.admin, c.req.valid("header")), message: message ?? null, action: "activate", rolledBackFrom: null },
     c.var.now,
   );
   c.header("ETag", versionTag(info.version));

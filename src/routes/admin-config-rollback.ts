@@ -3,7 +3,7 @@ import { activateDocument, conflict, storedDocument } from "../config/versions";
 import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
 import { ifMatchVersion, versionTag } from "../middleware/if-match";
-import { adminJsonBody, adminSecurity, AuthorHeader, authorOf, IfMatchHeader, Message, newVersionResponses, requireAdmin, versionOut } from "./admin-common";
+import { adminJsonBody, adminSecurity, AuthorHeader, auditOf, IfMatchHeader, Message, newVersionResponses, requireAdmin, versionOut } from "./admin-common";
 import { notFound } from "./schemas";
 
 const Body = z.strictObject({
@@ -39,7 +39,7 @@ export const adminConfigRollbackHandler: RouteHandler<typeof adminConfigRollback
     {
       expected: active!,
       document: storedDocument(found),
-      author: authorOf(c.req.valid("header")),
+      ...auditOf(c.var.admin, c.req.valid("header")),
       message: message ?? `Rollback to version ${version}`,
       action: "rollback",
       rolledBackFrom: version,

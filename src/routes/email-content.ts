@@ -9,7 +9,7 @@ import { ApiError } from "../errors";
 import { requireKey } from "../middleware/auth";
 import { serverJsonBody } from "../middleware/body";
 import { linkOrigin, requireSiteOrigin } from "./email-origins";
-import { authErrors, Email, emailNotConfigured, notFound, serverBodyErrors, SlotIds, SlotOut, validationError } from "./schemas";
+import { Email, emailNotConfigured, keyErrors, notFound, serverBodyErrors, SlotIds, SlotOut, validationError } from "./schemas";
 
 /**
  * Send-time content for ESPs (Braze Connected Content, Iterable data feeds, Customer.io):
@@ -62,9 +62,10 @@ const ok = {
 
 const common = {
   tags: ["email"],
-  security: [{ serverKey: [] }, { serverKeyBasic: [] }] as Record<string, string[]>[],
+  security: [{ espKey: [] }, { espKeyBasic: [] }, { serverKey: [] }, { serverKeyBasic: [] }] as Record<string, string[]>[],
   description:
-    "Auth: `LF_API_KEY` as a Bearer token, or as the HTTP Basic password (any user name). " +
+    "Auth: the ESP key `LF_ESP_KEY` (or the server key `LF_API_KEY`, which may do everything it may) as a Bearer token, " +
+    "or as the HTTP Basic password (any user name). " +
     "An unknown email gets the `default` segment (200) unless `unknown=404`. Records nothing; the response never contains the email.",
 };
 
@@ -73,9 +74,9 @@ export const emailContentGetRoute = createRoute({
   method: "get",
   path: "/v1/email/content",
   summary: "Send-time email content for a lead (ESP Connected Content / data feed)",
-  middleware: [requireKey("LF_API_KEY", { basic: true })] as const,
+  middleware: [requireKey("LF_ESP_KEY", { basic: true })] as const,
   request: { query: Query },
-  responses: { 200: ok, ...authErrors, ...notFound, ...validationError, ...emailNotConfigured },
+  responses: { 200: ok, ...keyErrors, ...notFound, ...validationError, ...emailNotConfigured },
 });
 
 export const emailContentPostRoute = createRoute({
@@ -83,9 +84,9 @@ export const emailContentPostRoute = createRoute({
   method: "post",
   path: "/v1/email/content",
   summary: "Send-time email content for a lead, with the email in a JSON body instead of the URL",
-  middleware: [requireKey("LF_API_KEY", { basic: true }), serverJsonBody] as const,
+  middleware: [requireKey("LF_ESP_KEY", { basic: true }), serverJsonBody] as const,
   request: { body: { content: { "application/json": { schema: Body } }, required: true } },
-  responses: { 200: ok, ...authErrors, ...notFound, ...serverBodyErrors, ...emailNotConfigured },
+  responses: { 200: ok, ...keyErrors, ...notFound, ...serverBodyErrors, ...emailNotConfigured },
 });
 
 type Input = z.infer<typeof Query> | z.infer<typeof Body>;

@@ -144,7 +144,7 @@ export const ErrorOut = z
 
 export { traitsSchema as TraitsIn };
 
-const errorResponse = (description: string) => ({ content: { "application/json": { schema: ErrorOut } }, description });
+export const errorResponse = (description: string) => ({ content: { "application/json": { schema: ErrorOut } }, description });
 
 /** The error responses every JSON-body route can produce, with its body limit. */
 const bodyErrorsUpTo = (maxBytes: number) => ({
@@ -157,12 +157,16 @@ const bodyErrorsUpTo = (maxBytes: number) => ({
 export const bodyErrors = bodyErrorsUpTo(PUBLIC_BODY_BYTES);
 /** Server and admin routes (bodies from key holders, `serverJsonBody`). */
 export const serverBodyErrors = bodyErrorsUpTo(SERVER_BODY_BYTES);
-export const authErrors = { 401: errorResponse("Missing or wrong key") };
+/** The email content routes: the ESP key is theirs. */
+export const keyErrors = { 401: errorResponse("Missing or wrong key") };
+export const authErrors = { ...keyErrors, 403: errorResponse("`forbidden`: the ESP key (LF_ESP_KEY), which may only read email content") };
 /** Public endpoints take the server key optionally: a call with it is a server call. */
 export const serverCallSecurity: Record<string, string[]>[] = [{}, { serverKey: [] }];
 export const serverCallErrors = { 401: errorResponse("A wrong server key, or `context` without one; nothing recorded") };
 /** Public endpoints: a browser request from a page whose origin LF_ALLOWED_ORIGINS does not list. */
-export const originErrors = { 403: errorResponse("The request's Origin is not in LF_ALLOWED_ORIGINS; nothing recorded") };
+export const originErrors = {
+  403: errorResponse("`origin_not_allowed`: the request's Origin is not in LF_ALLOWED_ORIGINS; `forbidden`: the ESP key was sent. Nothing recorded"),
+};
 export const notFound = { 404: errorResponse("Not found") };
 /** Preview links are signed with their own secret, so revoking them never touches email links. */
 export const previewSecretMissing = { 503: errorResponse("`not_configured`: LF_PREVIEW_SECRET is not set") };

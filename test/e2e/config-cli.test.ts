@@ -41,7 +41,7 @@ async function active(): Promise<{ version: number; document: any }> {
   return (await admin("GET", "/v1/admin/config")).json() as Promise<{ version: number; document: any }>;
 }
 
-async function versions(): Promise<{ version: number; author: string; message: string | null; createdAt: string }[]> {
+async function versions(): Promise<{ version: number; author: string; authorNote: string | null; message: string | null; createdAt: string }[]> {
   return ((await (await admin("GET", "/v1/admin/config/versions")).json()) as { versions: any[] }).versions;
 }
 
@@ -101,7 +101,7 @@ describe("npm run config:validate / config:pull / config:push", () => {
     expect(after.version).toBe(before.version + 1);
     expect(after.document.slots.hero.variants.default).toBe("Pushed from git");
     expect(after.document).not.toHaveProperty("$version");
-    expect((await versions())[0]).toMatchObject({ version: after.version, author: "ci@example.com", message: "from the repo" });
+    expect((await versions())[0]).toMatchObject({ version: after.version, author: "admin", authorNote: "ci@example.com", message: "from the repo" });
     expect(readDoc(file).$version).toBe(after.version);
 
     const again = push(file);
@@ -153,7 +153,7 @@ describe("npm run config:validate / config:pull / config:push", () => {
     const alices = push(alice, "--author", "alice@example.com");
     expect(alices.status).toBe(1);
     expect(alices.stderr).toContain(
-      `version ${bobsVersion.version} was activated by bob@example.com at ${bobsVersion.createdAt} since you pulled ${pulled} ("bob's copy")`,
+      `version ${bobsVersion.version} was activated by admin (note: bob@example.com) at ${bobsVersion.createdAt} since you pulled ${pulled} ("bob's copy")`,
     );
     expect(alices.stderr).toContain("pull, merge, push again");
     expect(await active()).toEqual(afterBob);

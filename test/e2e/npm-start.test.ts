@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { missingSecrets, requiredSecrets } from "../../scripts/deploy-checks";
 import { freePorts, waitUntilServing } from "./support/worker";
 
 /**
@@ -125,6 +126,9 @@ describe("npm start", () => {
     expect(await second.exited).not.toBe(0);
     expect(second.output()).toContain(`port ${port} is taken (is another \`npm start\` running?)`);
     expect((await fetch(`http://127.0.0.1:${port}/p.js`)).ok).toBe(true); // the first one is untouched
+    // Every secret a deployment needs is in the local .dev.vars too (created or completed).
+    const local = [...readFileSync(devVars, "utf8").matchAll(/^([A-Z][A-Z0-9_]*)=./gm)].map((m) => ({ name: m[1]! }));
+    expect(missingSecrets(requiredSecrets(readFileSync(join(root, ".dev.vars.example"), "utf8")), local)).toEqual([]);
 
     npm.child.kill("SIGTERM");
     await expectStopped(port, procs);

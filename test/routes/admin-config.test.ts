@@ -55,11 +55,12 @@ describe("GET/PUT /v1/admin/config", () => {
       expect(res.status).toBe(200);
       const body = await jsonOf(res);
       expect(res.headers.get("etag")).toBe(`"${before.version + 1}"`);
-      expect(body).toMatchObject({ version: before.version + 1, active: true, author: "ada@example.com", message: "spring copy", action: "activate", changes: ["slots.hero changed"] });
+      // The author is who signed in (the test's LF_ADMIN_TOKEN, named admin); the header is a note.
+      expect(body).toMatchObject({ version: before.version + 1, active: true, author: "admin", authorNote: "ada@example.com", message: "spring copy", action: "activate", changes: ["slots.hero changed"] });
       expect((await getActive()).document.slots.hero.variants.default).toBe("Spring launch: segmentation for everyone");
       expect((await personalize(newVisitorId(), "/")).slots.hero.text).toBe("Spring launch: segmentation for everyone");
       const versions = await jsonOf(await admin("GET", "/v1/admin/config/versions?limit=1"));
-      expect(versions.versions[0]).toMatchObject({ version: before.version + 1, author: "ada@example.com", message: "spring copy", createdAt: expect.any(String) });
+      expect(versions.versions[0]).toMatchObject({ version: before.version + 1, author: "admin", authorNote: "ada@example.com", message: "spring copy", createdAt: expect.any(String) });
     } finally {
       await activate(before.document);
     }
@@ -273,7 +274,7 @@ describe("versions and rollback", () => {
       const res = await admin("POST", "/v1/admin/config/rollback", { version: good, message: "bad copy" }, { "x-leadflare-author": "ops" });
       expect(res.status).toBe(200);
       const body = await jsonOf(res);
-      expect(body).toMatchObject({ version: bad + 1, action: "rollback", rolledBackFrom: good, author: "ops", message: "bad copy", changes: ["slots.hero changed"] });
+      expect(body).toMatchObject({ version: bad + 1, action: "rollback", rolledBackFrom: good, author: "admin", authorNote: "ops", message: "bad copy", changes: ["slots.hero changed"] });
       expect(res.headers.get("etag")).toBe(`"${bad + 1}"`);
       expect((await getActive()).document.slots.hero.variants.default).toBe("the good copy");
       expect((await personalize(newVisitorId(), "/")).slots.hero.text).toBe("the good copy");
@@ -313,7 +314,7 @@ describe("documents", () => {
     for (const [path, method] of adminOps) {
       const op = doc.paths[path]?.[method];
       expect(op, `${method} ${path}`).toBeDefined();
-      expect(op.security).toEqual([{ adminToken: [] }]);
+      expect(op.security).toEqual([{ adminToken: [] }, { adminSession: [] }, { accessJwt: [] }]);
       expect(op.responses).toHaveProperty("200");
       expect(op.responses).toHaveProperty("401");
     }

@@ -22,7 +22,7 @@ async function activateElsewhere(text: string, now: number): Promise<number> {
   const active = (await store.active())!;
   const result = await store.activate(
     active.version,
-    { document: JSON.stringify(heroDoc(text)), author: "another isolate", message: null, action: "activate", rolledBackFrom: null, changes: [] },
+    { document: JSON.stringify(heroDoc(text)), author: "another isolate", authorNote: null, message: null, action: "activate", rolledBackFrom: null, changes: [] },
     now,
   );
   if (!("activated" in result)) throw new Error("conflict");

@@ -3,8 +3,16 @@ import { exports } from "cloudflare:workers";
 
 /** Shared helpers for route tests: every test makes its own visitors and emails. */
 
+/** LF_API_KEY lists two keys (a rotation under way): either one is the server key. */
 export const SERVER_KEY = "test-server-key";
+export const NEXT_SERVER_KEY = "test-server-key-next";
+/** LF_ESP_KEY: email content only. */
+export const ESP_KEY = "test-esp-key";
+/** LF_ADMIN_TOKEN, the single-token form: its author is `admin`. */
 export const ADMIN_TOKEN = "test-admin-token";
+/** LF_ADMIN_TOKENS="ada:…,ops:…": each token's name is the author of what it changes. */
+export const ADA_TOKEN = "test-admin-ada";
+export const OPS_TOKEN = "test-admin-ops";
 export const DAY = 86_400_000;
 
 export const newVisitorId = () => crypto.randomUUID();

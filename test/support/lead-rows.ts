@@ -15,6 +15,7 @@ import { call, DAY, identify, importEvents, newEmail, newVisitorId, personalize,
 export const NOT_PER_LEAD: Record<string, string> = {
   config_versions: "configuration documents: segments and content, no lead data",
   privacy_requests: "the proof of the erase itself: an HMAC of the email under LF_LINK_SECRET, never the email or a lead id",
+  admin_sessions: "who signed in to the admin console: admin token names, never lead data",
   retention_batch: "scratch of one retention batch, filled and emptied inside one D1 transaction: never a row outside it",
 };
 

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import type { TestProject } from "vitest/node";
 
 export const SERVER_KEY = "e2e-server-key";
+export const ESP_KEY = "e2e-esp-key";
 export const ADMIN_TOKEN = "e2e-admin-token";
 
 declare module "vitest" {
@@ -74,9 +75,11 @@ async function startWorker(dir: string, persistDir: string, env: NodeJS.ProcessE
     envFile,
     [
       `LF_API_KEY=${SERVER_KEY}`,
+      `LF_ESP_KEY=${ESP_KEY}`,
       `LF_ADMIN_TOKEN=${ADMIN_TOKEN}`,
       "LF_LINK_SECRET=e2e-link-secret",
       "LF_PREVIEW_SECRET=e2e-preview-secret",
+      "LF_SESSION_SECRET=e2e-session-secret",
       `LF_ALLOWED_ORIGINS=${workerUrl},http://localhost:${port},http://127.0.0.1:${sitePort}`,
       `LF_SITE_ORIGIN=${workerUrl}`,
       "",
