@@ -1,10 +1,25 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
+import { experimental_readRawConfig } from "wrangler";
 
 // Nothing fetches at run time, also when `npm test` runs outside .ci/run.
 process.env.WRANGLER_SEND_METRICS ??= "false";
 process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
+
+// The rate limits are wrangler.toml's, but for the server key's: every test file's server
+// calls share one key (and one counter per file), and test/routes/rate-limits.test.ts must go
+// past that limit within seconds, not the 6,000 requests of the default.
+const SERVER_KEY_LIMIT_IN_TESTS = 600;
+interface RateLimitBinding {
+  name: string;
+  namespace_id: string;
+  simple: { limit: number; period: 10 | 60 };
+}
+const configured: RateLimitBinding[] = experimental_readRawConfig({ config: "./wrangler.toml" }).rawConfig.ratelimits ?? [];
+const ratelimits = configured.map((binding) =>
+  binding.name === "LIMIT_SERVER_KEY" ? { ...binding, simple: { ...binding.simple, limit: SERVER_KEY_LIMIT_IN_TESTS } } : binding,
+);
 
 // Tests run inside workerd against a real (local) D1 with the real migrations applied.
 export default defineConfig({
@@ -12,7 +27,10 @@ export default defineConfig({
     cloudflareTest(async () => ({
       wrangler: { configPath: "./wrangler.toml" },
       miniflare: {
+        ratelimits: Object.fromEntries(ratelimits.map(({ name, ...binding }) => [name, binding])),
         bindings: {
+          // The limits in effect, by binding name, for the rate-limit tests.
+          TEST_RATE_LIMITS: Object.fromEntries(ratelimits.map(({ name, simple }) => [name, simple.limit])),
           TEST_MIGRATIONS: await readD1Migrations(fileURLToPath(new URL("./migrations", import.meta.url))),
           // Two server keys and two named admin tokens: rotation and authors are tested.
           LF_API_KEY: "test-server-key, test-server-key-next",

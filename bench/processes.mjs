@@ -64,9 +64,9 @@ export async function wrangler(args) {
  * Starts a worker from a wrangler config with its own persist dir; resolves with its
  * address once it serves. Its output goes to `logFile`.
  */
-export function startWorker(name, { config, persist, vars = {}, logFile }) {
+export function startWorker(name, { config, persist, vars = {}, rateLimit, logFile }) {
   const log = openSync(logFile, "w");
-  const child = spawn(process.execPath, [SERVE, JSON.stringify({ config, persist, vars })], {
+  const child = spawn(process.execPath, [SERVE, JSON.stringify({ config, persist, vars, rateLimit })], {
     cwd: ROOT,
     env: CHILD_ENV,
     detached: true,

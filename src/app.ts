@@ -2,6 +2,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "./env";
 import { errorBody, handleError, validationHook } from "./errors";
 import { allowedOriginOnly, publicCors } from "./middleware/origin";
+import { clientIp, credentialKey, rateLimit } from "./middleware/rate-limit";
 import { services } from "./middleware/services";
 import { SESSION_COOKIE } from "./middleware/session-cookie";
 import { adminConfigGetHandler, adminConfigGetRoute } from "./routes/admin-config-get";
@@ -32,9 +33,20 @@ import { leadsMergeHandler, leadsMergeRoute } from "./routes/leads-merge";
 import { leadsPutHandler, leadsPutRoute } from "./routes/leads-put";
 import { personalizeHandler, personalizeRoute } from "./routes/personalize";
 import { personalizeGetHandler, personalizeGetRoute } from "./routes/personalize-get";
+import { rateLimitErrors } from "./routes/schemas";
 
 /** Endpoints a browser calls directly: CORS and writes for LF_ALLOWED_ORIGINS only. */
 const PUBLIC_PATHS = ["/v1/personalize", "/v1/events", "/v1/identify"];
+/**
+ * Rate limits one key decides, checked before authentication and the body, so a refused
+ * request costs no D1 at all: the server API per key, the admin API per client IP. (The
+ * public endpoints' limits need the visitor id: their handlers check them.)
+ */
+const LIMITED_PREFIXES = [
+  ["/v1/leads/", rateLimit("serverKey", credentialKey)],
+  ["/v1/email/", rateLimit("serverKey", credentialKey)],
+  ["/v1/admin/", rateLimit("adminIp", clientIp)],
+] as const;
 
 export function createApp() {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -43,6 +55,7 @@ export function createApp() {
   app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}.`), 404));
 
   for (const path of PUBLIC_PATHS) app.use(path, publicCors, allowedOriginOnly);
+  for (const [prefix, limit] of LIMITED_PREFIXES) app.use(`${prefix}*`, limit);
   app.use("/v1/*", services);
   app.use("/r/*", services);
   app.use("/i/*", services);
@@ -78,6 +91,11 @@ export function createApp() {
   app.get("/r/*", (c) => c.redirect("/r/-", 302));
   app.get("/i/*", (c) => c.redirect("/i/-", 302));
 
+  // The prefix limits apply to every route under them, so their 429 is documented here.
+  for (const definition of app.openAPIRegistry.definitions) {
+    if (definition.type !== "route" || !LIMITED_PREFIXES.some(([prefix]) => definition.route.path.startsWith(prefix))) continue;
+    definition.route.responses[429] ??= rateLimitErrors[429];
+  }
   const schemes = {
     serverKey: ["bearer", "LF_API_KEY: server-to-server callers (CRM, enrichment, your site's server); any of its comma-separated keys"],
     serverKeyBasic: ["basic", "LF_API_KEY as the HTTP Basic password, any user name (for ESPs that only send Basic)"],

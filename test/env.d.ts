@@ -1,6 +1,8 @@
 declare namespace Cloudflare {
   interface Env {
     TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
+    /** Each rate-limit binding's limit as the tests run it (vitest.config.ts). */
+    TEST_RATE_LIMITS: Record<string, number>;
   }
 }
 

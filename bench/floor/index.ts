@@ -22,7 +22,7 @@ function ensureVisitor(db: D1Database, visitorId: string, now: number) {
   const leadId = crypto.randomUUID();
   return [
     db
-      .prepare("INSERT INTO leads (id, traits, created_at, updated_at) SELECT ?1, '{}', ?2, ?2 WHERE NOT EXISTS (SELECT 1 FROM visitors WHERE id = ?3)")
+      .prepare("INSERT INTO leads (id, traits, created_at, updated_at) SELECT ?1, '{}', ?2, ?2 WHERE NOT EXISTS (SELECT 1 FROM visitors WHERE id = ?3) RETURNING id")
       .bind(leadId, now, visitorId),
     db.prepare("INSERT OR IGNORE INTO visitors (id, lead_id, created_at) VALUES (?1, ?2, ?3)").bind(visitorId, leadId, now),
   ];

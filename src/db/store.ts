@@ -36,23 +36,26 @@ const EVENTS_PER_STATEMENT = 15;
 export class LeadStore {
   constructor(private readonly d1: D1Database) {}
 
-  /** Records events for a visitor (creating it and an anonymous lead if new). */
+  /**
+   * Records events for a visitor (creating it and an anonymous lead if new). `createdLead`:
+   * this request created the lead (the new-leads rate limit counts those).
+   */
   async recordVisitorEvents(visitorId: string, newLeadId: string, events: NewEvent[], now: number) {
     const results = await this.batch([
       ...this.ensureVisitor(visitorId, newLeadId, now),
       ...this.insertEvents(leadOfVisitor(visitorId), visitorId, events, now),
     ]);
-    return { accepted: countReturned(results.slice(2)) };
+    return { accepted: countReturned(results.slice(2)), createdLead: results[0]!.length > 0 };
   }
 
-  /** Records one page view and reads the lead back in the same round trip. */
-  async recordPageViewAndLoad(visitorId: string, newLeadId: string, event: NewEvent, now: number): Promise<LoadedLead> {
+  /** Records one page view and reads the lead back in the same round trip (`createdLead` as above). */
+  async recordPageViewAndLoad(visitorId: string, newLeadId: string, event: NewEvent, now: number): Promise<LoadedLead & { createdLead: boolean }> {
     const results = await this.batch([
       ...this.ensureVisitor(visitorId, newLeadId, now),
       ...this.insertEvents(leadOfVisitor(visitorId), visitorId, [event], now),
       ...this.selectLead(leadOfVisitor(visitorId)),
     ]);
-    return toLoaded(results.slice(-2));
+    return { ...toLoaded(results.slice(-2)), createdLead: results[0]!.length > 0 };
   }
 
   async loadByVisitor(visitorId: string): Promise<LoadedLead> {
@@ -192,10 +195,12 @@ export class LeadStore {
     return d1Batch(this.d1, items);
   }
 
+  /** The first statement returns the new lead's id when it created one. */
   private ensureVisitor(visitorId: string, newLeadId: string, now: number): BatchItem[] {
     return [
       sql`INSERT INTO leads (id, traits, created_at, updated_at)
-        SELECT ${newLeadId}, '{}', ${now}, ${now} WHERE NOT EXISTS (SELECT 1 FROM visitors WHERE id = ${visitorId})`,
+        SELECT ${newLeadId}, '{}', ${now}, ${now} WHERE NOT EXISTS (SELECT 1 FROM visitors WHERE id = ${visitorId})
+        RETURNING id`,
       sql`INSERT OR IGNORE INTO visitors (id, lead_id, created_at) VALUES (${visitorId}, ${newLeadId}, ${now})`,
     ];
   }

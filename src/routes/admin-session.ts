@@ -4,6 +4,7 @@ import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
 import { tokenName } from "../middleware/admin-auth";
 import { jsonBody } from "../middleware/body";
+import { limitSignIn } from "../middleware/rate-limit";
 import { clearSessionCookie, SESSION_COOKIE, SESSION_LIFETIME_MS, setSessionCookie } from "../middleware/session-cookie";
 import { adminErrors, adminSecurity, requireAdmin } from "./admin-common";
 import { bodyErrors, errorResponse, json } from "./schemas";
@@ -26,7 +27,8 @@ export const adminSessionPostRoute = createRoute({
   description:
     "The session's author is the token's name. A change made with the cookie must carry this worker's own `Origin` (403 `csrf` otherwise). " +
     "Sessions are stored: DELETE ends one at once, and one ends when its token's name leaves LF_ADMIN_TOKENS.",
-  middleware: [jsonBody()] as const,
+  // Guessing tokens: 10 attempts a minute per IP (LIMIT_SIGN_IN_IP), before the body is read.
+  middleware: [limitSignIn, jsonBody()] as const,
   request: { body: { content: { "application/json": { schema: z.strictObject({ token: z.string().min(1).max(1024) }) } }, required: true } },
   responses: {
     204: { headers: cookieHeader, description: "Signed in" },

@@ -3,8 +3,11 @@ import { clampClientTime, prepareEvent } from "../domain/events";
 import type { AppEnv } from "../env";
 import { optionalServerKey } from "../middleware/auth";
 import { jsonBody } from "../middleware/body";
+import { countNewLead, limitPublicRequest } from "../middleware/public-limits";
 import { recordingOutcome, visitorOf } from "../middleware/privacy";
-import { bodyErrors, json, PrivacyFields, PublicEvent, RecordingOutcome, serverCallErrors, serverCallSecurity, VisitorId, originErrors } from "./schemas";
+import {
+  bodyErrors, json, PrivacyFields, PublicEvent, rateLimitErrors, RecordingOutcome, serverCallErrors, serverCallSecurity, VisitorId, originErrors,
+} from "./schemas";
 
 const Body = z.strictObject({
   visitorId: VisitorId,
@@ -32,15 +35,17 @@ export const eventsRoute = createRoute({
     "Nothing is recorded with GPC, `consent: false` or from a bot; a server call (the server key) may forward the visitor's `context`.",
   middleware: [optionalServerKey, jsonBody({ textPlain: true })] as const,
   request: { body: { content: { "application/json": { schema: Body }, "text/plain": { schema: Body } }, required: true } },
-  responses: { 202: json(Accepted, "Accepted"), ...bodyErrors, ...serverCallErrors, ...originErrors },
+  responses: { 202: json(Accepted, "Accepted"), ...bodyErrors, ...serverCallErrors, ...originErrors, ...rateLimitErrors },
 });
 
 export const eventsHandler: RouteHandler<typeof eventsRoute, AppEnv> = async (c) => {
   const body = c.req.valid("json");
   const { config, store, now } = c.var;
   const { notRecorded } = visitorOf(c, body);
+  await limitPublicRequest(c, body.visitorId, { writes: true, forwardedIp: body.context?.ip });
   if (notRecorded) return c.json({ accepted: 0, duplicates: 0, ignored: body.events.length, ...recordingOutcome(notRecorded) }, 202);
   const events = body.events.map((e) => prepareEvent(config, e, clampClientTime(e.ts, now)));
-  const { accepted } = await store.recordVisitorEvents(body.visitorId, crypto.randomUUID(), events, now);
+  const { accepted, createdLead } = await store.recordVisitorEvents(body.visitorId, crypto.randomUUID(), events, now);
+  await countNewLead(c, createdLead, body.context?.ip);
   return c.json({ accepted, duplicates: events.length - accepted, ignored: 0, ...recordingOutcome(null) }, 202);
 };

@@ -2,8 +2,11 @@ import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
 import type { AppEnv } from "../env";
 import { optionalServerKey } from "../middleware/auth";
 import { jsonBody } from "../middleware/body";
+import { limitPublicRequest } from "../middleware/public-limits";
 import { recordingOutcome, visitorOf } from "../middleware/privacy";
-import { bodyErrors, Email, json, PrivacyFields, RecordingOutcome, serverCallErrors, serverCallSecurity, VisitorId, originErrors } from "./schemas";
+import {
+  bodyErrors, Email, json, PrivacyFields, rateLimitErrors, RecordingOutcome, serverCallErrors, serverCallSecurity, VisitorId, originErrors,
+} from "./schemas";
 
 const Body = z.strictObject({ visitorId: VisitorId, email: Email, ...PrivacyFields });
 
@@ -23,12 +26,14 @@ export const identifyRoute = createRoute({
     ...bodyErrors,
     ...serverCallErrors,
     ...originErrors,
+    ...rateLimitErrors,
   },
 });
 
 export const identifyHandler: RouteHandler<typeof identifyRoute, AppEnv> = async (c) => {
   const body = c.req.valid("json");
   const { notRecorded } = visitorOf(c, body);
+  await limitPublicRequest(c, body.visitorId, { writes: true, forwardedIp: body.context?.ip });
   if (!notRecorded) await c.var.store.identify(body.visitorId, body.email, [crypto.randomUUID(), crypto.randomUUID()], c.var.now);
   return c.json({ ok: true as const, ...recordingOutcome(notRecorded) }, 202);
 };

@@ -5,8 +5,9 @@ import { resolvePreview } from "../domain/preview";
 import type { AppEnv } from "../env";
 import { optionalServerKey } from "../middleware/auth";
 import { recordingOutcome, visitorOf } from "../middleware/privacy";
+import { limitPublicRequest } from "../middleware/public-limits";
 import {
-  json, PersonalizeOut, PreviewToken, serverCallErrors, serverCallSecurity, SlotIds, validationError, VisitorId, originErrors,
+  json, PersonalizeOut, PreviewToken, rateLimitErrors, serverCallErrors, serverCallSecurity, SlotIds, validationError, VisitorId, originErrors,
 } from "./schemas";
 
 export const personalizeGetRoute = createRoute({
@@ -27,12 +28,13 @@ export const personalizeGetRoute = createRoute({
       preview: PreviewToken,
     }),
   },
-  responses: { 200: json(PersonalizeOut, "Segment and slot content"), ...validationError, ...serverCallErrors, ...originErrors },
+  responses: { 200: json(PersonalizeOut, "Segment and slot content"), ...validationError, ...serverCallErrors, ...originErrors, ...rateLimitErrors },
 });
 
 export const personalizeGetHandler: RouteHandler<typeof personalizeGetRoute, AppEnv> = async (c) => {
   const query = c.req.valid("query");
   const { config, store, now } = c.var;
+  await limitPublicRequest(c, query.visitorId, { writes: false });
   const preview = query.preview ? await resolvePreview(c.env.LF_PREVIEW_SECRET, query.preview, config, now, query.slots) : null;
   if (preview) return c.json({ ...preview, ...recordingOutcome("preview"), preview: true }, 200);
   const visitor = visitorOf(c);

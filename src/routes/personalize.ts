@@ -5,9 +5,11 @@ import { resolvePreview } from "../domain/preview";
 import type { AppEnv } from "../env";
 import { optionalServerKey } from "../middleware/auth";
 import { jsonBody } from "../middleware/body";
+import { countNewLead, limitPublicRequest } from "../middleware/public-limits";
 import { recordingOutcome, visitorOf } from "../middleware/privacy";
 import {
-  bodyErrors, EventId, json, PersonalizeOut, PreviewToken, PrivacyFields, serverCallErrors, serverCallSecurity, VisitorId, originErrors,
+  bodyErrors, EventId, json, PersonalizeOut, PreviewToken, PrivacyFields, rateLimitErrors, serverCallErrors, serverCallSecurity, VisitorId,
+  originErrors,
 } from "./schemas";
 
 const Body = z.strictObject({
@@ -36,17 +38,18 @@ export const personalizeRoute = createRoute({
     "segment is served and nothing is recorded. A server call (the server key) may forward the visitor's `context`.",
   middleware: [optionalServerKey, jsonBody({ textPlain: true })] as const,
   request: { body: { content: { "application/json": { schema: Body }, "text/plain": { schema: Body } }, required: true } },
-  responses: { 200: json(PersonalizeOut, "Segment and slot content"), ...bodyErrors, ...serverCallErrors, ...originErrors },
+  responses: { 200: json(PersonalizeOut, "Segment and slot content"), ...bodyErrors, ...serverCallErrors, ...originErrors, ...rateLimitErrors },
 });
 
 export const personalizeHandler: RouteHandler<typeof personalizeRoute, AppEnv> = async (c) => {
   const body = c.req.valid("json");
   const { config, store, now } = c.var;
   const visitor = visitorOf(c, body);
+  await limitPublicRequest(c, body.visitorId, { writes: true, forwardedIp: body.context?.ip });
   const preview = body.preview ? await resolvePreview(c.env.LF_PREVIEW_SECRET, body.preview, config, now, body.slots) : null;
   if (preview) return c.json({ ...preview, ...recordingOutcome("preview"), preview: true }, 200);
   const context = requestContext(body.page.url, visitor.country, visitor.language);
-  const lead =
+  const recorded =
     visitor.notRecorded === null
       ? await store.recordPageViewAndLoad(
           body.visitorId,
@@ -54,9 +57,11 @@ export const personalizeHandler: RouteHandler<typeof personalizeRoute, AppEnv> =
           prepareEvent(config, { id: body.eventId ?? crypto.randomUUID(), type: "page_view", url: body.page.url }, now),
           now,
         )
-      : visitor.readsStoredState
-        ? await store.loadByVisitor(body.visitorId)
-        : ANONYMOUS;
+      : null;
+  // Counted while the lead is evaluated: only later requests need the binding's answer.
+  const counting = recorded ? countNewLead(c, recorded.createdLead, body.context?.ip) : null;
+  const lead = recorded ?? (visitor.readsStoredState ? await store.loadByVisitor(body.visitorId) : ANONYMOUS);
   const result = evaluateLead(config, lead, context, now, { slots: body.slots });
+  await counting;
   return c.json({ segment: result.segment, slots: result.slots, ...recordingOutcome(visitor.notRecorded), preview: false }, 200);
 };

@@ -175,6 +175,13 @@ export const linkSecretMissing = { 503: errorResponse("`not_configured`: LF_LINK
 /** Email links need LF_LINK_SECRET and LF_SITE_ORIGIN; without them the operator, not the client, has a problem to fix. */
 export const emailNotConfigured = { 503: errorResponse("`not_configured`: LF_LINK_SECRET or LF_SITE_ORIGIN is not set") };
 export const validationError = { 422: bodyErrors[422] };
+/** Every rate-limited route (README "Rate limits", src/middleware/rate-limit.ts). */
+export const rateLimitErrors = {
+  429: {
+    ...errorResponse("`rate_limited`: too many requests from this client IP, visitor or key; nothing recorded"),
+    headers: z.object({ "Retry-After": z.string().openapi({ description: "Seconds to wait before trying again (at most 60)", example: "60" }) }),
+  },
+};
 
 /**
  * A preview token (the `lf_preview` page-URL parameter); ignored unless genuine and
