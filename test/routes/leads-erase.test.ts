@@ -170,6 +170,6 @@ describe("DELETE /v1/leads/{email} (erase, GDPR article 17)", () => {
     const doc = await jsonOf(await call("GET", "/openapi.json"));
     const op = doc.paths["/v1/leads/{email}"].delete;
     expect(op.security).toEqual([{ serverKey: [] }]);
-    expect(Object.keys(op.responses).sort()).toEqual(["204", "401", "403", "404", "422", "503"]);
+    expect(Object.keys(op.responses).sort()).toEqual(["204", "401", "403", "404", "422", "429", "503"]);
   });
 });

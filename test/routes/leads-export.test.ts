@@ -130,7 +130,7 @@ describe("GET /v1/leads/{email}/export (GDPR article 15)", () => {
     const doc = await jsonOf(await call("GET", "/openapi.json"));
     const op = doc.paths["/v1/leads/{email}/export"].get;
     expect(op.security).toEqual([{ serverKey: [] }]);
-    expect(Object.keys(op.responses).sort()).toEqual(["200", "401", "403", "404", "422", "503"]);
+    expect(Object.keys(op.responses).sort()).toEqual(["200", "401", "403", "404", "422", "429", "503"]);
     expect(op.parameters.map((p: { name: string }) => p.name).sort()).toEqual(["after", "email", "limit"]);
   });
 });
