@@ -12,6 +12,7 @@ import { gzipSync } from "node:zlib";
 import { ensureWrk, runWrk, startWorker, wrangler } from "./processes.mjs";
 import { pairedRatio, printReport, ratio, summarize, targets } from "./report.mjs";
 import { d1File, HISTORY_KEYS, seedDatabase, verifyAggregates } from "./seed.mjs";
+import { measureStorage } from "./storage.mjs";
 
 const started = performance.now();
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -59,6 +60,9 @@ step("seeding 100,000 leads and 1,000,000 events");
 const big = seedDatabase(d1File(dirs.big), { leads: 100_000, events: 1_000_000, historySmall: 5_000, historyBig: 20, now });
 verifyAggregates(d1File(dirs.big), [...big.samples.smallLeads.slice(0, 3), ...big.samples.bigLeads.slice(0, 2)]);
 step(`seeded in ${(big.ms / 1000).toFixed(1)} s: ${JSON.stringify(big.counts)}`);
+// Before any worker has it open: the pages of exactly what was seeded.
+const storage = measureStorage(d1File(dirs.big));
+step(`storage: ${storage.bytes_per_event} B per event (events and their indexes ${storage.events_bytes_per_event} B)`);
 const small = seedDatabase(d1File(dirs.small), { leads: 1_000, events: 10_000, now, seed: 7 });
 cpSync(dirs.big, dirs.floor, { recursive: true });
 
@@ -193,6 +197,7 @@ const results = {
     history_pools: { leads_with_10_events: 5_000, leads_with_10000_events: 20, activity_keys_per_lead: HISTORY_KEYS.length },
     small: { ...small.counts, seconds: small.ms / 1000 },
   },
+  storage,
   personalize: versusFloor([personalizeSubject, personalizeFloor]),
   events,
   personalize_get: personalizeGet,
