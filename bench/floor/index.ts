@@ -41,15 +41,18 @@ interface PageEvent {
   url: string;
 }
 
-/** One INSERT OR IGNORE of all events (multi-row VALUES); the events trigger fires per row. */
+/**
+ * One INSERT OR IGNORE of all events (multi-row VALUES); the events trigger fires per row.
+ * The lead and event ids as their 16 bytes, converted in SQL like src/db/uuid.ts does.
+ */
 function insertEvents(db: D1Database, visitorId: string, events: PageEvent[], now: number) {
   const rows = events.map((_, i) => `(?${i * 4 + 3}, ?${i * 4 + 4}, ?${i * 4 + 5}, ?${i * 4 + 6})`).join(", ");
   const params = events.flatMap((e) => [e.id, e.type, categoryOf(e.url), e.url]);
   return db
     .prepare(
-      `INSERT OR IGNORE INTO events (id, lead_id, visitor_id, type, category, ts, path, props, received_at)
-       SELECT e.column1, ${LEAD_OF_VISITOR}, ?1, e.column2, e.column3, ?2, e.column4, NULL, ?2
-       FROM (VALUES ${rows}) AS e WHERE ${LEAD_OF_VISITOR} IS NOT NULL RETURNING id`,
+      `INSERT OR IGNORE INTO events (lead_id, id, type, category, ts, path, props)
+       SELECT unhex(replace(${LEAD_OF_VISITOR}, '-', '')), unhex(replace(e.column1, '-', '')), e.column2, e.column3, ?2, e.column4, NULL
+       FROM (VALUES ${rows}) AS e WHERE ${LEAD_OF_VISITOR} IS NOT NULL RETURNING 1`,
     )
     .bind(visitorId, now, ...params);
 }
