@@ -22,7 +22,13 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 12);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const WARMUP_SECONDS = 1;
 const MS_PER_TICK = 1000 / Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim() || 100);
-const SECRETS = { LF_API_KEY: "bench-server-key", LF_ADMIN_TOKEN: "bench-admin-token", LF_LINK_SECRET: "bench-link-secret" };
+// LF_SITE_ORIGIN: email content mints links to the site, and answers 503 without one.
+const SECRETS = {
+  LF_API_KEY: "bench-server-key",
+  LF_ADMIN_TOKEN: "bench-admin-token",
+  LF_LINK_SECRET: "bench-link-secret",
+  LF_SITE_ORIGIN: "https://site.example",
+};
 // The whole load comes from one address (127.0.0.1) and a few thousand visitor ids: the rate
 // limits are raised out of its way, so every request is checked against them and served.
 const RATE_LIMIT = 1_000_000_000;
@@ -84,7 +90,7 @@ const log = (name) => join(WORK, `${name}.log`);
 const [subject, subject1k, floor] = await Promise.all([
   startWorker("leadflare", { config: "wrangler.toml", persist: dirs.big, vars: SECRETS, rateLimit: RATE_LIMIT, logFile: log("leadflare") }),
   startWorker("leadflare-1k", { config: "wrangler.toml", persist: dirs.small, vars: SECRETS, rateLimit: RATE_LIMIT, logFile: log("leadflare-1k") }),
-  startWorker("floor", { config: "bench/floor/wrangler.toml", persist: dirs.floor, logFile: log("floor") }),
+  startWorker("floor", { config: "bench/floor/wrangler.toml", persist: dirs.floor, rateLimit: RATE_LIMIT, logFile: log("floor") }),
 ]);
 step(`serving: leadflare ${subject.url}, leadflare-1k ${subject1k.url}, floor ${floor.url}`);
 
