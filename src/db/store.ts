@@ -4,6 +4,7 @@ import { newestFirst, RECENT_CAP } from "../domain/activity";
 import type { EventType } from "../domain/config";
 import { parseStoredTraits, type Traits, type TraitsPatch } from "../domain/traits";
 import { d1Batch } from "./batch";
+import { uuidBytes, uuidText } from "./uuid";
 
 /** An event ready to store: category resolved, timestamp clamped. */
 export interface NewEvent {
@@ -24,7 +25,7 @@ export interface LoadedLead {
 
 type BatchItem = SQL;
 
-/** D1 allows at most 100 bound parameters per statement: 6 per event row + 2. */
+/** D1 allows at most 100 bound parameters per statement: 6 per event row + 2 (the lead, found twice). */
 const EVENTS_PER_STATEMENT = 15;
 
 /**
@@ -43,7 +44,7 @@ export class LeadStore {
   async recordVisitorEvents(visitorId: string, newLeadId: string, events: NewEvent[], now: number) {
     const results = await this.batch([
       ...this.ensureVisitor(visitorId, newLeadId, now),
-      ...this.insertEvents(leadOfVisitor(visitorId), visitorId, events, now),
+      ...this.insertEvents(leadOfVisitor(visitorId), events),
     ]);
     return { accepted: countReturned(results.slice(2)), createdLead: results[0]!.length > 0 };
   }
@@ -52,7 +53,7 @@ export class LeadStore {
   async recordPageViewAndLoad(visitorId: string, newLeadId: string, event: NewEvent, now: number): Promise<LoadedLead & { createdLead: boolean }> {
     const results = await this.batch([
       ...this.ensureVisitor(visitorId, newLeadId, now),
-      ...this.insertEvents(leadOfVisitor(visitorId), visitorId, [event], now),
+      ...this.insertEvents(leadOfVisitor(visitorId), [event]),
       ...this.selectLead(leadOfVisitor(visitorId)),
     ]);
     return { ...toLoaded(results.slice(-2)), createdLead: results[0]!.length > 0 };
@@ -77,16 +78,15 @@ export class LeadStore {
   async recordEmailHitAndLoad(
     leadId: string,
     hit: { event: NewEvent; previousId: string; since: number },
-    now: number,
   ): Promise<LoadedLead & { recorded: boolean }> {
     const lead = existingLead(leadId);
     const { event } = hit;
     const results = await this.batch([
-      sql`INSERT OR IGNORE INTO events (id, lead_id, visitor_id, type, category, ts, path, props, received_at)
-        SELECT ${event.id}, ${lead}, NULL, ${event.type}, ${event.category}, ${event.ts}, ${event.path}, ${event.props}, ${now}
+      sql`INSERT OR IGNORE INTO events (lead_id, id, type, category, ts, path, props)
+        SELECT ${uuidBytes(lead)}, ${uuidBytes(event.id)}, ${event.type}, ${event.category}, ${event.ts}, ${event.path}, ${event.props}
         WHERE ${lead} IS NOT NULL
-          AND NOT EXISTS (SELECT 1 FROM events WHERE lead_id = ${lead} AND id = ${hit.previousId} AND ts > ${hit.since})
-        RETURNING id`,
+          AND NOT EXISTS (SELECT 1 FROM events WHERE lead_id = ${uuidBytes(lead)} AND id = ${uuidBytes(hit.previousId)} AND ts > ${hit.since})
+        RETURNING 1`,
       ...this.selectLead(lead),
     ]);
     return { ...toLoaded(results.slice(1)), recorded: results[0]!.length > 0 };
@@ -109,7 +109,7 @@ export class LeadStore {
     const results = await this.batch([
       sql`INSERT OR IGNORE INTO leads (id, email, traits, created_at, updated_at)
         VALUES (${newLeadId}, ${email}, '{}', ${now}, ${now})`,
-      ...this.insertEvents(leadOfEmail(email), null, events, now),
+      ...this.insertEvents(leadOfEmail(email), events),
     ]);
     return { accepted: countReturned(results.slice(1)) };
   }
@@ -175,7 +175,8 @@ export class LeadStore {
    * (traits and aggregates), ordered by their random ids so a cut is an unbiased sample.
    */
   async loadLeadsSeen(from: number, to: number, limit: number): Promise<{ seen: number; leads: LoadedLead[] }> {
-    const cohort = sql`(SELECT lead_id FROM events WHERE type = 'page_view' AND ts >= ${from} AND ts < ${to}
+    // The stored bytes order as the text ids do: the same sample as ordering by leads.id.
+    const cohort = sql`(SELECT ${uuidText(sql`lead_id`)} FROM events WHERE type = 'page_view' AND ts >= ${from} AND ts < ${to}
       GROUP BY lead_id ORDER BY lead_id LIMIT ${limit})`;
     const [count, leadRows, activityRows] = (await this.batch([
       sql`SELECT count(DISTINCT lead_id) AS n FROM events WHERE type = 'page_view' AND ts >= ${from} AND ts < ${to}`,
@@ -206,17 +207,17 @@ export class LeadStore {
   }
 
   /** INSERT OR IGNORE by (lead, event id): the events trigger aggregates only rows really inserted. */
-  private insertEvents(leadId: SQL, visitorId: string | null, events: NewEvent[], now: number): BatchItem[] {
+  private insertEvents(leadId: SQL, events: NewEvent[]): BatchItem[] {
     const statements: BatchItem[] = [];
     for (let i = 0; i < events.length; i += EVENTS_PER_STATEMENT) {
       const rows = events
         .slice(i, i + EVENTS_PER_STATEMENT)
         .map((e) => sql`(${e.id}, ${e.type}, ${e.category}, ${e.ts}, ${e.path}, ${e.props})`);
       statements.push(
-        sql`INSERT OR IGNORE INTO events (id, lead_id, visitor_id, type, category, ts, path, props, received_at)
-          SELECT e.column1, ${leadId}, ${visitorId}, e.column2, e.column3, e.column4, e.column5, e.column6, ${now}
+        sql`INSERT OR IGNORE INTO events (lead_id, id, type, category, ts, path, props)
+          SELECT ${uuidBytes(leadId)}, ${uuidBytes(sql`e.column1`)}, e.column2, e.column3, e.column4, e.column5, e.column6
           FROM (VALUES ${sql.join(rows, sql`, `)}) AS e WHERE ${leadId} IS NOT NULL
-          RETURNING id`,
+          RETURNING 1`,
       );
     }
     return statements;
@@ -242,7 +243,8 @@ export class LeadStore {
  * copy leaves that key's merged list possibly one timestamp short of the cap; totals stay exact.)
  */
 function moveActivity(from: SQL, to: SQL, when: SQL): BatchItem[] {
-  const heldByTo = sql`EXISTS (SELECT 1 FROM events t WHERE t.lead_id = ${to} AND t.id = events.id)`;
+  const [fromBytes, toBytes] = [uuidBytes(from), uuidBytes(to)];
+  const heldByTo = sql`EXISTS (SELECT 1 FROM events t WHERE t.lead_id = ${toBytes} AND t.id = events.id)`;
   // Copies counted per occurrence, so of two equal timestamps only the copy's is removed.
   const recentWithoutCopies = sql`(SELECT json_group_array(value) FROM (
     SELECT r.value FROM (SELECT value, row_number() OVER (PARTITION BY value) AS n FROM json_each(a.recent)) r
@@ -250,7 +252,7 @@ function moveActivity(from: SQL, to: SQL, when: SQL): BatchItem[] {
     ORDER BY r.value DESC))`;
   return [
     sql`WITH copies AS MATERIALIZED (
-        SELECT type || ':' || category AS key, ts FROM events WHERE lead_id = ${from} AND ${heldByTo}),
+        SELECT type || ':' || category AS key, ts FROM events WHERE lead_id = ${fromBytes} AND ${heldByTo}),
       moved AS (
         SELECT a.key, a.total - (SELECT count(*) FROM copies c WHERE c.key = a.key) AS total,
           CASE WHEN a.key IN (SELECT key FROM copies) THEN ${recentWithoutCopies} ELSE a.recent END AS recent
@@ -264,8 +266,8 @@ function moveActivity(from: SQL, to: SQL, when: SQL): BatchItem[] {
           UNION ALL SELECT value FROM json_each(excluded.recent)
           ORDER BY value DESC LIMIT ${RECENT_CAP}))`,
     sql`DELETE FROM lead_activity WHERE lead_id = ${from} AND ${when}`,
-    sql`DELETE FROM events WHERE lead_id = ${from} AND ${when} AND ${heldByTo}`,
-    sql`UPDATE events SET lead_id = ${to} WHERE lead_id = ${from} AND ${when}`,
+    sql`DELETE FROM events WHERE lead_id = ${fromBytes} AND ${when} AND ${heldByTo}`,
+    sql`UPDATE events SET lead_id = ${toBytes} WHERE lead_id = ${fromBytes} AND ${when}`,
   ];
 }
 

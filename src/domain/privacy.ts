@@ -41,13 +41,11 @@ export interface LeadRecord {
   /** Oldest first; up to one more than the page size, which tells that another page follows. */
   events: {
     id: string;
-    visitorId: string | null;
     type: string;
     category: string;
     ts: number;
     path: string | null;
     props: string | null;
-    receivedAt: number;
   }[];
   aggregates: { key: string; total: number; recent: string }[];
   /** Known leads merged into this one (their email links resolve here). */
@@ -83,8 +81,6 @@ export function exportDocument(record: LeadRecord, limit: number, now: number) {
       ts: iso(e.ts),
       path: e.path,
       props: e.props === null ? null : (JSON.parse(e.props) as Record<string, unknown>),
-      visitorId: e.visitorId,
-      receivedAt: iso(e.receivedAt),
     })),
     aggregates: record.aggregates.map((a) => ({
       key: a.key,

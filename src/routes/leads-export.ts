@@ -22,8 +22,6 @@ const LeadExport = z
           ts: Time,
           path: z.string().nullable(),
           props: z.record(z.string(), z.unknown()).nullable(),
-          visitorId: z.string().nullable(),
-          receivedAt: Time,
         }),
       )
       .openapi({ description: "Oldest first" }),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { applied, eventually, newVisitor, useChromium } from "./support/browser";
 import { content, countRows, getLead, newEmail, putLead } from "./support/server";
+import { EVENTS_OF_VISITOR } from "../support/events-table";
 
 interface Cta {
   label: string;
@@ -97,7 +98,7 @@ describe("the demo site", () => {
     await next.goto("/demo/pricing");
     await applied(next);
     expect((await getLead(email))!.signals.cta_clicks_30d).toBe(1);
-    expect(countRows("events", "visitor_id = ? AND type = 'cta_click'", visitorId!)).toBe(1);
+    expect(countRows("events", `${EVENTS_OF_VISITOR} AND type = 'cta_click'`, visitorId!)).toBe(1);
     expect(errors).toEqual([]);
   });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { EVENTS_OF_VISITOR } from "../support/events-table";
 import { call, countRows, getLead, identify, jsonOf, newEmail, newVisitorId, sendEvents } from "../support/harness";
 
 const event = (type = "cta_click", url = "/pricing") => ({ id: crypto.randomUUID(), type, url });
@@ -38,7 +39,7 @@ describe("POST /v1/events", () => {
       headers: { "content-type": "text/plain;charset=UTF-8" },
     });
     expect(res.status).toBe(202);
-    expect(await countRows("events", "visitor_id = ? AND category = 'pricing' AND path = '/pricing/teams'", visitor)).toBe(1);
+    expect(await countRows("events", `${EVENTS_OF_VISITOR} AND category = 'pricing' AND path = '/pricing/teams'`, visitor)).toBe(1);
   });
 
   it("clamps a client timestamp into [now - 24 h, now]", async () => {
@@ -49,8 +50,8 @@ describe("POST /v1/events", () => {
       { ...event(), ts: before - 30 * 86_400_000 },
     ]);
     const after = Date.now();
-    expect(await countRows("events", "visitor_id = ? AND ts BETWEEN ? AND ?", visitor, before, after)).toBe(1);
-    expect(await countRows("events", "visitor_id = ? AND ts BETWEEN ? AND ?", visitor, before - 86_400_000, after - 86_400_000)).toBe(1);
+    expect(await countRows("events", `${EVENTS_OF_VISITOR} AND ts BETWEEN ? AND ?`, visitor, before, after)).toBe(1);
+    expect(await countRows("events", `${EVENTS_OF_VISITOR} AND ts BETWEEN ? AND ?`, visitor, before - 86_400_000, after - 86_400_000)).toBe(1);
   });
 
   it("takes 50 events in one request, in one batch", async () => {

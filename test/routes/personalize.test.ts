@@ -4,6 +4,7 @@ import { fetchCountingD1 } from "../support/counting-d1";
 import {
   call, countRows, DAY, getLead, identify, importEvents, jsonOf, newEmail, newVisitorId, personalize, personalizeRequest, putLead,
 } from "../support/harness";
+import { EVENTS_OF_VISITOR } from "../support/events-table";
 
 const BROWSER = { "user-agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0 Safari/537.36" };
 
@@ -48,7 +49,7 @@ describe("POST /v1/personalize", () => {
     const eventId = crypto.randomUUID();
     await personalize(visitor, "/pricing", { eventId }, BROWSER);
     await personalize(visitor, "/pricing", { eventId }, BROWSER);
-    expect(await countRows("events", "visitor_id = ?", visitor)).toBe(1);
+    expect(await countRows("events", EVENTS_OF_VISITOR, visitor)).toBe(1);
     expect(await countRows("lead_activity", "lead_id = (SELECT lead_id FROM visitors WHERE id = ?) AND total = 1", visitor)).toBe(1);
   });
 
@@ -105,7 +106,7 @@ describe("POST /v1/personalize", () => {
       const events = await sendEvents(visitor, headers);
       expect(await jsonOf(events)).toEqual({ accepted: 0, duplicates: 0, ignored: 1, recorded: false, reason });
       expect(await countRows("visitors", "id = ?", visitor)).toBe(0);
-      expect(await countRows("events", "visitor_id = ?", visitor)).toBe(0);
+      expect(await countRows("events", EVENTS_OF_VISITOR, visitor)).toBe(0);
     }
   });
 

@@ -8,6 +8,7 @@ import { evaluateLead } from "../../src/domain/evaluate";
 import worker from "../../src/index";
 import { withActive } from "../support/admin";
 import { compile, defaultDocCopy } from "../support/config";
+import { EVENTS } from "../support/events-table";
 import { countRows, DAY, identify, importEvents, newEmail, newVisitorId, personalize, putLead, sendEvents } from "../support/harness";
 
 const HOUR = 3_600_000;
@@ -50,7 +51,7 @@ async function backdateLead(visitorId: string, days: number) {
 async function orphans() {
   const row = await env.DB.prepare(
     `SELECT (SELECT count(*) FROM visitors v WHERE NOT EXISTS (SELECT 1 FROM leads l WHERE l.id = v.lead_id))
-      + (SELECT count(*) FROM events e WHERE NOT EXISTS (SELECT 1 FROM leads l WHERE l.id = e.lead_id))
+      + (SELECT count(*) FROM ${EVENTS} e WHERE NOT EXISTS (SELECT 1 FROM leads l WHERE l.id = e.lead_id))
       + (SELECT count(*) FROM lead_activity a WHERE NOT EXISTS (SELECT 1 FROM leads l WHERE l.id = a.lead_id)) AS n`,
   ).first<{ n: number }>();
   return row!.n;
@@ -234,7 +235,7 @@ describe("bounded batches", () => {
       const plan = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`).bind(...params).all<{ detail: string }>();
       plans.push(...plan.results.map((r) => r.detail));
     }
-    expect(plans.some((p) => /events_type_ts/.test(p))).toBe(true);
+    expect(plans.some((p) => /events_ts/.test(p))).toBe(true);
     expect(plans.some((p) => /leads_anonymous_created/.test(p))).toBe(true);
     // Only the scratch table (at most one batch of leads) is ever read whole. `email IS NULL`
     // through the unique email index would read every anonymous lead.

@@ -3,6 +3,7 @@ import defaults from "../../src/config/default.json";
 import { withActive } from "../support/admin";
 import { fetchCountingD1 } from "../support/counting-d1";
 import { call, countRows, identify, importEvents, jsonOf, newEmail, newVisitorId, putLead, SERVER_KEY } from "../support/harness";
+import { EVENTS_OF_VISITOR } from "../support/events-table";
 
 /**
  * A site's server calling the public API: with `Authorization: Bearer <LF_API_KEY>` it may
@@ -32,7 +33,7 @@ const oneEvent = (visitorId: string, extra: Record<string, unknown> = {}) => ({
   events: [{ id: crypto.randomUUID(), type: "cta_click", url: "https://www.example.com/" }],
   ...extra,
 });
-const eventsOf = (visitor: string) => countRows("events", "visitor_id = ?", visitor);
+const eventsOf = (visitor: string) => countRows("events", EVENTS_OF_VISITOR, visitor);
 const linkedTo = (visitor: string, email: string) => countRows("visitors", "id = ? AND lead_id = (SELECT id FROM leads WHERE email = ?)", visitor, email);
 
 /** The default configuration with a first segment for German-speaking visitors in Germany. */

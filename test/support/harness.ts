@@ -1,5 +1,6 @@
 import { env } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
+import { EVENTS } from "./events-table";
 
 /** Shared helpers for route tests: every test makes its own visitors and emails. */
 
@@ -88,8 +89,9 @@ export async function sendEvents(visitorId: string, events: Record<string, unkno
   return call("POST", "/v1/events", { body: { visitorId, events }, headers });
 }
 
-/** Row counts straight from D1, for "nothing was written" assertions. */
+/** Row counts straight from D1, for "nothing was written" assertions (events with text ids: ./events-table.ts). */
 export async function countRows(table: "leads" | "visitors" | "events" | "lead_activity" | "privacy_requests", where = "1=1", ...params: unknown[]) {
-  const row = await env.DB.prepare(`SELECT count(*) AS n FROM ${table} WHERE ${where}`).bind(...params).first<{ n: number }>();
+  const from = table === "events" ? `${EVENTS} AS events` : table;
+  const row = await env.DB.prepare(`SELECT count(*) AS n FROM ${from} WHERE ${where}`).bind(...params).first<{ n: number }>();
   return row?.n ?? 0;
 }

@@ -1,5 +1,6 @@
 import { env } from "cloudflare:test";
 import { BROWSER_UA, emailContent, leadIdOf } from "./email";
+import { asText } from "./events-table";
 import { call, DAY, identify, importEvents, newEmail, newVisitorId, personalize, putLead, SERVER_KEY } from "./harness";
 
 /**
@@ -40,6 +41,14 @@ async function columnsOf(table: string): Promise<string[]> {
 }
 
 /**
+ * A column's value as text a UUID can be found in: the text itself, and for bytes (events
+ * keeps its UUIDs as 16 bytes) also their hex with the UUID's dashes put back, so a stored id
+ * is found whichever form a table keeps it in.
+ */
+const searchable = (column: string) =>
+  `CAST("${column}" AS TEXT) || CASE typeof("${column}") WHEN 'blob' THEN ' ' || ${asText(`"${column}"`)} ELSE '' END`;
+
+/**
  * For each per-lead table, how many rows mention any of `values` (a lead id, an email, a
  * visitor id) anywhere in any column, inside JSON text included.
  */
@@ -47,7 +56,7 @@ export async function rowsMentioning(values: string[]): Promise<Record<string, n
   const wanted = `WITH wanted(value) AS (VALUES ${values.map(() => "(?)").join(", ")})`;
   const counts: Record<string, number> = {};
   for (const table of await perLeadTables()) {
-    const anyColumn = (await columnsOf(table)).map((c) => `instr(CAST("${c}" AS TEXT), wanted.value) > 0`).join(" OR ");
+    const anyColumn = (await columnsOf(table)).map((c) => `instr(${searchable(c)}, wanted.value) > 0`).join(" OR ");
     const row = await env.DB.prepare(`${wanted} SELECT count(*) AS n FROM "${table}" WHERE EXISTS (SELECT 1 FROM wanted WHERE ${anyColumn})`)
       .bind(...values)
       .first<{ n: number }>();
@@ -64,7 +73,8 @@ export async function orphanRows(): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
   for (const table of await migratedTables()) {
     for (const column of (await columnsOf(table)).filter((c) => LEAD_POINTER.test(c))) {
-      const row = await env.DB.prepare(`SELECT count(*) AS n FROM "${table}" WHERE "${column}" NOT IN (SELECT id FROM leads)`).first<{ n: number }>();
+      const value = `CASE typeof("${column}") WHEN 'blob' THEN ${asText(`"${column}"`)} ELSE "${column}" END`;
+      const row = await env.DB.prepare(`SELECT count(*) AS n FROM "${table}" WHERE ${value} NOT IN (SELECT id FROM leads)`).first<{ n: number }>();
       counts[`${table}.${column}`] = row?.n ?? 0;
     }
   }
