@@ -12,6 +12,7 @@ import { adminConfigValidateHandler, adminConfigValidateRoute } from "./routes/a
 import { adminConfigVersionGetHandler, adminConfigVersionGetRoute } from "./routes/admin-config-version-get";
 import { adminConfigVersionsHandler, adminConfigVersionsRoute } from "./routes/admin-config-versions";
 import { adminEvaluateHandler, adminEvaluateRoute } from "./routes/admin-evaluate";
+import { adminLeadGetHandler, adminLeadGetRoute } from "./routes/admin-lead-get";
 import { adminPreviewLinksHandler, adminPreviewLinksRoute } from "./routes/admin-preview-links";
 import { adminReportSegmentsHandler, adminReportSegmentsRoute } from "./routes/admin-report-segments";
 import {
@@ -77,6 +78,7 @@ export function createApp() {
   app.openapi(adminConfigVersionGetRoute, adminConfigVersionGetHandler);
   app.openapi(adminConfigRollbackRoute, adminConfigRollbackHandler);
   app.openapi(adminEvaluateRoute, adminEvaluateHandler);
+  app.openapi(adminLeadGetRoute, adminLeadGetHandler);
   app.openapi(adminPreviewLinksRoute, adminPreviewLinksHandler);
   app.openapi(adminReportSegmentsRoute, adminReportSegmentsHandler);
   app.openapi(adminSessionPostRoute, adminSessionPostHandler);
