@@ -15,6 +15,7 @@ import { adminEvaluateHandler, adminEvaluateRoute } from "./routes/admin-evaluat
 import { adminLeadEraseHandler, adminLeadEraseRoute } from "./routes/admin-lead-erase";
 import { adminLeadExportHandler, adminLeadExportRoute } from "./routes/admin-lead-export";
 import { adminLeadGetHandler, adminLeadGetRoute } from "./routes/admin-lead-get";
+import { adminLeadsSearchHandler, adminLeadsSearchRoute } from "./routes/admin-leads-search";
 import { adminPreviewLinksHandler, adminPreviewLinksRoute } from "./routes/admin-preview-links";
 import { adminReportSegmentsHandler, adminReportSegmentsRoute } from "./routes/admin-report-segments";
 import {
@@ -80,6 +81,7 @@ export function createApp() {
   app.openapi(adminConfigVersionGetRoute, adminConfigVersionGetHandler);
   app.openapi(adminConfigRollbackRoute, adminConfigRollbackHandler);
   app.openapi(adminEvaluateRoute, adminEvaluateHandler);
+  app.openapi(adminLeadsSearchRoute, adminLeadsSearchHandler);
   app.openapi(adminLeadGetRoute, adminLeadGetHandler);
   app.openapi(adminLeadExportRoute, adminLeadExportHandler);
   app.openapi(adminLeadEraseRoute, adminLeadEraseHandler);

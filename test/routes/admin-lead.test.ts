@@ -1,3 +1,4 @@
+import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { admin } from "../support/admin";
 import { call, DAY, ESP_KEY, importEvents, jsonOf, newEmail, putLead, SERVER_KEY } from "../support/harness";
@@ -38,5 +39,31 @@ describe("GET /v1/admin/leads/{email}: one lead for the console", () => {
     for (const [key, status] of [[SERVER_KEY, 401], [ESP_KEY, 403], [null, 401]] as const) {
       expect((await call("GET", `/v1/admin/leads/${encodeURIComponent(email)}`, { key })).status).toBe(status);
     }
+  });
+});
+
+describe("GET /v1/admin/leads?query=: the console's lead search", () => {
+  it("known leads whose email starts with the query, any case, in email order, a page at a time", async () => {
+    const prefix = `search-${crypto.randomUUID().slice(0, 8)}`;
+    const emails = ["c", "a", "b"].map((x) => `${prefix}-${x}@test.example`);
+    for (const email of emails) await putLead(email, { company: { employees: 10 } });
+    await putLead(`other-${prefix}@test.example`, { company: { employees: 10 } });
+
+    const first = await jsonOf(await admin("GET", `/v1/admin/leads?query=${prefix.toUpperCase()}&limit=2`));
+    expect(first.leads.map((l: { email: string }) => l.email)).toEqual([emails[1], emails[2]]);
+    expect(first.next).toBe(emails[2]);
+    const second = await jsonOf(await admin("GET", `/v1/admin/leads?query=${prefix}&limit=2&after=${encodeURIComponent(first.next)}`));
+    expect(second).toMatchObject({ leads: [{ email: emails[0], createdAt: expect.any(String) }], next: null });
+    expect((await admin("GET", "/v1/admin/leads?query=")).status).toBe(422);
+    expect((await call("GET", `/v1/admin/leads?query=${prefix}`, { key: SERVER_KEY })).status).toBe(401);
+  });
+
+  it("is a range on the email index, not a scan of the leads", async () => {
+    const { results } = await env.DB.prepare(
+      "EXPLAIN QUERY PLAN SELECT email FROM leads WHERE email >= ?1 AND email < ?1 || char(1114111) AND email > ?2 ORDER BY email LIMIT 21",
+    )
+      .bind("ada", "")
+      .all<{ detail: string }>();
+    expect(results.map((r) => r.detail).join("; ")).toMatch(/SEARCH leads USING (COVERING )?INDEX/);
   });
 });
