@@ -12,6 +12,10 @@ import { adminConfigValidateHandler, adminConfigValidateRoute } from "./routes/a
 import { adminConfigVersionGetHandler, adminConfigVersionGetRoute } from "./routes/admin-config-version-get";
 import { adminConfigVersionsHandler, adminConfigVersionsRoute } from "./routes/admin-config-versions";
 import { adminEvaluateHandler, adminEvaluateRoute } from "./routes/admin-evaluate";
+import { adminLeadEraseHandler, adminLeadEraseRoute } from "./routes/admin-lead-erase";
+import { adminLeadExportHandler, adminLeadExportRoute } from "./routes/admin-lead-export";
+import { adminLeadGetHandler, adminLeadGetRoute } from "./routes/admin-lead-get";
+import { adminLeadsSearchHandler, adminLeadsSearchRoute } from "./routes/admin-leads-search";
 import { adminPreviewLinksHandler, adminPreviewLinksRoute } from "./routes/admin-preview-links";
 import { adminReportSegmentsHandler, adminReportSegmentsRoute } from "./routes/admin-report-segments";
 import {
@@ -77,6 +81,10 @@ export function createApp() {
   app.openapi(adminConfigVersionGetRoute, adminConfigVersionGetHandler);
   app.openapi(adminConfigRollbackRoute, adminConfigRollbackHandler);
   app.openapi(adminEvaluateRoute, adminEvaluateHandler);
+  app.openapi(adminLeadsSearchRoute, adminLeadsSearchHandler);
+  app.openapi(adminLeadGetRoute, adminLeadGetHandler);
+  app.openapi(adminLeadExportRoute, adminLeadExportHandler);
+  app.openapi(adminLeadEraseRoute, adminLeadEraseHandler);
   app.openapi(adminPreviewLinksRoute, adminPreviewLinksHandler);
   app.openapi(adminReportSegmentsRoute, adminReportSegmentsHandler);
   app.openapi(adminSessionPostRoute, adminSessionPostHandler);
