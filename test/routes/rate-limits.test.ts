@@ -178,9 +178,10 @@ describe("rate limits", () => {
   it("limits the server API per key (a hash of it): past the limit 429, while another key is unaffected", async () => {
     // A wrong key has a counter of its own: its requests are counted before they are refused
     // with 401, and cannot use up the real key's.
-    const wrongKey = `wrong-${crypto.randomUUID()}`;
     const email = newEmail();
     const run = await inOneWindow(async () => {
+      // A fresh key per attempt: a retry after a window boundary must not inherit the counter.
+      const wrongKey = `wrong-${crypto.randomUUID()}`;
       const statuses: number[] = [];
       const refused: Response[] = [];
       for (let sent = 0; sent < LIMITS.serverKey + 50; sent += 50) {
