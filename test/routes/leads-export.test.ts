@@ -28,8 +28,15 @@ describe("GET /v1/leads/{email}/export (GDPR article 15)", () => {
     const lead = await leadInEveryTable();
     const doc = await exported(lead.email);
 
-    expect(Object.keys(doc).sort()).toEqual(["aggregates", "events", "exportedAt", "lead", "merges", "next", "visitors"]);
+    expect(Object.keys(doc).sort()).toEqual(["aggregates", "claims", "dailyPoints", "events", "exportedAt", "lead", "merges", "next", "visitors"]);
     expect(doc.exportedAt).toMatch(ISO);
+    // The fixture's claims: a stranger's of this email (the stranger's browser id is not shown), and its own browser's of another.
+    const claims = doc.claims.map((c: { email: string; byOwnBrowser: boolean; claimedAt: string }) => [c.email === lead.email, c.byOwnBrowser, ISO.test(c.claimedAt)]);
+    expect(claims.sort()).toEqual([[false, true, true], [true, false, true]]);
+    expect(JSON.stringify(doc.claims)).not.toContain("visitorId");
+    // Its browsers' public page views, by UTC day.
+    expect(doc.dailyPoints.map((d: { visitorId: string }) => d.visitorId).sort()).toEqual([...lead.browsers].sort());
+    expect(doc.dailyPoints.every((d: { day: string; points: number }) => /^\d{4}-\d\d-\d\d$/.test(d.day) && d.points > 0)).toBe(true);
     expect(doc.lead).toEqual({
       id: lead.leadId,
       email: lead.email,

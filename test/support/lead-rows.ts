@@ -113,9 +113,10 @@ export async function leadInEveryTable() {
   await verifyVisitor(sharedBrowser, neighbour);
   await personalize(sharedBrowser, "/blog/hello", {}, BROWSER);
   await verifyVisitor(sharedBrowser, email);
-  // A browser of the lead's that claims the email (public identify) before it is verified.
-  await claimIdentity(browser, email);
+  // Claims (public identifies): a stranger's browser claiming this email, and one of the
+  // lead's own browsers claiming somebody else's.
   await claimIdentity(newVisitorId(), email);
+  await claimIdentity(browser, newEmail());
 
   const leadId = await leadIdOf(email);
   // A sweep whose walk over leads stopped at this one (its cursor names the lead's id).
