@@ -35,6 +35,7 @@ import { leadsGetHandler, leadsGetRoute } from "./routes/leads-get";
 import { leadsImportHandler, leadsImportRoute } from "./routes/leads-import";
 import { leadsMergeHandler, leadsMergeRoute } from "./routes/leads-merge";
 import { leadsPutHandler, leadsPutRoute } from "./routes/leads-put";
+import { leadsVisitorsHandler, leadsVisitorsRoute } from "./routes/leads-visitors";
 import { personalizeHandler, personalizeRoute } from "./routes/personalize";
 import { personalizeGetHandler, personalizeGetRoute } from "./routes/personalize-get";
 import { rateLimitErrors } from "./routes/schemas";
@@ -63,6 +64,7 @@ export function createApp() {
   app.use("/v1/*", services);
   app.use("/r/*", services);
   app.use("/i/*", services);
+  app.use("/demo/contact", services);
 
   app.openapi(personalizeRoute, personalizeHandler);
   app.openapi(personalizeGetRoute, personalizeGetHandler);
@@ -72,6 +74,7 @@ export function createApp() {
   app.openapi(leadsGetRoute, leadsGetHandler);
   app.openapi(leadsImportRoute, leadsImportHandler);
   app.openapi(leadsMergeRoute, leadsMergeHandler);
+  app.openapi(leadsVisitorsRoute, leadsVisitorsHandler);
   app.openapi(leadsEraseRoute, leadsEraseHandler);
   app.openapi(leadsExportRoute, leadsExportHandler);
   app.openapi(adminConfigGetRoute, adminConfigGetHandler);

@@ -34,6 +34,9 @@ export class PrivacyStore {
       auditRow("erase", audit, L),
       sql`DELETE FROM events WHERE lead_id = ${uuidBytes(L)}`,
       sql`DELETE FROM lead_activity WHERE lead_id = ${L}`,
+      // Claims of this email (by anyone's browser) and anything its browsers claimed or earned.
+      sql`DELETE FROM identity_claims WHERE email = ${email} OR visitor_id IN (SELECT id FROM visitors WHERE lead_id = ${L})`,
+      sql`DELETE FROM visitor_daily_points WHERE visitor_id IN (SELECT id FROM visitors WHERE lead_id = ${L})`,
       sql`DELETE FROM visitors WHERE lead_id = ${L}`,
       sql`DELETE FROM lead_merges WHERE into_id = ${L} OR from_id = ${L}`,
       // A sweep's cursor is a position (created_at, id) in its walk over leads; without the id it
@@ -52,7 +55,8 @@ export class PrivacyStore {
    */
   async exportLead(email: string, position: ExportPosition, limit: number, audit: PrivacyAudit): Promise<LeadRecord | null> {
     const L = leadOfEmail(email);
-    const [, leads, visitors, events, aggregates, merges] = (await d1Batch(this.d1, [
+    const own = sql`(SELECT id FROM visitors WHERE lead_id = ${L})`;
+    const [, leads, visitors, events, aggregates, merges, claims, dailyPoints] = (await d1Batch(this.d1, [
       auditRow("export", audit, L),
       sql`SELECT id, email, traits, created_at AS createdAt, updated_at AS updatedAt FROM leads WHERE email = ${email}`,
       sql`SELECT id, created_at AS createdAt FROM visitors WHERE lead_id = ${L} AND ${visitorsAfter(position)}
@@ -61,9 +65,16 @@ export class PrivacyStore {
         FROM events WHERE lead_id = ${uuidBytes(L)} AND ${eventsAfter(position)} ORDER BY ts, events.id LIMIT ${limit + 1}`,
       sql`SELECT key, total, recent FROM lead_activity WHERE lead_id = ${L} ORDER BY key`,
       sql`SELECT from_id AS fromId, merged_at AS mergedAt FROM lead_merges WHERE into_id = ${L} ORDER BY from_id`,
-    ])) as [unknown[], LeadRecord["lead"][], LeadRecord["visitors"], LeadRecord["events"], LeadRecord["aggregates"], LeadRecord["merges"]];
+      // Claims of this email (another browser's id is not this person's data: not shown) and by its browsers.
+      sql`SELECT email, claimed_at AS claimedAt, visitor_id IN ${own} AS byOwnBrowser FROM identity_claims
+        WHERE email = ${email} OR visitor_id IN ${own} ORDER BY claimed_at`,
+      sql`SELECT visitor_id AS visitorId, day, points FROM visitor_daily_points WHERE visitor_id IN ${own} ORDER BY visitor_id, day`,
+    ])) as [
+      unknown[], LeadRecord["lead"][], LeadRecord["visitors"], LeadRecord["events"], LeadRecord["aggregates"], LeadRecord["merges"],
+      LeadRecord["claims"], LeadRecord["dailyPoints"],
+    ];
     const lead = leads[0];
-    return lead ? { lead, visitors, events, aggregates, merges } : null;
+    return lead ? { lead, visitors, events, aggregates, merges, claims, dailyPoints } : null;
   }
 }
 

@@ -50,6 +50,18 @@ export class RetentionStore {
   }
 
   /**
+   * Deletes up to `limit` daily points rows of days before `beforeDay` (days since the epoch):
+   * the cap only reads today's, so yesterday's are kept for a day at most (by the day index).
+   */
+  async deleteDailyPointsBefore(beforeDay: number, limit: number): Promise<number> {
+    const [result] = await d1BatchResults(this.d1, [
+      sql`DELETE FROM visitor_daily_points WHERE (visitor_id, day) IN (
+        SELECT visitor_id, day FROM visitor_daily_points WHERE day < ${beforeDay} LIMIT ${limit})`,
+    ]);
+    return result!.meta.changes;
+  }
+
+  /**
    * Examines the next `limit` anonymous leads created before `idleBefore`, after the cursor
    * (oldest first), and deletes those whose newest activity (the newest timestamp in their
    * aggregates, or their last update) is before `idleBefore`: lead, visitors, events and
@@ -85,6 +97,8 @@ export class RetentionStore {
         WHERE name = ${SWEEP}`,
       sql`DELETE FROM events WHERE lead_id IN ${idleBytes}`,
       sql`DELETE FROM lead_activity WHERE lead_id IN ${idle}`,
+      sql`DELETE FROM identity_claims WHERE visitor_id IN (SELECT id FROM visitors WHERE lead_id IN ${idle})`,
+      sql`DELETE FROM visitor_daily_points WHERE visitor_id IN (SELECT id FROM visitors WHERE lead_id IN ${idle})`,
       sql`DELETE FROM visitors WHERE lead_id IN ${idle}`,
       // No `email IS NULL` here: the batch holds anonymous leads only, and the planner would
       // take that term to the unique email index and read every anonymous lead.
@@ -94,7 +108,7 @@ export class RetentionStore {
     return {
       examined: results[1]!.meta.changes,
       eventsDeleted: results[3]!.meta.changes,
-      leadsDeleted: results[6]!.meta.changes,
+      leadsDeleted: results[8]!.meta.changes,
     };
   }
 }

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { blob, check, index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { blob, check, index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /**
  * A person. Anonymous leads (no email yet) are created for every new visitor so that
@@ -212,4 +212,40 @@ export const adminSessions = sqliteTable(
     expiresAt: integer("expires_at").notNull(),
   },
   (t) => [index("admin_sessions_expires").on(t.expiresAt)],
+);
+
+/**
+ * A browser's unverified identify (issue 12): "this visitor says it is `email`". A claim is
+ * never merged and never makes the browser see the known lead; it is kept (the newest per
+ * visitor) until the visitor is verified for that lead, which deletes it, or the lead or
+ * visitor is erased. Verification: the site's server (`POST /v1/leads/{email}/visitors`, a
+ * server-key identify), a signed email link, or `identity.trustBrowserIdentify`.
+ */
+export const identityClaims = sqliteTable(
+  "identity_claims",
+  {
+    visitorId: text("visitor_id").primaryKey(),
+    email: text("email").notNull(),
+    claimedAt: integer("claimed_at").notNull(),
+  },
+  (t) => [index("identity_claims_email").on(t.email)],
+);
+
+/**
+ * Engagement points a visitor earned from public (browser) events per UTC day, bounded by
+ * `scoring.engagement.publicDailyCap`. `admitted` lists the events the latest request
+ * admitted under the cap: the event insert that follows in the same batch stores only those,
+ * so an event past the cap is neither stored nor counted (see LeadStore.eventInserts).
+ */
+export const visitorDailyPoints = sqliteTable(
+  "visitor_daily_points",
+  {
+    visitorId: text("visitor_id").notNull(),
+    /** Days since the epoch (UTC). */
+    day: integer("day").notNull(),
+    points: real("points").notNull(),
+    /** JSON array: the ids of the events the day's latest request admitted under the cap. */
+    admitted: text("admitted").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.visitorId, t.day] }), index("visitor_daily_points_day").on(t.day)],
 );

@@ -1,6 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { ActivityRow } from "../domain/activity";
-import { newestFirst, RECENT_CAP } from "../domain/activity";
+import { DAY_MS, newestFirst, RECENT_CAP } from "../domain/activity";
 import type { EventType } from "../domain/config";
 import { parseStoredTraits, type Traits, type TraitsPatch } from "../domain/traits";
 import { d1Batch } from "./batch";
@@ -25,6 +25,12 @@ export interface LoadedLead {
 
 type BatchItem = SQL;
 
+/** The daily points cap on a visitor's public events: each event's points, and the cap. */
+export interface PublicCap {
+  points: number[];
+  cap: number;
+}
+
 /** D1 allows at most 100 bound parameters per statement: 6 per event row + 2 (the lead, found twice). */
 const EVENTS_PER_STATEMENT = 15;
 
@@ -41,22 +47,47 @@ export class LeadStore {
    * Records events for a visitor (creating it and an anonymous lead if new). `createdLead`:
    * this request created the lead (the new-leads rate limit counts those).
    */
-  async recordVisitorEvents(visitorId: string, newLeadId: string, events: NewEvent[], now: number) {
-    const results = await this.batch([
-      ...this.ensureVisitor(visitorId, newLeadId, now),
-      ...this.insertEvents(leadOfVisitor(visitorId), events),
-    ]);
-    return { accepted: countReturned(results.slice(2)), createdLead: results[0]!.length > 0 };
+  async recordVisitorEvents(visitorId: string, newLeadId: string, events: NewEvent[], now: number, cap?: PublicCap) {
+    // One id twice in a request is one event: the repeats are duplicates (and earn nothing).
+    const firstOfId = events.map((e, i) => events.findIndex((f) => f.id === e.id) === i);
+    const unique = events.filter((_, i) => firstOfId[i]);
+    const uniqueCap = cap && { cap: cap.cap, points: cap.points.filter((_, i) => firstOfId[i]) };
+    const results = await this.batch([...this.ensureVisitor(visitorId, newLeadId, now), ...this.eventInserts(visitorId, unique, uniqueCap)]);
+    const outcome = insertOutcome(results.slice(2), unique.length, cap !== undefined);
+    return { ...outcome, duplicates: outcome.duplicates + events.length - unique.length, createdLead: results[0]!.length > 0 };
   }
 
-  /** Records one page view and reads the lead back in the same round trip (`createdLead` as above). */
-  async recordPageViewAndLoad(visitorId: string, newLeadId: string, event: NewEvent, now: number): Promise<LoadedLead & { createdLead: boolean }> {
+  /**
+   * Records one page view and reads the lead back in the same round trip (`createdLead` as
+   * above; `capped`: the view was past the daily points cap, so not stored).
+   */
+  async recordPageViewAndLoad(
+    visitorId: string,
+    newLeadId: string,
+    event: NewEvent,
+    now: number,
+    cap?: PublicCap,
+  ): Promise<LoadedLead & { createdLead: boolean; capped: boolean }> {
     const results = await this.batch([
       ...this.ensureVisitor(visitorId, newLeadId, now),
-      ...this.insertEvents(leadOfVisitor(visitorId), [event]),
+      ...this.eventInserts(visitorId, [event], cap),
       ...this.selectLead(leadOfVisitor(visitorId)),
     ]);
-    return { ...toLoaded(results.slice(-2)), createdLead: results[0]!.length > 0 };
+    const { capped } = insertOutcome(results.slice(2, -2), 1, cap !== undefined);
+    return { ...toLoaded(results.slice(-2)), createdLead: results[0]!.length > 0, capped: capped > 0 };
+  }
+
+  /**
+   * A browser's identify: a claim, recorded for the visitor (created if new) and nothing else:
+   * no merge, no lead for the email. Not recorded when the visitor already is that lead's.
+   */
+  async claim(visitorId: string, email: string, newLeadId: string, now: number): Promise<void> {
+    await this.batch([
+      ...this.ensureVisitor(visitorId, newLeadId, now),
+      sql`INSERT INTO identity_claims (visitor_id, email, claimed_at)
+        SELECT ${visitorId}, ${email}, ${now} WHERE ${leadOfVisitor(visitorId)} IS NOT ${leadOfEmail(email)}
+        ON CONFLICT (visitor_id) DO UPDATE SET email = excluded.email, claimed_at = excluded.claimed_at`,
+    ]);
   }
 
   async loadByVisitor(visitorId: string): Promise<LoadedLead> {
@@ -115,7 +146,8 @@ export class LeadStore {
   }
 
   /**
-   * Links a visitor to the lead with this email (S). If the visitor's lead (L) is anonymous
+   * Verification (the site's server, a signed email link, or a trusted browser identify):
+   * links a visitor to the lead with this email (S). If the visitor's lead (L) is anonymous
    * and the email is new, L simply takes the email. If L is anonymous and S exists, L merges
    * into S: aggregates are added, events and visitors move, L is deleted. If L already
    * belongs to another person (has an email), the two known leads are NOT merged: only
@@ -124,7 +156,7 @@ export class LeadStore {
    * Every statement is guarded by `L <> S`, so repeating an identify is a no-op, and the
    * result is the same whichever order two browsers identify in.
    */
-  async identify(visitorId: string, email: string, newLeadIds: [string, string], now: number) {
+  async verifyVisitor(visitorId: string, email: string, newLeadIds: [string, string], now: number) {
     const L = leadOfVisitor(visitorId);
     const S = leadOfEmail(email);
     const mergeable = sql`${L} <> ${S} AND (SELECT email FROM leads WHERE id = ${L}) IS NULL`;
@@ -141,6 +173,8 @@ export class LeadStore {
       sql`UPDATE visitors SET lead_id = ${S} WHERE lead_id = ${L} AND ${L} <> ${S}
         AND (id = ${visitorId} OR (SELECT merged_into FROM leads WHERE id = ${L}) IS NOT NULL)`,
       sql`DELETE FROM leads WHERE merged_into = ${S} AND email IS NULL`,
+      // Verified: whatever this browser claimed is settled.
+      sql`DELETE FROM identity_claims WHERE visitor_id = ${visitorId}`,
     ]);
   }
 
@@ -223,6 +257,42 @@ export class LeadStore {
     return statements;
   }
 
+  /**
+   * Public events under the daily points cap, in three statements whatever their number (D1
+   * counts statements per invocation: 50 on the free plan), the events passed as one JSON
+   * parameter. First, which are already stored (duplicates, told apart from capped ones by
+   * insertOutcome). Then the points: the new point-earning events, in order, are admitted
+   * while their running sum fits under the cap on top of what the visitor earned that day;
+   * their points are added and their ids kept as the day's `admitted` (what this request
+   * admitted). Last the insert: events that earn nothing, and the admitted ones. All inside
+   * the batch's transaction, so concurrent requests serialize and a retry adds nothing.
+   * Without a cap (server-reported events), just the inserts.
+   */
+  private eventInserts(visitorId: string, events: NewEvent[], cap: PublicCap | undefined): BatchItem[] {
+    const L = leadOfVisitor(visitorId);
+    if (!cap) return this.insertEvents(L, events);
+    const json = JSON.stringify(events.map((e, i) => ({ ...e, points: cap.points[i] ?? 0, day: Math.floor(e.ts / DAY_MS) })));
+    const sent = sql`(SELECT e.key AS i, e.value ->> 'id' AS id, e.value ->> 'type' AS type, e.value ->> 'category' AS category,
+        e.value ->> 'ts' AS ts, e.value ->> 'path' AS path, e.value ->> 'props' AS props, e.value ->> 'points' AS points,
+        e.value ->> 'day' AS day FROM json_each(${json}) e)`;
+    const stored = (id: SQL) => sql`EXISTS (SELECT 1 FROM events WHERE lead_id = ${uuidBytes(L)} AND id = ${uuidBytes(id)})`;
+    const earned = (day: SQL) => sql`coalesce((SELECT points FROM visitor_daily_points WHERE visitor_id = ${visitorId} AND day = ${day}), 0)`;
+    return [
+      sql`SELECT 1 AS known FROM ${sent} s WHERE ${stored(sql`s.id`)}`,
+      sql`WITH fresh AS (SELECT *, sum(points) OVER (PARTITION BY day ORDER BY i) AS running FROM ${sent} s
+            WHERE s.points > 0 AND NOT ${stored(sql`s.id`)}),
+          fits AS (SELECT * FROM fresh WHERE ${earned(sql`fresh.day`)} + running <= ${cap.cap})
+        INSERT INTO visitor_daily_points (visitor_id, day, points, admitted)
+        SELECT ${visitorId}, day, sum(points), json_group_array(id) FROM fits WHERE true GROUP BY day
+        ON CONFLICT (visitor_id, day) DO UPDATE SET points = points + excluded.points, admitted = excluded.admitted`,
+      sql`INSERT OR IGNORE INTO events (lead_id, id, type, category, ts, path, props)
+        SELECT ${uuidBytes(L)}, ${uuidBytes(sql`s.id`)}, s.type, s.category, s.ts, s.path, s.props FROM ${sent} s
+        WHERE ${L} IS NOT NULL AND (s.points = 0 OR s.id IN (SELECT value FROM json_each((
+          SELECT admitted FROM visitor_daily_points WHERE visitor_id = ${visitorId} AND day = s.day))))
+        RETURNING 1`,
+    ];
+  }
+
   private selectLead(leadId: SQL): [BatchItem, BatchItem] {
     return [
       sql`SELECT id, traits FROM leads WHERE id = ${leadId}`,
@@ -284,6 +354,16 @@ export function leadOfEmail(email: string): SQL {
 /** A lead id, following a server-side merge, if the lead still exists (an email link may outlive its lead). */
 function existingLead(leadId: string): SQL {
   return sql`coalesce((SELECT into_id FROM lead_merges WHERE from_id = ${leadId}), (SELECT id FROM leads WHERE id = ${leadId}))`;
+}
+
+/**
+ * What the event inserts did: `accepted` rows stored (RETURNING 1), `duplicates` already
+ * there, `capped` neither (past the daily cap). With a cap the first result lists the known ids.
+ */
+function insertOutcome(results: unknown[][], sent: number, withKnown: boolean): { accepted: number; duplicates: number; capped: number } {
+  const accepted = countReturned(withKnown ? results.slice(1) : results);
+  const duplicates = withKnown ? results[0]!.length : sent - accepted;
+  return { accepted, duplicates, capped: sent - accepted - duplicates };
 }
 
 function countReturned(results: unknown[]): number {

@@ -31,6 +31,12 @@ export const LeadExport = z
     merges: z
       .array(z.object({ fromId: z.string(), mergedAt: Time }))
       .openapi({ description: "Known leads merged into this one (their email links resolve here)" }),
+    claims: z
+      .array(z.object({ email: z.string(), claimedAt: Time, byOwnBrowser: z.boolean() }))
+      .openapi({ description: "Unverified identifies: of this email by any browser (whose id is not shown), and by this lead's browsers" }),
+    dailyPoints: z
+      .array(z.object({ visitorId: z.string(), day: z.string(), points: z.number() }))
+      .openapi({ description: "Points this lead's browsers earned from public events per UTC day (for the daily cap)" }),
     next: z.string().nullable().openapi({ description: "More events or visitors: pass as `after` for the next page; null on the last" }),
   })
   .openapi("LeadExport");

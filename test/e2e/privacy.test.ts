@@ -81,8 +81,8 @@ describe("privacy", () => {
     expect(answers.map((a) => a.status)).toEqual(paths.map((p) => (p === "/v1/personalize" ? 200 : 202)));
     for (const [i, answer] of answers.entries()) {
       if (paths[i] === "/v1/personalize") expect(answer.json).toMatchObject({ recorded: false, reason: "gpc" });
-      if (paths[i] === "/v1/events") expect(answer.json).toEqual({ accepted: 0, duplicates: 0, ignored: 1, recorded: false, reason: "gpc" });
-      if (paths[i] === "/v1/identify") expect(answer.json).toEqual({ ok: true, recorded: false, reason: "gpc" });
+      if (paths[i] === "/v1/events") expect(answer.json).toEqual({ accepted: 0, duplicates: 0, ignored: 1, capped: 0, recorded: false, reason: "gpc" });
+      if (paths[i] === "/v1/identify") expect(answer.json).toEqual({ ok: true, verified: false, recorded: false, reason: "gpc" });
     }
     expect(countRows("visitors", "id = ?", visitorId!)).toBe(0);
     expect(countRows("events", EVENTS_OF_VISITOR, visitorId!)).toBe(0);

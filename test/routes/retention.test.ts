@@ -9,7 +9,7 @@ import worker from "../../src/index";
 import { withActive } from "../support/admin";
 import { compile, defaultDocCopy } from "../support/config";
 import { EVENTS } from "../support/events-table";
-import { countRows, DAY, identify, importEvents, newEmail, newVisitorId, personalize, putLead, sendEvents } from "../support/harness";
+import { countRows, DAY, verifyVisitor, importEvents, newEmail, newVisitorId, personalize, putLead, sendEvents } from "../support/harness";
 
 const HOUR = 3_600_000;
 
@@ -189,7 +189,8 @@ describe("bounded batches", () => {
     for (const run of runs) {
       expect(run.eventsDeleted).toBeLessThanOrEqual(LIMITS.eventsPerBatch * LIMITS.eventBatches);
       expect(run.leadsExamined).toBeLessThanOrEqual(LIMITS.leadsPerBatch * LIMITS.leadBatches);
-      expect(run.batches).toBeLessThanOrEqual(LIMITS.eventBatches + LIMITS.leadBatches);
+      // + 1: the daily points rows of past days, one batch a run.
+      expect(run.batches).toBeLessThanOrEqual(LIMITS.eventBatches + LIMITS.leadBatches + 1);
     }
     expect(runs.length).toBeGreaterThan(1);
     expect(runs.at(-1)!.finished).toBe(true);
@@ -299,7 +300,7 @@ describe("the invariant: a sweep changes no signal, engagement or segment of a l
           for (const url of visitor.views) await personalize(visitorId, url);
           await sendEvents(visitorId, [{ id: crypto.randomUUID(), type: "cta_click", url: visitor.views[0] }]);
           await backdateLead(visitorId, visitor.firstSeenDays);
-          if (visitor.identifiesAs !== null && visitor.identifiesAs < emails.length) await identify(visitorId, emails[visitor.identifiesAs]!);
+          if (visitor.identifiesAs !== null && visitor.identifiesAs < emails.length) await verifyVisitor(visitorId, emails[visitor.identifiesAs]!);
           else anonymous.push({ visitorId, firstSeen: now - visitor.firstSeenDays * DAY });
         }
 

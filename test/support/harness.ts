@@ -71,9 +71,21 @@ export async function getLead(email: string) {
   return jsonOf(res);
 }
 
-export async function identify(visitorId: string, email: string) {
+/**
+ * The site's server verifies that a browser is this lead (POST /v1/leads/{email}/visitors):
+ * the visitor joins the lead and its activity merges. (A browser's own identify is only a
+ * claim: `claimIdentity`.)
+ */
+export async function verifyVisitor(visitorId: string, email: string) {
+  const res = await call("POST", `/v1/leads/${encodeURIComponent(email)}/visitors`, { body: { visitorId }, key: SERVER_KEY });
+  if (res.status !== 200) throw new Error(`verify ${res.status}: ${await res.text()}`);
+}
+
+/** A browser's identify (POST /v1/identify without a key): a claim, recorded and never merged. */
+export async function claimIdentity(visitorId: string, email: string) {
   const res = await call("POST", "/v1/identify", { body: { visitorId, email } });
   if (res.status !== 202) throw new Error(`identify ${res.status}: ${await res.text()}`);
+  return jsonOf<{ ok: true; verified: boolean; recorded: boolean }>(res);
 }
 
 export async function importEvents(email: string, events: { type: string; url?: string; ts: number; id?: string }[]) {

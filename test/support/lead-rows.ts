@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { BROWSER_UA, emailContent, leadIdOf } from "./email";
 import { asText } from "./events-table";
-import { call, DAY, identify, importEvents, newEmail, newVisitorId, personalize, putLead, SERVER_KEY } from "./harness";
+import { call, claimIdentity, DAY, importEvents, newEmail, newVisitorId, personalize, putLead, SERVER_KEY, verifyVisitor } from "./harness";
 
 /**
  * Finding every row about a lead without naming the tables: the tables come from the live
@@ -97,7 +97,7 @@ export async function leadInEveryTable() {
   await putLead(email, { company: { employees: 50 }, person: { role: "CTO" } });
   const browser = newVisitorId();
   await personalize(browser, "/pricing", {}, BROWSER);
-  await identify(browser, email);
+  await verifyVisitor(browser, email);
   await importEvents(email, [{ type: "page_view", url: "/docs/start", ts: Date.now() - DAY }]);
 
   const merged = newEmail();
@@ -110,9 +110,13 @@ export async function leadInEveryTable() {
 
   const neighbour = newEmail();
   const sharedBrowser = newVisitorId();
-  await identify(sharedBrowser, neighbour);
+  await verifyVisitor(sharedBrowser, neighbour);
   await personalize(sharedBrowser, "/blog/hello", {}, BROWSER);
-  await identify(sharedBrowser, email);
+  await verifyVisitor(sharedBrowser, email);
+  // Claims (public identifies): a stranger's browser claiming this email, and one of the
+  // lead's own browsers claiming somebody else's.
+  await claimIdentity(newVisitorId(), email);
+  await claimIdentity(browser, newEmail());
 
   const leadId = await leadIdOf(email);
   // A sweep whose walk over leads stopped at this one (its cursor names the lead's id).
