@@ -82,7 +82,7 @@ export async function runRetention(
   }
 
   // The daily points cap reads today's row only: earlier days go (one bounded batch a run).
-  const pointsLeft = (await store.deleteDailyPointsBefore(Math.floor(now / DAY_MS) - 1, limits.eventsPerBatch)) === limits.eventsPerBatch;
+  const pointsLeft = (await store.deleteDailyPointsBefore(Math.floor(now / DAY_MS) - 1, limits.eventsPerBatch, now)) === limits.eventsPerBatch;
   run.batches++;
 
   run.finished = !eventsLeft && !leadsLeft && !pointsLeft;

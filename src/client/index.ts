@@ -53,6 +53,15 @@ function start(): void {
   // A preview link (lf_preview) shows an admin a segment's content: until the server says
   // the token is genuine nothing is kept or sent; an invalid or expired one is a normal visit.
   const preview = () => new URLSearchParams(location.search).get("lf_preview") || undefined;
+  // An email link's lf_verify (single use): taken out of the address bar at once, so it is
+  // neither bookmarked nor shared, and sent with the first page view only.
+  const params = new URLSearchParams(location.search);
+  let verify = params.get("lf_verify") || undefined;
+  if (verify) {
+    params.delete("lf_verify");
+    const rest = params.toString();
+    history.replaceState(history.state, "", location.pathname + (rest ? "?" + rest : "") + location.hash);
+  }
   let previewToken = preview();
   let previewing = !!previewToken;
   // A genuine preview was shown: the rest of this page's life (single-page navigation
@@ -90,8 +99,10 @@ function start(): void {
       eventId: viewId,
       slots: slots.length ? slots.slice(0, 50) : undefined,
       preview: previewToken,
+      verify,
       gpc: gpc || undefined,
     };
+    verify = undefined;
     // A text/plain body keeps this a "simple" CORS request: no preflight round trip.
     fetch(base + "v1/personalize", { method: "POST", body: JSON.stringify(body), credentials: "omit" })
       .then((res) => (res.ok ? res.json() : Promise.reject()))

@@ -37,6 +37,7 @@ export class PrivacyStore {
       // Claims of this email (by anyone's browser) and anything its browsers claimed or earned.
       sql`DELETE FROM identity_claims WHERE email = ${email} OR visitor_id IN (SELECT id FROM visitors WHERE lead_id = ${L})`,
       sql`DELETE FROM visitor_daily_points WHERE visitor_id IN (SELECT id FROM visitors WHERE lead_id = ${L})`,
+      sql`DELETE FROM identity_verifications WHERE visitor_id IN (SELECT id FROM visitors WHERE lead_id = ${L})`,
       sql`DELETE FROM visitors WHERE lead_id = ${L}`,
       sql`DELETE FROM lead_merges WHERE into_id = ${L} OR from_id = ${L}`,
       // A sweep's cursor is a position (created_at, id) in its walk over leads; without the id it

@@ -51,14 +51,18 @@ export class RetentionStore {
 
   /**
    * Deletes up to `limit` daily points rows of days before `beforeDay` (days since the epoch):
-   * the cap only reads today's, so yesterday's are kept for a day at most (by the day index).
+   * the cap only reads today's, so yesterday's are kept for a day at most (by the day index);
+   * and up to `limit` expired email-link verifications. Answers the larger count.
    */
-  async deleteDailyPointsBefore(beforeDay: number, limit: number): Promise<number> {
-    const [result] = await d1BatchResults(this.d1, [
+  async deleteDailyPointsBefore(beforeDay: number, limit: number, now: number): Promise<number> {
+    const [points, verifications] = await d1BatchResults(this.d1, [
       sql`DELETE FROM visitor_daily_points WHERE (visitor_id, day) IN (
         SELECT visitor_id, day FROM visitor_daily_points WHERE day < ${beforeDay} LIMIT ${limit})`,
+      // Expired email-link verifications: their tokens are refused anyway.
+      sql`DELETE FROM identity_verifications WHERE id IN (
+        SELECT id FROM identity_verifications WHERE expires_at < ${now} LIMIT ${limit})`,
     ]);
-    return result!.meta.changes;
+    return Math.max(points!.meta.changes, verifications!.meta.changes);
   }
 
   /**
@@ -99,6 +103,7 @@ export class RetentionStore {
       sql`DELETE FROM lead_activity WHERE lead_id IN ${idle}`,
       sql`DELETE FROM identity_claims WHERE visitor_id IN (SELECT id FROM visitors WHERE lead_id IN ${idle})`,
       sql`DELETE FROM visitor_daily_points WHERE visitor_id IN (SELECT id FROM visitors WHERE lead_id IN ${idle})`,
+      sql`DELETE FROM identity_verifications WHERE visitor_id IN (SELECT id FROM visitors WHERE lead_id IN ${idle})`,
       sql`DELETE FROM visitors WHERE lead_id IN ${idle}`,
       // No `email IS NULL` here: the batch holds anonymous leads only, and the planner would
       // take that term to the unique email index and read every anonymous lead.
@@ -108,7 +113,7 @@ export class RetentionStore {
     return {
       examined: results[1]!.meta.changes,
       eventsDeleted: results[3]!.meta.changes,
-      leadsDeleted: results[8]!.meta.changes,
+      leadsDeleted: results[9]!.meta.changes,
     };
   }
 }

@@ -249,3 +249,19 @@ export const visitorDailyPoints = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.visitorId, t.day] }), index("visitor_daily_points_day").on(t.day)],
 );
+
+/**
+ * Single use of email-link verifications (`lf_verify`, src/domain/verify-links.ts): the first
+ * visitor to present a token id takes it; the row lets nobody else use it before the token
+ * expires, after which the retention sweep may forget it.
+ */
+export const identityVerifications = sqliteTable(
+  "identity_verifications",
+  {
+    id: text("id").primaryKey(),
+    visitorId: text("visitor_id").notNull(),
+    /** Epoch ms. */
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [index("identity_verifications_expires_at").on(t.expiresAt), index("identity_verifications_visitor").on(t.visitorId)],
+);

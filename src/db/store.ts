@@ -25,6 +25,14 @@ export interface LoadedLead {
 
 type BatchItem = SQL;
 
+/** A signed email link's verification (see src/domain/verify-links.ts): which lead, which single-use token. */
+export interface LinkVerification {
+  leadId: string;
+  tokenId: string;
+  /** Epoch ms: after it the token id may be forgotten (the token itself has expired). */
+  expiresAt: number;
+}
+
 /** The daily points cap on a visitor's public events: each event's points, and the cap. */
 export interface PublicCap {
   points: number[];
@@ -67,14 +75,31 @@ export class LeadStore {
     event: NewEvent,
     now: number,
     cap?: PublicCap,
+    verify?: LinkVerification,
   ): Promise<LoadedLead & { createdLead: boolean; capped: boolean }> {
+    const inserts = this.eventInserts(visitorId, [event], cap);
     const results = await this.batch([
       ...this.ensureVisitor(visitorId, newLeadId, now),
-      ...this.eventInserts(visitorId, [event], cap),
+      ...inserts,
+      ...(verify ? this.verifyByLink(visitorId, verify, now) : []),
       ...this.selectLead(leadOfVisitor(visitorId)),
     ]);
-    const { capped } = insertOutcome(results.slice(2, -2), 1, cap !== undefined);
+    const { capped } = insertOutcome(results.slice(2, 2 + inserts.length), 1, cap !== undefined);
     return { ...toLoaded(results.slice(-2)), createdLead: results[0]!.length > 0, capped: capped > 0 };
+  }
+
+  /**
+   * An email link's single-use verification: the first visitor to present the token id
+   * takes it (INSERT OR IGNORE), and only the visitor that holds it joins the link's lead
+   * (following a server-side merge). A replay, from any browser, joins nothing new.
+   */
+  private verifyByLink(visitorId: string, verify: LinkVerification, now: number): BatchItem[] {
+    const holds = sql`(SELECT visitor_id FROM identity_verifications WHERE id = ${verify.tokenId}) = ${visitorId}
+      AND ${existingLead(verify.leadId)} IS NOT NULL`;
+    return [
+      sql`INSERT OR IGNORE INTO identity_verifications (id, visitor_id, expires_at) VALUES (${verify.tokenId}, ${visitorId}, ${verify.expiresAt})`,
+      ...joinLead(visitorId, existingLead(verify.leadId), holds, now),
+    ];
   }
 
   /**
@@ -158,23 +183,13 @@ export class LeadStore {
    */
   async verifyVisitor(visitorId: string, email: string, newLeadIds: [string, string], now: number) {
     const L = leadOfVisitor(visitorId);
-    const S = leadOfEmail(email);
-    const mergeable = sql`${L} <> ${S} AND (SELECT email FROM leads WHERE id = ${L}) IS NULL`;
     await this.batch([
       ...this.ensureVisitor(visitorId, newLeadIds[0], now),
       sql`UPDATE leads SET email = ${email}, updated_at = ${now}
         WHERE id = ${L} AND email IS NULL AND NOT EXISTS (SELECT 1 FROM leads WHERE email = ${email})`,
       sql`INSERT OR IGNORE INTO leads (id, email, traits, created_at, updated_at)
         VALUES (${newLeadIds[1]}, ${email}, '{}', ${now}, ${now})`,
-      ...moveActivity(L, S, mergeable),
-      // Mark the anonymous lead as merged, move its visitors (or just this visitor when L is
-      // a known lead), then delete the marked row: L can only be found through the visitor.
-      sql`UPDATE leads SET merged_into = ${S}, updated_at = ${now} WHERE id = ${L} AND ${mergeable}`,
-      sql`UPDATE visitors SET lead_id = ${S} WHERE lead_id = ${L} AND ${L} <> ${S}
-        AND (id = ${visitorId} OR (SELECT merged_into FROM leads WHERE id = ${L}) IS NOT NULL)`,
-      sql`DELETE FROM leads WHERE merged_into = ${S} AND email IS NULL`,
-      // Verified: whatever this browser claimed is settled.
-      sql`DELETE FROM identity_claims WHERE visitor_id = ${visitorId}`,
+      ...joinLead(visitorId, leadOfEmail(email), sql`1`, now),
     ]);
   }
 
@@ -338,6 +353,28 @@ function moveActivity(from: SQL, to: SQL, when: SQL): BatchItem[] {
     sql`DELETE FROM lead_activity WHERE lead_id = ${from} AND ${when}`,
     sql`DELETE FROM events WHERE lead_id = ${fromBytes} AND ${when} AND ${heldByTo}`,
     sql`UPDATE events SET lead_id = ${toBytes} WHERE lead_id = ${fromBytes} AND ${when}`,
+  ];
+}
+
+/**
+ * The visitor joins lead S, when `when` holds: if its own lead L is anonymous, L merges into
+ * S (activity added, events and visitors moved, L deleted); if L is another known lead, only
+ * this visitor moves. Its claim is settled. Every statement is guarded by `L <> S`, so a
+ * repeat is a no-op. (LeadStore.verifyVisitor; an email link's verification.)
+ */
+function joinLead(visitorId: string, S: SQL, when: SQL, now: number): BatchItem[] {
+  const L = leadOfVisitor(visitorId);
+  const mergeable = sql`${L} <> ${S} AND (SELECT email FROM leads WHERE id = ${L}) IS NULL AND ${when}`;
+  return [
+    ...moveActivity(L, S, mergeable),
+    // Mark the anonymous lead as merged, move its visitors (or just this visitor when L is
+    // a known lead), then delete the marked row: L can only be found through the visitor.
+    sql`UPDATE leads SET merged_into = ${S}, updated_at = ${now} WHERE id = ${L} AND ${mergeable}`,
+    sql`UPDATE visitors SET lead_id = ${S} WHERE lead_id = ${L} AND ${L} <> ${S} AND ${when}
+      AND (id = ${visitorId} OR (SELECT merged_into FROM leads WHERE id = ${L}) IS NOT NULL)`,
+    sql`DELETE FROM leads WHERE merged_into = ${S} AND email IS NULL`,
+    // Verified: whatever this browser claimed is settled.
+    sql`DELETE FROM identity_claims WHERE visitor_id = ${visitorId} AND ${when}`,
   ];
 }
 

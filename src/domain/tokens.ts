@@ -4,7 +4,7 @@
  * link or the other way round (nor either as an admin session cookie). Payloads carry `exp` (epoch seconds); verification takes
  * the time as an argument. No I/O: WebCrypto only.
  */
-export type TokenPurpose = "preview" | "link" | "image" | "admin-session";
+export type TokenPurpose = "preview" | "link" | "image" | "admin-session" | "verify";
 
 export interface TokenPayload {
   /** Expiry, epoch seconds. */

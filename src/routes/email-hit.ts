@@ -6,6 +6,7 @@ import { readEmailToken } from "../domain/email-tokens";
 import { evaluateLead } from "../domain/evaluate";
 import { requestContext } from "../domain/events";
 import { classifyMailAgent } from "../domain/mail-agents";
+import { mintVerifyToken, withVerifyParam } from "../domain/verify-links";
 import type { AppEnv } from "../env";
 import { globalPrivacyControl } from "../middleware/privacy";
 import { requireSiteOrigin } from "./email-origins";
@@ -25,6 +26,7 @@ export async function emailHitTarget(c: Context<AppEnv>, kind: HitKind, token: s
   const secret = c.env.LF_LINK_SECRET;
   const payload = await readEmailToken(secret, EMAIL_HITS[kind].purpose, token, now);
   let segmentPath = [DEFAULT_SEGMENT_ID];
+  let verifyToken: string | null = null;
   // With GPC the reader asked not to be tracked: answered from the request alone, like the site API.
   if (payload?.l && !globalPrivacyControl(request)) {
     const asn = request.cf?.asn;
@@ -37,8 +39,12 @@ export async function emailHitTarget(c: Context<AppEnv>, kind: HitKind, token: s
     if (lead.leadId) {
       const context = requestContext(undefined, request.cf?.country as string | undefined, c.req.header("accept-language"));
       segmentPath = evaluateLead(config, lead, context, now, { slots: [] }).segment.path;
+      // A person's click lands verified: the page's script presents lf_verify (single use).
+      if (kind === "click" && verdict.agent === "person") verifyToken = await mintVerifyToken(secret!, lead.leadId, now);
     }
   }
   const url = hitDestination(config, kind, payload?.s ?? null, segmentPath, now);
-  return { url: url === null ? null : absoluteUrl(url, site), site };
+  if (url === null) return { url: null, site };
+  const absolute = absoluteUrl(url, site);
+  return { url: verifyToken ? withVerifyParam(absolute, site, verifyToken) : absolute, site };
 }

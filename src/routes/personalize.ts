@@ -2,6 +2,7 @@ import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
 import { evaluateLead, ANONYMOUS } from "../domain/evaluate";
 import { prepareEvent, requestContext } from "../domain/events";
 import { resolvePreview } from "../domain/preview";
+import { readVerifyToken } from "../domain/verify-links";
 import { publicPointsCap } from "../domain/activity";
 import type { AppEnv } from "../env";
 import { optionalServerKey } from "../middleware/auth";
@@ -23,6 +24,9 @@ const Body = z.strictObject({
   eventId: EventId.optional().openapi({ description: "Makes the page view idempotent across retries" }),
   slots: z.array(z.string().max(63)).max(50).optional(),
   preview: PreviewToken,
+  verify: z.string().max(2048).optional().openapi({
+    description: "The page's `lf_verify` parameter (added by a person's click on an email link): verifies this visitor as that email's lead, once",
+  }),
   ...PrivacyFields,
 });
 
@@ -52,7 +56,10 @@ export const personalizeHandler: RouteHandler<typeof personalizeRoute, AppEnv> =
   const context = requestContext(body.page.url, visitor.country, visitor.language);
   const pageView = prepareEvent(config, { id: body.eventId ?? crypto.randomUUID(), type: "page_view", url: body.page.url }, now);
   const cap = c.var.serverCall ? undefined : publicPointsCap(config.doc, [pageView]);
-  const recorded = visitor.notRecorded === null ? await store.recordPageViewAndLoad(body.visitorId, crypto.randomUUID(), pageView, now, cap) : null;
+  // A forged, expired or foreign token verifies nothing; the page view is recorded all the same.
+  const verify = body.verify && c.env.LF_LINK_SECRET ? await readVerifyToken(c.env.LF_LINK_SECRET, body.verify, now) : null;
+  const recorded =
+    visitor.notRecorded === null ? await store.recordPageViewAndLoad(body.visitorId, crypto.randomUUID(), pageView, now, cap, verify ?? undefined) : null;
   // Counted while the lead is evaluated: only later requests need the binding's answer.
   const counting = recorded ? countNewLead(c, recorded.createdLead, body.context?.ip) : null;
   const lead = recorded ?? (visitor.readsStoredState ? await store.loadByVisitor(body.visitorId) : ANONYMOUS);

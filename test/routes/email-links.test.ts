@@ -7,7 +7,7 @@ import { countRows, getLead, jsonOf, newEmail, newVisitorId, sendEvents } from "
 import { otherSpellings } from "../support/base64url";
 import { fetchCountingD1 } from "../support/counting-d1";
 import { EVENTS } from "../support/events-table";
-import { BROWSER_UA, emailContent, follow, leadIdOf, ORIGIN, smbLead, tokenOf, unkeyedWindowId, viewPricingThreeTimes } from "../support/email";
+import { BROWSER_UA, emailContent, follow, landing, leadIdOf, ORIGIN, smbLead, tokenOf, unkeyedWindowId, viewPricingThreeTimes } from "../support/email";
 
 const NURTURE_CTA = `${ORIGIN}/demo/pricing?guide=value`;
 const QUALIFIED_CTA = `${ORIGIN}/demo/contact?plan=trial`;
@@ -37,7 +37,7 @@ describe("GET /r/<token>", () => {
 
     const res = await follow(link);
     expect(res.status).toBe(302);
-    expect(res.headers.get("location")).toBe(QUALIFIED_CTA);
+    expect(landing(res)).toBe(QUALIFIED_CTA);
     expect(res.headers.get("cache-control")).toBe("no-store");
     expect(await clicksOf(await leadIdOf(email))).toBe(1);
   });
@@ -46,9 +46,9 @@ describe("GET /r/<token>", () => {
     const email = newEmail();
     await smbLead(email);
     const link = await linkFor(email);
-    expect((await follow(link)).headers.get("location")).toBe(NURTURE_CTA);
+    expect(landing(await follow(link))).toBe(NURTURE_CTA);
     await viewPricingThreeTimes(email);
-    expect((await follow(link)).headers.get("location")).toBe(QUALIFIED_CTA);
+    expect(landing(await follow(link))).toBe(QUALIFIED_CTA);
   });
 
   it("records the click as engagement with the configured points, in the same round trip as the redirect", async () => {
@@ -75,7 +75,7 @@ describe("GET /r/<token>", () => {
     await smbLead(email);
     const link = await linkFor(email);
     const responses = await Promise.all([follow(link), follow(link), follow(link)]);
-    for (const res of responses) expect(res.headers.get("location")).toBe(NURTURE_CTA);
+    for (const res of responses) expect(landing(res)).toBe(NURTURE_CTA);
     expect((await follow(link)).status).toBe(302);
     const leadId = await leadIdOf(email);
     expect(await clicksOf(leadId)).toBe(1);
@@ -104,7 +104,7 @@ describe("GET /r/<token>", () => {
     const sent = await sendEvents(attacker, ids.map((id) => ({ id, type: "cta_click", url: "/" })));
     expect(await jsonOf(sent)).toMatchObject({ accepted: 6 });
 
-    expect((await follow(link)).headers.get("location")).toBe(NURTURE_CTA);
+    expect(landing(await follow(link))).toBe(NURTURE_CTA);
     expect(await clicksOf(await leadIdOf(email))).toBe(1);
     const lead = await getLead(email);
     expect(lead.signals.email_clicks_30d).toBe(1);
@@ -139,7 +139,7 @@ describe("GET /r/<token>", () => {
     for (const token of tokens) {
       const res = await follow(`/r/${token}`);
       expect(res.status).toBe(302);
-      expect(res.headers.get("location")).toBe(DEFAULT_CTA);
+      expect(landing(res)).toBe(DEFAULT_CTA);
     }
     // The genuine link still goes where the lead belongs now.
     expect(await countRows("events", "lead_id = ?", leadId)).toBe(3);
@@ -150,7 +150,7 @@ describe("GET /r/<token>", () => {
     const ghost = crypto.randomUUID();
     const token = await signToken(env.LF_LINK_SECRET, "link", { l: ghost, s: "primary-cta", exp: Math.floor(Date.now() / 1000) + 3600 });
     const { response, roundTrips } = await fetchCountingD1(new Request(`${ORIGIN}/r/${token}`, { headers: { "user-agent": BROWSER_UA } }));
-    expect(response.headers.get("location")).toBe(DEFAULT_CTA);
+    expect(landing(response)).toBe(DEFAULT_CTA);
     expect(roundTrips).toBe(1);
     expect(await countRows("events", "lead_id = ?", ghost)).toBe(0);
     expect(await countRows("leads", "id = ?", ghost)).toBe(0);
@@ -161,7 +161,7 @@ describe("GET /r/<token>", () => {
     const link = await linkFor(email);
     const eventsBefore = await countRows("events");
     const { response, roundTrips } = await fetchCountingD1(new Request(link, { headers: { "user-agent": BROWSER_UA } }));
-    expect(response.headers.get("location")).toBe(DEFAULT_CTA);
+    expect(landing(response)).toBe(DEFAULT_CTA);
     expect(roundTrips).toBe(0);
     expect(await countRows("events")).toBe(eventsBefore);
     expect(await countRows("leads", "email = ?", email)).toBe(0);
@@ -172,7 +172,7 @@ describe("GET /r/<token>", () => {
     expect(res.status).toBe(302);
     const next = await follow(res.headers.get("location")!);
     expect(next.status).toBe(302);
-    expect(next.headers.get("location")).toBe(DEFAULT_CTA);
+    expect(landing(next)).toBe(DEFAULT_CTA);
   });
 
   it("flags link scanners: recorded as `scanner`, no engagement, and the reader's own click still counts", async () => {
@@ -182,7 +182,7 @@ describe("GET /r/<token>", () => {
     const link = await linkFor(email);
     const before = await getLead(email);
 
-    expect((await follow(link, { "user-agent": PROOFPOINT_UA })).headers.get("location")).toBe(NURTURE_CTA);
+    expect(landing(await follow(link, { "user-agent": PROOFPOINT_UA }))).toBe(NURTURE_CTA);
     expect((await follow(link, { "user-agent": BROWSER_UA }, "HEAD")).status).toBe(302);
     expect((await follow(link, {})).status).toBe(302);
     expect(await clicksOf(leadId, "scanner")).toBe(1);
@@ -202,7 +202,7 @@ describe("GET /r/<token>", () => {
     await smbLead(email);
     const link = await linkFor(email);
     const res = await follow(link, { "user-agent": BROWSER_UA, "sec-gpc": "1" });
-    expect(res.headers.get("location")).toBe(DEFAULT_CTA);
+    expect(landing(res)).toBe(DEFAULT_CTA);
     expect(await countRows("events", "lead_id = ?", await leadIdOf(email))).toBe(0);
   });
 

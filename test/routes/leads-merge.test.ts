@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { BROWSER_UA, emailContent, follow, leadIdOf } from "../support/email";
+import { BROWSER_UA, emailContent, follow, leadIdOf, landing } from "../support/email";
 import {
   ADMIN_TOKEN, call, countRows, DAY, getLead, verifyVisitor, importEvents, jsonOf, newEmail, newVisitorId, personalize, putLead, SERVER_KEY,
 } from "../support/harness";
@@ -56,7 +56,7 @@ describe("POST /v1/leads/{email}/merge (server API)", () => {
     expect(await countRows("events", "lead_id = ?", ids.a)).toBe(5);
     const click = await follow(link);
     expect(click.status).toBe(302);
-    expect(click.headers.get("location")).toMatch(/\/demo\/contact\?plan=trial$/);
+    expect(landing(click)).toMatch(/\/demo\/contact\?plan=trial$/);
     expect(await countRows("events", "lead_id = ? AND type = 'email_click'", ids.a)).toBe(1);
 
     // A retry finds nothing left to merge and changes nothing.

@@ -76,3 +76,15 @@ export async function unkeyedWindowId(kind: string, token: string, category: str
   const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
+
+/**
+ * Where a redirect lands, without the single-use `lf_verify` a person's click adds (its own
+ * tests: test/routes/verify-links.test.ts).
+ */
+export function landing(res: Response): string | null {
+  const location = res.headers.get("location");
+  if (location === null) return null;
+  const url = new URL(location);
+  url.searchParams.delete("lf_verify");
+  return url.toString();
+}
