@@ -11,10 +11,7 @@ const ActiveVersionOut = VersionWithDocumentOut.extend({
     .array(z.object({ path: z.string(), message: z.string() }))
     .optional()
     .openapi({
-      description:
-        "Only when the active document is not valid with the code now deployed (a rule got stricter since it was accepted): " +
-        "it is not served (every isolate keeps what it had, the shipped default when cold) until a valid version is activated. " +
-        "`npm run deploy` checks this before deploying.",
+      description: "Only when this code refuses the active document: it is not served until a valid version is activated",
     }),
 }).openapi("ActiveConfigVersion");
 

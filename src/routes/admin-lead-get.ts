@@ -15,11 +15,7 @@ const AdminLead = LeadReport.extend({
     .openapi({ description: `The newest ${RECENT_EVENTS} events: type, page category, time` }),
   timeline: z
     .array(z.object({ at: Iso, engagement: z.number(), level: z.enum(["high", "medium", "low"]), score: z.number(), segment: z.string() }))
-    .openapi({
-      description:
-        "Day by day, 30 days back and 30 ahead: engagement, lead score and segment. The past from the activity stored by then " +
-        "(traits as they are now), the future as decay with no new activity",
-    }),
+    .openapi({ description: "Daily, 30 days back (stored activity) to 30 ahead (decay alone)" }),
 }).openapi("AdminLead");
 
 export const adminLeadGetRoute = createRoute({
@@ -27,7 +23,7 @@ export const adminLeadGetRoute = createRoute({
   path: "/v1/admin/leads/{email}",
   tags: ["admin"],
   security: adminSecurity,
-  summary: "One lead for the console: traits, signals, scores with decay, segment and why, recent events, a 60-day timeline",
+  summary: "One lead for the console: the lead report, recent events, a timeline",
   middleware: [requireAdmin] as const,
   request: { params: z.object({ email: Email }) },
   responses: { 200: { content: { "application/json": { schema: AdminLead } }, description: "The lead, evaluated now" }, ...adminErrors, ...notFound, ...validationError },

@@ -16,21 +16,18 @@ export const identifyRoute = createRoute({
   path: "/v1/identify",
   tags: ["public"],
   security: serverCallSecurity,
-  summary: "Say which lead a visitor is: from a browser a claim, from the site's server (the server key) a verification",
+  summary: "Which lead a visitor is: from a browser a claim, with the server key a verification",
   description:
-    "From a browser this is a *claim* (`verified: false`): recorded, never merged, and the browser keeps being served from its own " +
-    "activity only, never anything of the lead with that email, until the claim is verified (`POST /v1/leads/{email}/visitors` " +
-    "from the site's server, or a signed email link). With the server key, or with `identity.trustBrowserIdentify` in the " +
-    "configuration, it verifies (`verified: true`): the visitor joins the lead and its activity merges exactly once, whatever the " +
-    "order of calls. Responds without any lead data. Nothing is recorded with GPC, `consent: false` or from a bot; a server call may " +
-    "forward the visitor's `context`.",
+    "A browser's identify is a claim (`verified: false`): recorded, never merged, nothing of that lead served until verified " +
+    "(POST /v1/leads/{email}/visitors, an email link). The server key or `identity.trustBrowserIdentify` verifies. No lead data " +
+    "in the answer; nothing recorded with GPC, `consent: false` or from a bot.",
   middleware: [optionalServerKey, jsonBody({ textPlain: true })] as const,
   request: { body: { content: { "application/json": { schema: Body }, "text/plain": { schema: Body } }, required: true } },
   responses: {
     202: json(z
         .object({
           ok: z.literal(true),
-          verified: z.boolean().openapi({ description: "Whether this verified the visitor (true) or was recorded as a claim (false)" }),
+          verified: z.boolean(),
           ...RecordingOutcome,
         })
         .openapi("Identified"), "Linked, or `recorded: false` and why not"),

@@ -10,11 +10,8 @@ export const leadsVisitorsRoute = createRoute({
   path: "/v1/leads/{email}/visitors",
   tags: ["server"],
   security: [{ serverKey: [] }],
-  summary: "Verify that a browser (its visitor id) is this lead: after a login or a form your server trusts",
-  description:
-    "The visitor joins the lead (created if new), its activity merges into the lead exactly once (a retry, or concurrent calls, " +
-    "count once), and its claim, if any, is settled; from then on that browser is served the lead's segment and content. " +
-    "The browser's own identify is only a claim (see POST /v1/identify). The ESP key is refused (403).",
+  summary: "Verify that a browser is this lead (after a login or a form your server trusts)",
+  description: "The visitor joins the lead; its activity merges exactly once; it is served the lead's content from then on.",
   middleware: [requireKey("LF_API_KEY"), serverJsonBody] as const,
   request: {
     params: z.object({ email: Email }),
