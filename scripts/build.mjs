@@ -1,7 +1,10 @@
 // `npm run build`: bundles the browser script (src/client/) with esbuild and collects the
 // demo pages (src/demo/) into src/generated/assets.ts, the module the worker serves them
-// from. The generated file is not committed; prestart/pretest/prebench/test:e2e run this first.
+// from; builds the console (console/, Vite) into console/dist/, which wrangler.toml serves
+// as static assets. Neither is committed; prestart/pretest/prebench/test:e2e run this first.
 import { build } from "esbuild";
+import { build as viteBuild } from "vite";
+import { CONSOLE_JS_BUDGET_BYTES, consoleJsSize } from "./console-size.mjs";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { crc32, deflateSync, gzipSync } from "node:zlib";
@@ -96,5 +99,15 @@ if (!existsSync(outFile) || readFileSync(outFile, "utf8") !== module) writeFileS
 console.log(`p.js: ${script.length} bytes, ${gzipped} bytes gzipped (budget ${BUDGET_BYTES}), version ${version}`);
 if (gzipped > BUDGET_BYTES) {
   console.error(`p.js is over its budget by ${gzipped - BUDGET_BYTES} bytes gzipped.`);
+  process.exit(1);
+}
+
+await viteBuild({ configFile: at("console/vite.config.ts").pathname });
+const consoleJs = consoleJsSize();
+console.log(
+  `console: ${consoleJs.files} JS files, ${consoleJs.bytes} bytes, ${consoleJs.gzipBytes} bytes gzipped (budget ${CONSOLE_JS_BUDGET_BYTES})`,
+);
+if (consoleJs.gzipBytes > CONSOLE_JS_BUDGET_BYTES) {
+  console.error(`The console's JavaScript is over its budget by ${consoleJs.gzipBytes - CONSOLE_JS_BUDGET_BYTES} bytes gzipped.`);
   process.exit(1);
 }
