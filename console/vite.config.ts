@@ -2,7 +2,7 @@ import { fileURLToPath } from "node:url";
 import { defineConfig } from "vite";
 
 /**
- * The console SPA, built by `npm run build` (scripts/build.mjs) into console/dist/admin/,
+ * The console SPA, built by `npm run build` (scripts/build.mjs, by way of a scratch folder) into console/dist/admin/,
  * which wrangler.toml serves as Workers Static Assets under /admin (src/routes/console.ts).
  * Preact's JSX is compiled by Vite's own oxc transform: no Babel-based plugin needed.
  */

@@ -3,11 +3,13 @@
 // from; builds the console (console/, Vite) into console/dist/, which wrangler.toml serves
 // as static assets. Neither is committed; prestart/pretest/prebench/test:e2e run this first.
 import { build } from "esbuild";
-import { build as viteBuild } from "vite";
-import { CONSOLE_JS_BUDGET_BYTES, consoleJsSize } from "./console-size.mjs";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { crc32, deflateSync, gzipSync } from "node:zlib";
+import { build as viteBuild } from "vite";
+import { CONSOLE_DIST, CONSOLE_JS_BUDGET_BYTES, consoleJsSize } from "./console-size.mjs";
 
 /** The script tag's budget, gzipped. */
 const BUDGET_BYTES = 2560;
@@ -53,6 +55,20 @@ const demoImages = Object.fromEntries(
       return [file, png(600, 200, colour).toString("base64")];
     }),
 );
+
+/** Makes `to` hold exactly the files of `from`, touching only those that differ (index.html last). */
+function syncDir(from, to) {
+  const list = (dir) => (existsSync(dir) ? readdirSync(dir, { recursive: true }).map(String).filter((f) => !statSync(join(dir, f)).isDirectory()) : []);
+  const wanted = list(from).sort((a, b) => (a === "index.html") - (b === "index.html"));
+  for (const file of wanted) {
+    const body = readFileSync(join(from, file));
+    const target = join(to, file);
+    if (existsSync(target) && readFileSync(target).equals(body)) continue;
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, body);
+  }
+  for (const file of list(to)) if (!wanted.includes(file)) rmSync(join(to, file));
+}
 
 /** A width × height RGB PNG: `colour` above, a darker band along the bottom fifth. */
 function png(width, height, colour) {
@@ -102,7 +118,16 @@ if (gzipped > BUDGET_BYTES) {
   process.exit(1);
 }
 
-await viteBuild({ configFile: at("console/vite.config.ts").pathname });
+// Vite builds into a scratch folder; the served one (console/dist/admin/) changes only where a
+// file did, new files before index.html names them and old ones go last, so a running
+// `wrangler dev` (another `npm start`, the e2e worker) never serves a half-written console.
+const scratch = mkdtempSync(join(tmpdir(), "leadflare-console-"));
+try {
+  await viteBuild({ configFile: at("console/vite.config.ts").pathname, build: { outDir: scratch, emptyOutDir: true } });
+  syncDir(scratch, CONSOLE_DIST);
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}
 const consoleJs = consoleJsSize();
 console.log(
   `console: ${consoleJs.files} JS files, ${consoleJs.bytes} bytes, ${consoleJs.gzipBytes} bytes gzipped (budget ${CONSOLE_JS_BUDGET_BYTES})`,
