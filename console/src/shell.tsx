@@ -37,18 +37,21 @@ export function Shell({ session, onSignOut, signingOut }: { session: Session; on
   const match = pageAt(path);
   const { component: Page, error } = usePageComponent(match?.page);
   const heading = useRef<HTMLHeadingElement>(null);
-  const first = useRef(true);
+  const previousPath = useRef(path);
 
   useEffect(() => {
     if (path === "/" && pages[0]) navigate(pages[0].path, { replace: true });
   }, [path]);
   useEffect(() => {
     document.title = `${match?.page.title ?? "Not found"} · Leadflare console`;
-    // After a navigation, focus the new page's heading: screen readers announce it, and Tab
-    // continues from there (not from a link that is gone).
-    if (first.current) first.current = false;
-    else heading.current?.focus();
   }, [match?.page.id]);
+  useEffect(() => {
+    // After a navigation (also within a page: a version of History), focus the heading:
+    // screen readers announce it, and Tab continues from there, not from a link that is gone.
+    // Not on arrival, nor for /admin's redirect to the first page.
+    if (previousPath.current !== path && previousPath.current !== "/") heading.current?.focus();
+    previousPath.current = path;
+  }, [path]);
 
   return (
     <div class="shell">

@@ -23,7 +23,7 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): Loaded<T> {
     return () => {
       current = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- `deps` are the caller's
+    // The caller's deps, and a reload.
   }, [...deps, round]);
   return { ...state, reload };
 }
