@@ -13,6 +13,7 @@ import { consoleJsSize } from "../scripts/console-size.mjs";
 import { ensureWrk, runWrk, startWorker, wrangler } from "./processes.mjs";
 import { pairedRatio, printReport, ratio, summarize, targets } from "./report.mjs";
 import { d1File, HISTORY_KEYS, seedDatabase, verifyAggregates } from "./seed.mjs";
+import { measureStorage } from "./storage.mjs";
 
 const started = performance.now();
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -22,7 +23,13 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 12);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const WARMUP_SECONDS = 1;
 const MS_PER_TICK = 1000 / Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim() || 100);
-const SECRETS = { LF_API_KEY: "bench-server-key", LF_ADMIN_TOKEN: "bench-admin-token", LF_LINK_SECRET: "bench-link-secret" };
+// LF_SITE_ORIGIN: email content mints links to the site, and answers 503 without one.
+const SECRETS = {
+  LF_API_KEY: "bench-server-key",
+  LF_ADMIN_TOKEN: "bench-admin-token",
+  LF_LINK_SECRET: "bench-link-secret",
+  LF_SITE_ORIGIN: "https://site.example",
+};
 // The whole load comes from one address (127.0.0.1) and a few thousand visitor ids: the rate
 // limits are raised out of its way, so every request is checked against them and served.
 const RATE_LIMIT = 1_000_000_000;
@@ -60,6 +67,9 @@ step("seeding 100,000 leads and 1,000,000 events");
 const big = seedDatabase(d1File(dirs.big), { leads: 100_000, events: 1_000_000, historySmall: 5_000, historyBig: 20, now });
 verifyAggregates(d1File(dirs.big), [...big.samples.smallLeads.slice(0, 3), ...big.samples.bigLeads.slice(0, 2)]);
 step(`seeded in ${(big.ms / 1000).toFixed(1)} s: ${JSON.stringify(big.counts)}`);
+// Before any worker has it open: the pages of exactly what was seeded.
+const storage = measureStorage(d1File(dirs.big));
+step(`storage: ${storage.bytes_per_event} B per event (events and their indexes ${storage.events_bytes_per_event} B)`);
 const small = seedDatabase(d1File(dirs.small), { leads: 1_000, events: 10_000, now, seed: 7 });
 cpSync(dirs.big, dirs.floor, { recursive: true });
 
@@ -81,7 +91,7 @@ const log = (name) => join(WORK, `${name}.log`);
 const [subject, subject1k, floor] = await Promise.all([
   startWorker("leadflare", { config: "wrangler.toml", persist: dirs.big, vars: SECRETS, rateLimit: RATE_LIMIT, logFile: log("leadflare") }),
   startWorker("leadflare-1k", { config: "wrangler.toml", persist: dirs.small, vars: SECRETS, rateLimit: RATE_LIMIT, logFile: log("leadflare-1k") }),
-  startWorker("floor", { config: "bench/floor/wrangler.toml", persist: dirs.floor, logFile: log("floor") }),
+  startWorker("floor", { config: "bench/floor/wrangler.toml", persist: dirs.floor, rateLimit: RATE_LIMIT, logFile: log("floor") }),
 ]);
 step(`serving: leadflare ${subject.url}, leadflare-1k ${subject1k.url}, floor ${floor.url}`);
 
@@ -194,6 +204,7 @@ const results = {
     history_pools: { leads_with_10_events: 5_000, leads_with_10000_events: 20, activity_keys_per_lead: HISTORY_KEYS.length },
     small: { ...small.counts, seconds: small.ms / 1000 },
   },
+  storage,
   personalize: versusFloor([personalizeSubject, personalizeFloor]),
   events,
   personalize_get: personalizeGet,

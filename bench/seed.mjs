@@ -89,8 +89,9 @@ export function seedDatabase(file, { leads, events, historySmall = 0, historyBig
 
   const insertLead = db.prepare("INSERT INTO leads (id, email, traits, created_at, updated_at) VALUES (?, ?, ?, ?, ?)");
   const insertVisitor = db.prepare("INSERT INTO visitors (id, lead_id, created_at) VALUES (?, ?, ?)");
+  // The two UUIDs as their 16 bytes, as src/db/uuid.ts stores them.
   const insertEvent = db.prepare(
-    "INSERT INTO events (id, lead_id, visitor_id, type, category, ts, path, props, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "INSERT INTO events (lead_id, id, type, category, ts, path, props) VALUES (unhex(replace(?, '-', '')), unhex(replace(?, '-', '')), ?, ?, ?, ?, ?)",
   );
   const insertActivity = db.prepare("INSERT INTO lead_activity (lead_id, key, total, recent) VALUES (?, ?, ?, ?)");
 
@@ -141,7 +142,7 @@ export function seedDatabase(file, { leads, events, historySmall = 0, historyBig
       const [type, path] = opts.keys ? opts.keys[e % opts.keys.length] : [weighted(random, EVENT_TYPES), weighted(random, PAGES)];
       const category = categoryOf(path);
       const props = type === "cta_click" ? '{"slot":"primary-cta"}' : null;
-      insertEvent.run(crypto.randomUUID(), leadId, pick(visitors), type, category, ts, path, props, ts);
+      insertEvent.run(leadId, crypto.randomUUID(), type, category, ts, path, props);
       const key = `${type}:${category}`;
       const list = byKey.get(key);
       if (list) list.push(ts);
@@ -200,7 +201,7 @@ export function verifyAggregates(file, leadIds) {
     `SELECT type || ':' || category AS key, count(*) AS total,
        (SELECT json_group_array(ts) FROM (SELECT ts FROM events e2 WHERE e2.lead_id = e.lead_id
           AND e2.type = e.type AND e2.category = e.category ORDER BY ts DESC LIMIT ${RECENT_CAP})) AS recent
-     FROM events e WHERE lead_id = ? GROUP BY type, category ORDER BY key`,
+     FROM events e WHERE lead_id = unhex(replace(?, '-', '')) GROUP BY type, category ORDER BY key`,
   );
   try {
     for (const id of leadIds) {

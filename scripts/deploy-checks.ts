@@ -1,4 +1,6 @@
 // What `npm run deploy` checks before it changes anything: text in, problems out.
+import { configSchema } from "../src/domain/config";
+import { formatPath } from "../src/errors";
 
 /** The placeholder in the repository's wrangler.toml: local D1 needs no real database. */
 export const LOCAL_DATABASE_ID = "00000000-0000-0000-0000-000000000000";
@@ -46,4 +48,33 @@ const DEPRECATED_STAND_INS: Record<string, string> = { LF_ADMIN_TOKENS: "LF_ADMI
 export function missingSecrets(required: string[], listed: { name: string }[]): string[] {
   const set = new Set(listed.map((s) => s.name));
   return required.filter((name) => !set.has(name) && !set.has(DEPRECATED_STAND_INS[name] ?? name));
+}
+
+/** The remote database's active configuration: the newest version (see ConfigStore.active). */
+export const ACTIVE_CONFIG_SQL = "SELECT version, document FROM config_versions ORDER BY version DESC LIMIT 1";
+
+/**
+ * Why the code about to be deployed could not serve the remote active configuration, from
+ * `wrangler d1 execute DB --remote --json --command ACTIVE_CONFIG_SQL`: a rule made stricter
+ * since the document was accepted (segment ids lost `_`, say). Deployed anyway, every isolate
+ * would fall back to the shipped default. No version yet (a fresh database): no problem.
+ */
+export function activeConfigProblems(wranglerJson: string): string[] {
+  let rows: { version: number; document: string }[];
+  try {
+    const parsed = JSON.parse(wranglerJson.slice(wranglerJson.indexOf("["))) as { results?: { version: number; document: string }[] }[];
+    rows = parsed[0]?.results ?? [];
+  } catch {
+    return [`\`wrangler d1 execute\` answered something other than JSON results:\n${wranglerJson}`];
+  }
+  const active = rows[0];
+  if (!active) return [];
+  const result = configSchema.safeParse(JSON.parse(active.document));
+  if (result.success) return [];
+  return [
+    `The active configuration (version ${active.version}) is not valid with this code, which would not serve it:`,
+    ...result.error.issues.map((issue) => `  ${formatPath(issue.path) || "(document)"}: ${issue.message}`),
+    "Fix it first, with the code deployed now: `npm run config:pull -- config.json --url https://<worker>`, correct it, " +
+      "`npm run config:validate -- config.json` (this code's rules), `npm run config:push -- config.json --url https://<worker>`; then deploy.",
+  ];
 }

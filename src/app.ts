@@ -12,6 +12,10 @@ import { adminConfigValidateHandler, adminConfigValidateRoute } from "./routes/a
 import { adminConfigVersionGetHandler, adminConfigVersionGetRoute } from "./routes/admin-config-version-get";
 import { adminConfigVersionsHandler, adminConfigVersionsRoute } from "./routes/admin-config-versions";
 import { adminEvaluateHandler, adminEvaluateRoute } from "./routes/admin-evaluate";
+import { adminLeadEraseHandler, adminLeadEraseRoute } from "./routes/admin-lead-erase";
+import { adminLeadExportHandler, adminLeadExportRoute } from "./routes/admin-lead-export";
+import { adminLeadGetHandler, adminLeadGetRoute } from "./routes/admin-lead-get";
+import { adminLeadsSearchHandler, adminLeadsSearchRoute } from "./routes/admin-leads-search";
 import { adminPreviewLinksHandler, adminPreviewLinksRoute } from "./routes/admin-preview-links";
 import { adminReportSegmentsHandler, adminReportSegmentsRoute } from "./routes/admin-report-segments";
 import {
@@ -32,6 +36,7 @@ import { leadsGetHandler, leadsGetRoute } from "./routes/leads-get";
 import { leadsImportHandler, leadsImportRoute } from "./routes/leads-import";
 import { leadsMergeHandler, leadsMergeRoute } from "./routes/leads-merge";
 import { leadsPutHandler, leadsPutRoute } from "./routes/leads-put";
+import { leadsVisitorsHandler, leadsVisitorsRoute } from "./routes/leads-visitors";
 import { personalizeHandler, personalizeRoute } from "./routes/personalize";
 import { personalizeGetHandler, personalizeGetRoute } from "./routes/personalize-get";
 import { rateLimitErrors } from "./routes/schemas";
@@ -60,6 +65,7 @@ export function createApp() {
   app.use("/v1/*", services);
   app.use("/r/*", services);
   app.use("/i/*", services);
+  app.use("/demo/contact", services);
 
   app.openapi(personalizeRoute, personalizeHandler);
   app.openapi(personalizeGetRoute, personalizeGetHandler);
@@ -69,6 +75,7 @@ export function createApp() {
   app.openapi(leadsGetRoute, leadsGetHandler);
   app.openapi(leadsImportRoute, leadsImportHandler);
   app.openapi(leadsMergeRoute, leadsMergeHandler);
+  app.openapi(leadsVisitorsRoute, leadsVisitorsHandler);
   app.openapi(leadsEraseRoute, leadsEraseHandler);
   app.openapi(leadsExportRoute, leadsExportHandler);
   app.openapi(adminConfigGetRoute, adminConfigGetHandler);
@@ -78,6 +85,10 @@ export function createApp() {
   app.openapi(adminConfigVersionGetRoute, adminConfigVersionGetHandler);
   app.openapi(adminConfigRollbackRoute, adminConfigRollbackHandler);
   app.openapi(adminEvaluateRoute, adminEvaluateHandler);
+  app.openapi(adminLeadsSearchRoute, adminLeadsSearchHandler);
+  app.openapi(adminLeadGetRoute, adminLeadGetHandler);
+  app.openapi(adminLeadExportRoute, adminLeadExportHandler);
+  app.openapi(adminLeadEraseRoute, adminLeadEraseHandler);
   app.openapi(adminPreviewLinksRoute, adminPreviewLinksHandler);
   app.openapi(adminReportSegmentsRoute, adminReportSegmentsHandler);
   app.openapi(adminSessionPostRoute, adminSessionPostHandler);

@@ -1,5 +1,6 @@
 import { configCache, type Defer } from "./config/active";
 import { ConfigStore } from "./db/config-store";
+import { LeadDirectory } from "./db/lead-directory";
 import { PrivacyStore } from "./db/privacy-store";
 import { LeadStore } from "./db/store";
 import type { CompiledConfig } from "./domain/compile";
@@ -7,6 +8,8 @@ import type { CompiledConfig } from "./domain/compile";
 /** What every entry point works with: the stores, the active configuration and the clock. */
 export interface Services {
   store: LeadStore;
+  /** Finding known leads by email (the console's search). */
+  directory: LeadDirectory;
   /** Erase and export of one lead (GDPR). */
   privacy: PrivacyStore;
   /** Configuration versions (admin routes). */
@@ -26,5 +29,5 @@ export async function createServices(env: Cloudflare.Env, now: number, defer: De
   const configs = new ConfigStore(env.DB);
   // Cached per isolate: the periodic check for a newer version runs after the response.
   const active = await configCache.get(configs, now, defer);
-  return { store: new LeadStore(env.DB), privacy: new PrivacyStore(env.DB), configs, config: active.config, configVersion: active.version, now };
+  return { store: new LeadStore(env.DB), directory: new LeadDirectory(env.DB), privacy: new PrivacyStore(env.DB), configs, config: active.config, configVersion: active.version, now };
 }

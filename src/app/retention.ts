@@ -1,3 +1,4 @@
+import { DAY_MS } from "../domain/activity";
 import type { RetentionStore } from "../db/retention-store";
 import { retentionCutoffs, type RetentionPolicy } from "../domain/retention";
 
@@ -80,7 +81,11 @@ export async function runRetention(
     leadsLeft = swept.examined === limits.leadsPerBatch;
   }
 
-  run.finished = !eventsLeft && !leadsLeft;
+  // The daily points cap reads today's row only: earlier days go (one bounded batch a run).
+  const pointsLeft = (await store.deleteDailyPointsBefore(Math.floor(now / DAY_MS) - 1, limits.eventsPerBatch)) === limits.eventsPerBatch;
+  run.batches++;
+
+  run.finished = !eventsLeft && !leadsLeft && !pointsLeft;
   if (run.finished) await store.rest(now + limits.restMs);
   return run;
 }

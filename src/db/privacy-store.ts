@@ -2,6 +2,7 @@ import { sql, type SQL } from "drizzle-orm";
 import type { ExportPosition, LeadRecord } from "../domain/privacy";
 import { d1Batch } from "./batch";
 import { leadOfEmail } from "./store";
+import { uuidBytes, uuidText } from "./uuid";
 
 /** One `privacy_requests` row (see ./schema.ts): who asked for what about which email hash, when. */
 export interface PrivacyAudit {
@@ -24,17 +25,18 @@ export class PrivacyStore {
    * Deletes the lead with this email and every row about it: events, aggregates, visitors,
    * the `lead_merges` rows pointing to it (so email links minted for leads merged into it
    * resolve to nothing) or from it. Events another lead recorded through one of its browsers
-   * (a shared laptop that later identified as this person) stay that lead's, without the
-   * browser id. Returns whether there was a lead; the audit row says the same.
+   * (a shared laptop that later identified as this person) stay that lead's: events do not
+   * keep the browser's id. Returns whether there was a lead; the audit row says the same.
    */
   async erase(email: string, audit: PrivacyAudit): Promise<boolean> {
     const L = leadOfEmail(email);
     const results = await d1Batch(this.d1, [
       auditRow("erase", audit, L),
-      sql`DELETE FROM events WHERE lead_id = ${L}`,
-      // No index on visitor_id (it would cost every insert): an erase is rare, a scan is fine.
-      sql`UPDATE events SET visitor_id = NULL WHERE visitor_id IN (SELECT id FROM visitors WHERE lead_id = ${L})`,
+      sql`DELETE FROM events WHERE lead_id = ${uuidBytes(L)}`,
       sql`DELETE FROM lead_activity WHERE lead_id = ${L}`,
+      // Claims of this email (by anyone's browser) and anything its browsers claimed or earned.
+      sql`DELETE FROM identity_claims WHERE email = ${email} OR visitor_id IN (SELECT id FROM visitors WHERE lead_id = ${L})`,
+      sql`DELETE FROM visitor_daily_points WHERE visitor_id IN (SELECT id FROM visitors WHERE lead_id = ${L})`,
       sql`DELETE FROM visitors WHERE lead_id = ${L}`,
       sql`DELETE FROM lead_merges WHERE into_id = ${L} OR from_id = ${L}`,
       // A sweep's cursor is a position (created_at, id) in its walk over leads; without the id it
@@ -53,18 +55,26 @@ export class PrivacyStore {
    */
   async exportLead(email: string, position: ExportPosition, limit: number, audit: PrivacyAudit): Promise<LeadRecord | null> {
     const L = leadOfEmail(email);
-    const [, leads, visitors, events, aggregates, merges] = (await d1Batch(this.d1, [
+    const own = sql`(SELECT id FROM visitors WHERE lead_id = ${L})`;
+    const [, leads, visitors, events, aggregates, merges, claims, dailyPoints] = (await d1Batch(this.d1, [
       auditRow("export", audit, L),
       sql`SELECT id, email, traits, created_at AS createdAt, updated_at AS updatedAt FROM leads WHERE email = ${email}`,
       sql`SELECT id, created_at AS createdAt FROM visitors WHERE lead_id = ${L} AND ${visitorsAfter(position)}
         ORDER BY id LIMIT ${limit + 1}`,
-      sql`SELECT id, visitor_id AS visitorId, type, category, ts, path, props, received_at AS receivedAt
-        FROM events WHERE lead_id = ${L} AND ${eventsAfter(position)} ORDER BY ts, id LIMIT ${limit + 1}`,
+      sql`SELECT ${uuidText(sql`id`)} AS id, type, category, ts, path, props
+        FROM events WHERE lead_id = ${uuidBytes(L)} AND ${eventsAfter(position)} ORDER BY ts, events.id LIMIT ${limit + 1}`,
       sql`SELECT key, total, recent FROM lead_activity WHERE lead_id = ${L} ORDER BY key`,
       sql`SELECT from_id AS fromId, merged_at AS mergedAt FROM lead_merges WHERE into_id = ${L} ORDER BY from_id`,
-    ])) as [unknown[], LeadRecord["lead"][], LeadRecord["visitors"], LeadRecord["events"], LeadRecord["aggregates"], LeadRecord["merges"]];
+      // Claims of this email (another browser's id is not this person's data: not shown) and by its browsers.
+      sql`SELECT email, claimed_at AS claimedAt, visitor_id IN ${own} AS byOwnBrowser FROM identity_claims
+        WHERE email = ${email} OR visitor_id IN ${own} ORDER BY claimed_at`,
+      sql`SELECT visitor_id AS visitorId, day, points FROM visitor_daily_points WHERE visitor_id IN ${own} ORDER BY visitor_id, day`,
+    ])) as [
+      unknown[], LeadRecord["lead"][], LeadRecord["visitors"], LeadRecord["events"], LeadRecord["aggregates"], LeadRecord["merges"],
+      LeadRecord["claims"], LeadRecord["dailyPoints"],
+    ];
     const lead = leads[0];
-    return lead ? { lead, visitors, events, aggregates, merges } : null;
+    return lead ? { lead, visitors, events, aggregates, merges, claims, dailyPoints } : null;
   }
 }
 
@@ -77,7 +87,7 @@ function auditRow(action: "erase" | "export", audit: PrivacyAudit, lead: SQL): S
 function eventsAfter({ events }: ExportPosition): SQL {
   if (events === "start") return sql`1`;
   if (events === "done") return sql`0`;
-  return sql`(ts, id) > (${events.ts}, ${events.id})`;
+  return sql`(ts, events.id) > (${events.ts}, ${uuidBytes(events.id)})`;
 }
 
 function visitorsAfter({ visitors }: ExportPosition): SQL {

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
-import { EVENT_TYPES } from "../domain/config";
 import { d1BatchResults } from "./batch";
+import { uuidBytes } from "./uuid";
 
 /** The retention sweep's row in `sweep_state`. */
 const SWEEP = "retention";
@@ -14,7 +14,7 @@ const END_OF_WALK = Number.MAX_SAFE_INTEGER;
  * The SQL of the retention sweep (src/app/retention.ts). Every method is one D1 batch, one
  * transaction, deleting a bounded number of rows chosen in SQL inside that transaction, so
  * a request running meanwhile sees either all of a batch or none of it. No statement scans
- * a table: events are found through `events_type_ts`, anonymous leads through
+ * a table: events are found through `events_ts`, anonymous leads through
  * `leads_anonymous_created`, everything else by key.
  */
 export class RetentionStore {
@@ -35,18 +35,28 @@ export class RetentionStore {
   }
 
   /**
-   * Deletes up to `limit` events with `ts < before`; answers how many. The list of types
-   * (every stored type is one of them: validated on the way in) turns `events_type_ts` into
-   * one range per type, so only rows to delete are read, and what an earlier batch deleted
-   * is simply gone: the next batch starts where this one stopped, with no cursor. No index
-   * on `ts` alone: it would add about 20 bytes to every event for what this one already
-   * does. Deleting events fires nothing: `lead_activity` is left exactly as it was.
+   * Deletes up to `limit` events with `ts < before`; answers how many. `events_ts` holds the
+   * key beside the time, so the oldest `limit` keys are read from it alone (only rows to
+   * delete are read), each deleted by its key, and what an earlier batch deleted is simply
+   * gone: the next batch starts where this one stopped, with no cursor. Deleting events fires
+   * nothing: `lead_activity` is left exactly as it was.
    */
   async deleteEventsBefore(before: number, limit: number): Promise<number> {
-    const types = sql.join(EVENT_TYPES.map((t) => sql`${t}`), sql`, `);
     const [result] = await d1BatchResults(this.d1, [
-      sql`DELETE FROM events WHERE rowid IN (
-        SELECT rowid FROM events WHERE type IN (${types}) AND ts < ${before} LIMIT ${limit})`,
+      sql`DELETE FROM events WHERE (lead_id, id) IN (
+        SELECT lead_id, id FROM events WHERE ts < ${before} ORDER BY ts LIMIT ${limit})`,
+    ]);
+    return result!.meta.changes;
+  }
+
+  /**
+   * Deletes up to `limit` daily points rows of days before `beforeDay` (days since the epoch):
+   * the cap only reads today's, so yesterday's are kept for a day at most (by the day index).
+   */
+  async deleteDailyPointsBefore(beforeDay: number, limit: number): Promise<number> {
+    const [result] = await d1BatchResults(this.d1, [
+      sql`DELETE FROM visitor_daily_points WHERE (visitor_id, day) IN (
+        SELECT visitor_id, day FROM visitor_daily_points WHERE day < ${beforeDay} LIMIT ${limit})`,
     ]);
     return result!.meta.changes;
   }
@@ -72,6 +82,7 @@ export class RetentionStore {
       sql`(SELECT ${sql.raw(column)} FROM retention_batch ORDER BY created_at DESC, lead_id DESC LIMIT 1)`;
     const passedNewest = sql`(SELECT count(*) FROM retention_batch) < ${limit}`;
     const idle = sql`(SELECT lead_id FROM retention_batch WHERE idle)`;
+    const idleBytes = sql`(SELECT ${uuidBytes(sql`lead_id`)} FROM retention_batch WHERE idle)`;
     const results = await d1BatchResults(this.d1, [
       sql`INSERT OR IGNORE INTO sweep_state (name) VALUES (${SWEEP})`,
       // INDEXED BY: the planner would otherwise take `email IS NULL` to the unique email index and sort.
@@ -84,8 +95,10 @@ export class RetentionStore {
           cursor_created_at = CASE WHEN ${passedNewest} THEN ${END_OF_WALK} ELSE ${last("created_at")} END,
           cursor_id = CASE WHEN ${passedNewest} THEN '' ELSE ${last("lead_id")} END
         WHERE name = ${SWEEP}`,
-      sql`DELETE FROM events WHERE lead_id IN ${idle}`,
+      sql`DELETE FROM events WHERE lead_id IN ${idleBytes}`,
       sql`DELETE FROM lead_activity WHERE lead_id IN ${idle}`,
+      sql`DELETE FROM identity_claims WHERE visitor_id IN (SELECT id FROM visitors WHERE lead_id IN ${idle})`,
+      sql`DELETE FROM visitor_daily_points WHERE visitor_id IN (SELECT id FROM visitors WHERE lead_id IN ${idle})`,
       sql`DELETE FROM visitors WHERE lead_id IN ${idle}`,
       // No `email IS NULL` here: the batch holds anonymous leads only, and the planner would
       // take that term to the unique email index and read every anonymous lead.
@@ -95,7 +108,7 @@ export class RetentionStore {
     return {
       examined: results[1]!.meta.changes,
       eventsDeleted: results[3]!.meta.changes,
-      leadsDeleted: results[6]!.meta.changes,
+      leadsDeleted: results[8]!.meta.changes,
     };
   }
 }

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { check, index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { blob, check, index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /**
  * A person. Anonymous leads (no email yet) are created for every new visitor so that
@@ -58,15 +58,24 @@ export const visitors = sqliteTable(
  * (INSERT OR IGNORE). The id is unique per lead only: anyone can send any id, and a
  * global key would let one visitor who learns another lead's event id pre-insert it and
  * silence that event. Inserting a row is what counts it: the `events_aggregate` trigger
- * (custom migrations 0003, recreated by 0006's table rebuild) folds it into
- * `lead_activity` in the same statement.
+ * (custom SQL in migration 0010, which rebuilt the table) folds it into `lead_activity` in
+ * the same statement.
+ *
+ * The one table with a row per event, so every byte of a row is paid a million times a day
+ * (`npm run bench` measures it: bench/README.md). Hence, by hand in migration 0010 (drizzle
+ * cannot declare it; a drizzle-kit rebuild of this table must keep it):
+ * - `WITHOUT ROWID`: the key's B-tree is the table, not a second copy of lead_id and id.
+ * - `lead_id` and `id` are UUIDs (lead ids are generated, event ids validated as UUIDs and
+ *   lower-cased), stored as their 16 bytes, not 36 characters: `uuidBytes` / `uuidText` in
+ *   ./uuid.ts convert, a bijection on lower-case UUIDs, so the dedupe key means what it did.
+ * - Only what a query reads: no visitor id and no receive time (nothing read them; the
+ *   export shows what is stored).
  */
 export const events = sqliteTable(
   "events",
   {
-    id: text("id").notNull(),
-    leadId: text("lead_id").notNull(),
-    visitorId: text("visitor_id"),
+    leadId: blob("lead_id", { mode: "buffer" }).notNull(),
+    id: blob("id", { mode: "buffer" }).notNull(),
     type: text("type").notNull(),
     category: text("category").notNull(),
     /** Event time, epoch ms (clamped by the server). */
@@ -74,18 +83,20 @@ export const events = sqliteTable(
     /** Path only: query strings can carry personal data and are not kept. */
     path: text("path"),
     props: text("props"),
-    receivedAt: integer("received_at").notNull(),
   },
-  // The key's index (lead_id first) also finds a lead's events, so no other per-lead index.
-  // events_type_ts: finding the leads seen in a period (the segment conversion report).
-  (t) => [primaryKey({ columns: [t.leadId, t.id] }), index("events_type_ts").on(t.type, t.ts)],
+  // The key (lead_id first) also finds a lead's events, so no other per-lead index.
+  // events_ts: the events of a period, for the retention sweep (older than the bound) and the
+  // segment conversion report (its page views: the type is read from the row). Being an
+  // index of a WITHOUT ROWID table, it holds the key too, which is all the report needs.
+  (t) => [primaryKey({ columns: [t.leadId, t.id] }), index("events_ts").on(t.ts)],
 );
 
 /**
  * Compact per-lead aggregate, one row per `type:category` key. `recent` holds the
  * timestamps (epoch ms) of the most recent events of that key, capped (see
  * RECENT_CAP in the trigger), so windowed counts are exact and reading a lead costs
- * one row per key however long its history is.
+ * one row per key however long its history is. `WITHOUT ROWID` (by hand in migration 0010):
+ * the key's B-tree is the table, with no second copy of (lead_id, key) in an index.
  */
 export const leadActivity = sqliteTable(
   "lead_activity",
@@ -201,4 +212,40 @@ export const adminSessions = sqliteTable(
     expiresAt: integer("expires_at").notNull(),
   },
   (t) => [index("admin_sessions_expires").on(t.expiresAt)],
+);
+
+/**
+ * A browser's unverified identify (issue 12): "this visitor says it is `email`". A claim is
+ * never merged and never makes the browser see the known lead; it is kept (the newest per
+ * visitor) until the visitor is verified for that lead, which deletes it, or the lead or
+ * visitor is erased. Verification: the site's server (`POST /v1/leads/{email}/visitors`, a
+ * server-key identify), a signed email link, or `identity.trustBrowserIdentify`.
+ */
+export const identityClaims = sqliteTable(
+  "identity_claims",
+  {
+    visitorId: text("visitor_id").primaryKey(),
+    email: text("email").notNull(),
+    claimedAt: integer("claimed_at").notNull(),
+  },
+  (t) => [index("identity_claims_email").on(t.email)],
+);
+
+/**
+ * Engagement points a visitor earned from public (browser) events per UTC day, bounded by
+ * `scoring.engagement.publicDailyCap`. `admitted` lists the events the latest request
+ * admitted under the cap: the event insert that follows in the same batch stores only those,
+ * so an event past the cap is neither stored nor counted (see LeadStore.eventInserts).
+ */
+export const visitorDailyPoints = sqliteTable(
+  "visitor_daily_points",
+  {
+    visitorId: text("visitor_id").notNull(),
+    /** Days since the epoch (UTC). */
+    day: integer("day").notNull(),
+    points: real("points").notNull(),
+    /** JSON array: the ids of the events the day's latest request admitted under the cap. */
+    admitted: text("admitted").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.visitorId, t.day] }), index("visitor_daily_points_day").on(t.day)],
 );

@@ -1,9 +1,10 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { ActivityRow } from "../domain/activity";
-import { newestFirst, RECENT_CAP } from "../domain/activity";
+import { DAY_MS, newestFirst, RECENT_CAP } from "../domain/activity";
 import type { EventType } from "../domain/config";
 import { parseStoredTraits, type Traits, type TraitsPatch } from "../domain/traits";
 import { d1Batch } from "./batch";
+import { uuidBytes, uuidText } from "./uuid";
 
 /** An event ready to store: category resolved, timestamp clamped. */
 export interface NewEvent {
@@ -24,7 +25,13 @@ export interface LoadedLead {
 
 type BatchItem = SQL;
 
-/** D1 allows at most 100 bound parameters per statement: 6 per event row + 2. */
+/** The daily points cap on a visitor's public events: each event's points, and the cap. */
+export interface PublicCap {
+  points: number[];
+  cap: number;
+}
+
+/** D1 allows at most 100 bound parameters per statement: 6 per event row + 2 (the lead, found twice). */
 const EVENTS_PER_STATEMENT = 15;
 
 /**
@@ -40,22 +47,47 @@ export class LeadStore {
    * Records events for a visitor (creating it and an anonymous lead if new). `createdLead`:
    * this request created the lead (the new-leads rate limit counts those).
    */
-  async recordVisitorEvents(visitorId: string, newLeadId: string, events: NewEvent[], now: number) {
-    const results = await this.batch([
-      ...this.ensureVisitor(visitorId, newLeadId, now),
-      ...this.insertEvents(leadOfVisitor(visitorId), visitorId, events, now),
-    ]);
-    return { accepted: countReturned(results.slice(2)), createdLead: results[0]!.length > 0 };
+  async recordVisitorEvents(visitorId: string, newLeadId: string, events: NewEvent[], now: number, cap?: PublicCap) {
+    // One id twice in a request is one event: the repeats are duplicates (and earn nothing).
+    const firstOfId = events.map((e, i) => events.findIndex((f) => f.id === e.id) === i);
+    const unique = events.filter((_, i) => firstOfId[i]);
+    const uniqueCap = cap && { cap: cap.cap, points: cap.points.filter((_, i) => firstOfId[i]) };
+    const results = await this.batch([...this.ensureVisitor(visitorId, newLeadId, now), ...this.eventInserts(visitorId, unique, uniqueCap)]);
+    const outcome = insertOutcome(results.slice(2), unique.length, cap !== undefined);
+    return { ...outcome, duplicates: outcome.duplicates + events.length - unique.length, createdLead: results[0]!.length > 0 };
   }
 
-  /** Records one page view and reads the lead back in the same round trip (`createdLead` as above). */
-  async recordPageViewAndLoad(visitorId: string, newLeadId: string, event: NewEvent, now: number): Promise<LoadedLead & { createdLead: boolean }> {
+  /**
+   * Records one page view and reads the lead back in the same round trip (`createdLead` as
+   * above; `capped`: the view was past the daily points cap, so not stored).
+   */
+  async recordPageViewAndLoad(
+    visitorId: string,
+    newLeadId: string,
+    event: NewEvent,
+    now: number,
+    cap?: PublicCap,
+  ): Promise<LoadedLead & { createdLead: boolean; capped: boolean }> {
     const results = await this.batch([
       ...this.ensureVisitor(visitorId, newLeadId, now),
-      ...this.insertEvents(leadOfVisitor(visitorId), visitorId, [event], now),
+      ...this.eventInserts(visitorId, [event], cap),
       ...this.selectLead(leadOfVisitor(visitorId)),
     ]);
-    return { ...toLoaded(results.slice(-2)), createdLead: results[0]!.length > 0 };
+    const { capped } = insertOutcome(results.slice(2, -2), 1, cap !== undefined);
+    return { ...toLoaded(results.slice(-2)), createdLead: results[0]!.length > 0, capped: capped > 0 };
+  }
+
+  /**
+   * A browser's identify: a claim, recorded for the visitor (created if new) and nothing else:
+   * no merge, no lead for the email. Not recorded when the visitor already is that lead's.
+   */
+  async claim(visitorId: string, email: string, newLeadId: string, now: number): Promise<void> {
+    await this.batch([
+      ...this.ensureVisitor(visitorId, newLeadId, now),
+      sql`INSERT INTO identity_claims (visitor_id, email, claimed_at)
+        SELECT ${visitorId}, ${email}, ${now} WHERE ${leadOfVisitor(visitorId)} IS NOT ${leadOfEmail(email)}
+        ON CONFLICT (visitor_id) DO UPDATE SET email = excluded.email, claimed_at = excluded.claimed_at`,
+    ]);
   }
 
   async loadByVisitor(visitorId: string): Promise<LoadedLead> {
@@ -77,16 +109,15 @@ export class LeadStore {
   async recordEmailHitAndLoad(
     leadId: string,
     hit: { event: NewEvent; previousId: string; since: number },
-    now: number,
   ): Promise<LoadedLead & { recorded: boolean }> {
     const lead = existingLead(leadId);
     const { event } = hit;
     const results = await this.batch([
-      sql`INSERT OR IGNORE INTO events (id, lead_id, visitor_id, type, category, ts, path, props, received_at)
-        SELECT ${event.id}, ${lead}, NULL, ${event.type}, ${event.category}, ${event.ts}, ${event.path}, ${event.props}, ${now}
+      sql`INSERT OR IGNORE INTO events (lead_id, id, type, category, ts, path, props)
+        SELECT ${uuidBytes(lead)}, ${uuidBytes(event.id)}, ${event.type}, ${event.category}, ${event.ts}, ${event.path}, ${event.props}
         WHERE ${lead} IS NOT NULL
-          AND NOT EXISTS (SELECT 1 FROM events WHERE lead_id = ${lead} AND id = ${hit.previousId} AND ts > ${hit.since})
-        RETURNING id`,
+          AND NOT EXISTS (SELECT 1 FROM events WHERE lead_id = ${uuidBytes(lead)} AND id = ${uuidBytes(hit.previousId)} AND ts > ${hit.since})
+        RETURNING 1`,
       ...this.selectLead(lead),
     ]);
     return { ...toLoaded(results.slice(1)), recorded: results[0]!.length > 0 };
@@ -109,13 +140,14 @@ export class LeadStore {
     const results = await this.batch([
       sql`INSERT OR IGNORE INTO leads (id, email, traits, created_at, updated_at)
         VALUES (${newLeadId}, ${email}, '{}', ${now}, ${now})`,
-      ...this.insertEvents(leadOfEmail(email), null, events, now),
+      ...this.insertEvents(leadOfEmail(email), events),
     ]);
     return { accepted: countReturned(results.slice(1)) };
   }
 
   /**
-   * Links a visitor to the lead with this email (S). If the visitor's lead (L) is anonymous
+   * Verification (the site's server, a signed email link, or a trusted browser identify):
+   * links a visitor to the lead with this email (S). If the visitor's lead (L) is anonymous
    * and the email is new, L simply takes the email. If L is anonymous and S exists, L merges
    * into S: aggregates are added, events and visitors move, L is deleted. If L already
    * belongs to another person (has an email), the two known leads are NOT merged: only
@@ -124,7 +156,7 @@ export class LeadStore {
    * Every statement is guarded by `L <> S`, so repeating an identify is a no-op, and the
    * result is the same whichever order two browsers identify in.
    */
-  async identify(visitorId: string, email: string, newLeadIds: [string, string], now: number) {
+  async verifyVisitor(visitorId: string, email: string, newLeadIds: [string, string], now: number) {
     const L = leadOfVisitor(visitorId);
     const S = leadOfEmail(email);
     const mergeable = sql`${L} <> ${S} AND (SELECT email FROM leads WHERE id = ${L}) IS NULL`;
@@ -141,6 +173,8 @@ export class LeadStore {
       sql`UPDATE visitors SET lead_id = ${S} WHERE lead_id = ${L} AND ${L} <> ${S}
         AND (id = ${visitorId} OR (SELECT merged_into FROM leads WHERE id = ${L}) IS NOT NULL)`,
       sql`DELETE FROM leads WHERE merged_into = ${S} AND email IS NULL`,
+      // Verified: whatever this browser claimed is settled.
+      sql`DELETE FROM identity_claims WHERE visitor_id = ${visitorId}`,
     ]);
   }
 
@@ -175,7 +209,8 @@ export class LeadStore {
    * (traits and aggregates), ordered by their random ids so a cut is an unbiased sample.
    */
   async loadLeadsSeen(from: number, to: number, limit: number): Promise<{ seen: number; leads: LoadedLead[] }> {
-    const cohort = sql`(SELECT lead_id FROM events WHERE type = 'page_view' AND ts >= ${from} AND ts < ${to}
+    // The stored bytes order as the text ids do: the same sample as ordering by leads.id.
+    const cohort = sql`(SELECT ${uuidText(sql`lead_id`)} FROM events WHERE type = 'page_view' AND ts >= ${from} AND ts < ${to}
       GROUP BY lead_id ORDER BY lead_id LIMIT ${limit})`;
     const [count, leadRows, activityRows] = (await this.batch([
       sql`SELECT count(DISTINCT lead_id) AS n FROM events WHERE type = 'page_view' AND ts >= ${from} AND ts < ${to}`,
@@ -206,20 +241,56 @@ export class LeadStore {
   }
 
   /** INSERT OR IGNORE by (lead, event id): the events trigger aggregates only rows really inserted. */
-  private insertEvents(leadId: SQL, visitorId: string | null, events: NewEvent[], now: number): BatchItem[] {
+  private insertEvents(leadId: SQL, events: NewEvent[]): BatchItem[] {
     const statements: BatchItem[] = [];
     for (let i = 0; i < events.length; i += EVENTS_PER_STATEMENT) {
       const rows = events
         .slice(i, i + EVENTS_PER_STATEMENT)
         .map((e) => sql`(${e.id}, ${e.type}, ${e.category}, ${e.ts}, ${e.path}, ${e.props})`);
       statements.push(
-        sql`INSERT OR IGNORE INTO events (id, lead_id, visitor_id, type, category, ts, path, props, received_at)
-          SELECT e.column1, ${leadId}, ${visitorId}, e.column2, e.column3, e.column4, e.column5, e.column6, ${now}
+        sql`INSERT OR IGNORE INTO events (lead_id, id, type, category, ts, path, props)
+          SELECT ${uuidBytes(leadId)}, ${uuidBytes(sql`e.column1`)}, e.column2, e.column3, e.column4, e.column5, e.column6
           FROM (VALUES ${sql.join(rows, sql`, `)}) AS e WHERE ${leadId} IS NOT NULL
-          RETURNING id`,
+          RETURNING 1`,
       );
     }
     return statements;
+  }
+
+  /**
+   * Public events under the daily points cap, in three statements whatever their number (D1
+   * counts statements per invocation: 50 on the free plan), the events passed as one JSON
+   * parameter. First, which are already stored (duplicates, told apart from capped ones by
+   * insertOutcome). Then the points: the new point-earning events, in order, are admitted
+   * while their running sum fits under the cap on top of what the visitor earned that day;
+   * their points are added and their ids kept as the day's `admitted` (what this request
+   * admitted). Last the insert: events that earn nothing, and the admitted ones. All inside
+   * the batch's transaction, so concurrent requests serialize and a retry adds nothing.
+   * Without a cap (server-reported events), just the inserts.
+   */
+  private eventInserts(visitorId: string, events: NewEvent[], cap: PublicCap | undefined): BatchItem[] {
+    const L = leadOfVisitor(visitorId);
+    if (!cap) return this.insertEvents(L, events);
+    const json = JSON.stringify(events.map((e, i) => ({ ...e, points: cap.points[i] ?? 0, day: Math.floor(e.ts / DAY_MS) })));
+    const sent = sql`(SELECT e.key AS i, e.value ->> 'id' AS id, e.value ->> 'type' AS type, e.value ->> 'category' AS category,
+        e.value ->> 'ts' AS ts, e.value ->> 'path' AS path, e.value ->> 'props' AS props, e.value ->> 'points' AS points,
+        e.value ->> 'day' AS day FROM json_each(${json}) e)`;
+    const stored = (id: SQL) => sql`EXISTS (SELECT 1 FROM events WHERE lead_id = ${uuidBytes(L)} AND id = ${uuidBytes(id)})`;
+    const earned = (day: SQL) => sql`coalesce((SELECT points FROM visitor_daily_points WHERE visitor_id = ${visitorId} AND day = ${day}), 0)`;
+    return [
+      sql`SELECT 1 AS known FROM ${sent} s WHERE ${stored(sql`s.id`)}`,
+      sql`WITH fresh AS (SELECT *, sum(points) OVER (PARTITION BY day ORDER BY i) AS running FROM ${sent} s
+            WHERE s.points > 0 AND NOT ${stored(sql`s.id`)}),
+          fits AS (SELECT * FROM fresh WHERE ${earned(sql`fresh.day`)} + running <= ${cap.cap})
+        INSERT INTO visitor_daily_points (visitor_id, day, points, admitted)
+        SELECT ${visitorId}, day, sum(points), json_group_array(id) FROM fits WHERE true GROUP BY day
+        ON CONFLICT (visitor_id, day) DO UPDATE SET points = points + excluded.points, admitted = excluded.admitted`,
+      sql`INSERT OR IGNORE INTO events (lead_id, id, type, category, ts, path, props)
+        SELECT ${uuidBytes(L)}, ${uuidBytes(sql`s.id`)}, s.type, s.category, s.ts, s.path, s.props FROM ${sent} s
+        WHERE ${L} IS NOT NULL AND (s.points = 0 OR s.id IN (SELECT value FROM json_each((
+          SELECT admitted FROM visitor_daily_points WHERE visitor_id = ${visitorId} AND day = s.day))))
+        RETURNING 1`,
+    ];
   }
 
   private selectLead(leadId: SQL): [BatchItem, BatchItem] {
@@ -242,7 +313,8 @@ export class LeadStore {
  * copy leaves that key's merged list possibly one timestamp short of the cap; totals stay exact.)
  */
 function moveActivity(from: SQL, to: SQL, when: SQL): BatchItem[] {
-  const heldByTo = sql`EXISTS (SELECT 1 FROM events t WHERE t.lead_id = ${to} AND t.id = events.id)`;
+  const [fromBytes, toBytes] = [uuidBytes(from), uuidBytes(to)];
+  const heldByTo = sql`EXISTS (SELECT 1 FROM events t WHERE t.lead_id = ${toBytes} AND t.id = events.id)`;
   // Copies counted per occurrence, so of two equal timestamps only the copy's is removed.
   const recentWithoutCopies = sql`(SELECT json_group_array(value) FROM (
     SELECT r.value FROM (SELECT value, row_number() OVER (PARTITION BY value) AS n FROM json_each(a.recent)) r
@@ -250,7 +322,7 @@ function moveActivity(from: SQL, to: SQL, when: SQL): BatchItem[] {
     ORDER BY r.value DESC))`;
   return [
     sql`WITH copies AS MATERIALIZED (
-        SELECT type || ':' || category AS key, ts FROM events WHERE lead_id = ${from} AND ${heldByTo}),
+        SELECT type || ':' || category AS key, ts FROM events WHERE lead_id = ${fromBytes} AND ${heldByTo}),
       moved AS (
         SELECT a.key, a.total - (SELECT count(*) FROM copies c WHERE c.key = a.key) AS total,
           CASE WHEN a.key IN (SELECT key FROM copies) THEN ${recentWithoutCopies} ELSE a.recent END AS recent
@@ -264,8 +336,8 @@ function moveActivity(from: SQL, to: SQL, when: SQL): BatchItem[] {
           UNION ALL SELECT value FROM json_each(excluded.recent)
           ORDER BY value DESC LIMIT ${RECENT_CAP}))`,
     sql`DELETE FROM lead_activity WHERE lead_id = ${from} AND ${when}`,
-    sql`DELETE FROM events WHERE lead_id = ${from} AND ${when} AND ${heldByTo}`,
-    sql`UPDATE events SET lead_id = ${to} WHERE lead_id = ${from} AND ${when}`,
+    sql`DELETE FROM events WHERE lead_id = ${fromBytes} AND ${when} AND ${heldByTo}`,
+    sql`UPDATE events SET lead_id = ${toBytes} WHERE lead_id = ${fromBytes} AND ${when}`,
   ];
 }
 
@@ -282,6 +354,16 @@ export function leadOfEmail(email: string): SQL {
 /** A lead id, following a server-side merge, if the lead still exists (an email link may outlive its lead). */
 function existingLead(leadId: string): SQL {
   return sql`coalesce((SELECT into_id FROM lead_merges WHERE from_id = ${leadId}), (SELECT id FROM leads WHERE id = ${leadId}))`;
+}
+
+/**
+ * What the event inserts did: `accepted` rows stored (RETURNING 1), `duplicates` already
+ * there, `capped` neither (past the daily cap). With a cap the first result lists the known ids.
+ */
+function insertOutcome(results: unknown[][], sent: number, withKnown: boolean): { accepted: number; duplicates: number; capped: number } {
+  const accepted = countReturned(withKnown ? results.slice(1) : results);
+  const duplicates = withKnown ? results[0]!.length : sent - accepted;
+  return { accepted, duplicates, capped: sent - accepted - duplicates };
 }
 
 function countReturned(results: unknown[]): number {

@@ -8,6 +8,25 @@ import type { ConfigDocument, EventType } from "./config";
 export const RECENT_CAP = 200;
 export const DAY_MS = 86_400_000;
 
+/**
+ * The default of `scoring.engagement.publicDailyCap`. With the shipped points a keen real
+ * visitor stays below it: 100 docs pages (200), 20 pricing or demo views (200), 10 CTA
+ * clicks (30), 2 forms (10) and a conversion (20) in one day is 460, while "high"
+ * engagement starts above 30. A script replaying events stops here, per visitor and day.
+ */
+export const PUBLIC_DAILY_CAP = 500;
+
+/** The points an event earns: those of the first rule that matches it (0 when none does). */
+export function eventPoints(doc: ConfigDocument, type: EventType, category: string): number {
+  const rule = doc.scoring.engagement.points.find((r) => r.event === type && (r.category === undefined || r.category === category));
+  return rule?.points ?? 0;
+}
+
+/** The daily cap on public events: each event's points and the configured cap (see LeadStore). */
+export function publicPointsCap(doc: ConfigDocument, events: { type: EventType; category: string }[]) {
+  return { points: events.map((e) => eventPoints(doc, e.type, e.category)), cap: doc.scoring.engagement.publicDailyCap ?? PUBLIC_DAILY_CAP };
+}
+
 /** One stored aggregate row: all events of one type and page category for a lead. */
 export interface ActivityRow {
   key: string;

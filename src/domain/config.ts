@@ -138,6 +138,11 @@ export const configSchema = z
         /** First matching rule wins: put category-specific rules first. */
         points: z.array(pointsRule).max(100),
         levels: z.strictObject({ high: level, medium: level }),
+        /**
+         * Points one visitor may earn per UTC day from public (browser) events; events past it
+         * are not stored. Server-reported events are not capped. Default PUBLIC_DAILY_CAP.
+         */
+        publicDailyCap: z.number().min(0).max(100_000).optional(),
       }),
       fit: z.strictObject({ rules: z.array(fitRule).max(100) }),
       leadScore: z.strictObject({
@@ -147,6 +152,12 @@ export const configSchema = z
     }),
     segments: z.array(segment).min(1).max(200),
     slots: keyedBy(contentId, CONTENT_ID_RULE, slot),
+    /**
+     * `trustBrowserIdentify`: a browser's identify verifies at once (merging the visitor into
+     * the lead with that email and serving its content), as before claims existed. Default
+     * false: anyone can type anyone's email into a form (README "Identity").
+     */
+    identity: z.strictObject({ trustBrowserIdentify: z.boolean().optional() }).optional(),
     /** How long data is kept (src/domain/retention.ts); defaults there. */
     retention: z
       .strictObject({

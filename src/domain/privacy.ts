@@ -41,17 +41,19 @@ export interface LeadRecord {
   /** Oldest first; up to one more than the page size, which tells that another page follows. */
   events: {
     id: string;
-    visitorId: string | null;
     type: string;
     category: string;
     ts: number;
     path: string | null;
     props: string | null;
-    receivedAt: number;
   }[];
   aggregates: { key: string; total: number; recent: string }[];
   /** Known leads merged into this one (their email links resolve here). */
   merges: { fromId: string; mergedAt: number }[];
+  /** Unverified identifies: of this email (by any browser), or by this lead's browsers. */
+  claims: { email: string; claimedAt: number; byOwnBrowser: number }[];
+  /** Points its browsers earned from public events per UTC day (the daily cap's count). */
+  dailyPoints: { visitorId: string; day: number; points: number }[];
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -83,9 +85,9 @@ export function exportDocument(record: LeadRecord, limit: number, now: number) {
       ts: iso(e.ts),
       path: e.path,
       props: e.props === null ? null : (JSON.parse(e.props) as Record<string, unknown>),
-      visitorId: e.visitorId,
-      receivedAt: iso(e.receivedAt),
     })),
+    claims: record.claims.map((c) => ({ email: c.email, claimedAt: iso(c.claimedAt), byOwnBrowser: c.byOwnBrowser === 1 })),
+    dailyPoints: record.dailyPoints.map((d) => ({ visitorId: d.visitorId, day: iso(d.day * 86_400_000).slice(0, 10), points: d.points })),
     aggregates: record.aggregates.map((a) => ({
       key: a.key,
       total: a.total,

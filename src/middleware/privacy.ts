@@ -10,8 +10,11 @@ import { ApiError } from "../errors";
  * User-Agent, country and language: those describe the server, not the visitor.
  */
 
-/** Why an answer recorded nothing. `read_only`: `GET /v1/personalize` never records. */
-export const NOT_RECORDED_REASONS = ["bot", "gpc", "preview", "consent", "read_only"] as const;
+/**
+ * Why an answer recorded nothing. `read_only`: `GET /v1/personalize` never records;
+ * `daily_cap`: the visitor's public events reached today's points cap.
+ */
+export const NOT_RECORDED_REASONS = ["bot", "gpc", "preview", "consent", "read_only", "daily_cap"] as const;
 export type NotRecordedReason = (typeof NOT_RECORDED_REASONS)[number];
 
 /** What a site's server forwards about its visitor (server calls only). */

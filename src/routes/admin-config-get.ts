@@ -1,8 +1,22 @@
-import { createRoute, type RouteHandler } from "@hono/zod-openapi";
+import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
 import { shippedSeed } from "../config/active";
+import { configSchema } from "../domain/config";
+import { issuesToDetails } from "../errors";
 import type { AppEnv } from "../env";
 import { versionTag } from "../middleware/if-match";
 import { adminErrors, adminSecurity, requireAdmin, versionHeaders, versionOut, VersionWithDocumentOut } from "./admin-common";
+
+const ActiveVersionOut = VersionWithDocumentOut.extend({
+  problems: z
+    .array(z.object({ path: z.string(), message: z.string() }))
+    .optional()
+    .openapi({
+      description:
+        "Only when the active document is not valid with the code now deployed (a rule got stricter since it was accepted): " +
+        "it is not served (every isolate keeps what it had, the shipped default when cold) until a valid version is activated. " +
+        "`npm run deploy` checks this before deploying.",
+    }),
+}).openapi("ActiveConfigVersion");
 
 export const adminConfigGetRoute = createRoute({
   method: "get",
@@ -13,7 +27,7 @@ export const adminConfigGetRoute = createRoute({
   description: "Read from D1, not from the isolate's cache. Send the ETag back as If-Match with PUT.",
   middleware: [requireAdmin] as const,
   responses: {
-    200: { content: { "application/json": { schema: VersionWithDocumentOut } }, headers: versionHeaders, description: "The active version" },
+    200: { content: { "application/json": { schema: ActiveVersionOut } }, headers: versionHeaders, description: "The active version" },
     ...adminErrors,
   },
 });
@@ -22,5 +36,8 @@ export const adminConfigGetHandler: RouteHandler<typeof adminConfigGetRoute, App
   const active = (await c.var.configs.active(shippedSeed(c.var.now)))!;
   c.header("ETag", versionTag(active.version));
   c.header("Cache-Control", "no-store");
-  return c.json({ ...versionOut(active, active.version), document: JSON.parse(active.document) as Record<string, unknown> }, 200);
+  const document = JSON.parse(active.document) as Record<string, unknown>;
+  const parsed = configSchema.safeParse(document);
+  const problems = parsed.success ? {} : { problems: issuesToDetails(parsed.error.issues) };
+  return c.json({ ...versionOut(active, active.version), document, ...problems }, 200);
 };

@@ -1,7 +1,10 @@
 import type { Context } from "hono";
+import { identifyVisitor } from "../app/identity";
+import { siteOrigin } from "../domain/email-content";
 import type { AppEnv } from "../env";
 import { errorBody } from "../errors";
 import { demoFiles, demoImages } from "../generated/assets";
+import { Email, VisitorId } from "./schemas";
 
 /**
  * The demo site (src/demo/): a plain marketing site that uses the script tag exactly as a
@@ -26,10 +29,22 @@ export function demoFile(file: string) {
 }
 
 /**
- * POST /demo/contact: where the demo's contact form submits. A real site would hand the
- * form to its CRM; the demo keeps nothing and shows its thank-you note (post/redirect/get).
+ * POST /demo/contact: where the demo's contact form submits, i.e. the site's own back end.
+ * The browser's identify (the script sees the submit) is only a claim; this handler is what
+ * a real site's server does after a form it trusts: it verifies the browser (its `lf_vid`
+ * cookie) as the lead with the submitted email, through the same use case as
+ * `POST /v1/leads/{email}/visitors`. Then it shows the thank-you note (post/redirect/get).
  */
-export function demoContactHandler(c: Context<AppEnv>): Response {
+export async function demoContactHandler(c: Context<AppEnv>): Promise<Response> {
+  const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+  const email = Email.safeParse(form.email);
+  const visitorId = VisitorId.safeParse(/(?:^|;\s*)lf_vid=([^;]+)/.exec(c.req.header("cookie") ?? "")?.[1]);
+  // Only where the worker is the site (npm start, the tests): deployed in front of a real
+  // site (LF_SITE_ORIGIN elsewhere) this demo form must not verify anyone for anyone.
+  const servesTheSite = siteOrigin(c.env.LF_SITE_ORIGIN) === new URL(c.req.url).origin;
+  if (servesTheSite && email.success && visitorId.success) {
+    await identifyVisitor(c.var.store, { visitorId: visitorId.data, email: email.data, verified: true, now: c.var.now });
+  }
   return c.redirect("/demo/contact?sent=1#thanks", 303);
 }
 

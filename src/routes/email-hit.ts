@@ -33,7 +33,7 @@ export async function emailHitTarget(c: Context<AppEnv>, kind: HitKind, token: s
       userAgent: c.req.header("user-agent"),
       asn: typeof asn === "number" ? asn : undefined,
     });
-    const lead = await store.recordEmailHitAndLoad(payload.l, await emailHitEvent(secret, kind, token, payload, verdict, now), now);
+    const lead = await store.recordEmailHitAndLoad(payload.l, await emailHitEvent(secret, kind, token, payload, verdict, now));
     if (lead.leadId) {
       const context = requestContext(undefined, request.cf?.country as string | undefined, c.req.header("accept-language"));
       segmentPath = evaluateLead(config, lead, context, now, { slots: [] }).segment.path;

@@ -1,4 +1,5 @@
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
+import { publicPointsCap } from "../domain/activity";
 import { clampClientTime, prepareEvent } from "../domain/events";
 import type { AppEnv } from "../env";
 import { optionalServerKey } from "../middleware/auth";
@@ -20,6 +21,7 @@ const Accepted = z
     accepted: z.number().int().openapi({ description: "Events newly recorded" }),
     duplicates: z.number().int().openapi({ description: "Events already recorded (same id): counted once" }),
     ignored: z.number().int().openapi({ description: "Events not recorded: all of them when `reason` says why" }),
+    capped: z.number().int().openapi({ description: "Events not stored: past the visitor's daily points cap (browser calls only)" }),
     ...RecordingOutcome,
   })
   .openapi("EventsAccepted");
@@ -43,9 +45,12 @@ export const eventsHandler: RouteHandler<typeof eventsRoute, AppEnv> = async (c)
   const { config, store, now } = c.var;
   const { notRecorded } = visitorOf(c, body);
   await limitPublicRequest(c, body.visitorId, { writes: true, forwardedIp: body.context?.ip });
-  if (notRecorded) return c.json({ accepted: 0, duplicates: 0, ignored: body.events.length, ...recordingOutcome(notRecorded) }, 202);
+  if (notRecorded) return c.json({ accepted: 0, duplicates: 0, ignored: body.events.length, capped: 0, ...recordingOutcome(notRecorded) }, 202);
   const events = body.events.map((e) => prepareEvent(config, e, clampClientTime(e.ts, now)));
-  const { accepted, createdLead } = await store.recordVisitorEvents(body.visitorId, crypto.randomUUID(), events, now);
+  // Events the site's server reports are not capped: it vouches for them.
+  const cap = c.var.serverCall ? undefined : publicPointsCap(config.doc, events);
+  const { accepted, duplicates, capped, createdLead } = await store.recordVisitorEvents(body.visitorId, crypto.randomUUID(), events, now, cap);
   await countNewLead(c, createdLead, body.context?.ip);
-  return c.json({ accepted, duplicates: events.length - accepted, ignored: 0, ...recordingOutcome(null) }, 202);
+  const outcome = recordingOutcome(accepted + duplicates === 0 && capped > 0 ? "daily_cap" : null);
+  return c.json({ accepted, duplicates, ignored: 0, capped, ...outcome }, 202);
 };

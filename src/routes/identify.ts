@@ -1,4 +1,5 @@
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
+import { identifyVisitor } from "../app/identity";
 import type { AppEnv } from "../env";
 import { optionalServerKey } from "../middleware/auth";
 import { jsonBody } from "../middleware/body";
@@ -15,14 +16,24 @@ export const identifyRoute = createRoute({
   path: "/v1/identify",
   tags: ["public"],
   security: serverCallSecurity,
-  summary: "Link a visitor to the lead with this email (merging leads if needed)",
+  summary: "Say which lead a visitor is: from a browser a claim, from the site's server (the server key) a verification",
   description:
-    "Responds without any lead data. The result is the same whichever order identify calls arrive in. Nothing is linked with GPC, " +
-    "`consent: false` or from a bot; a server call (the server key) may forward the visitor's `context`.",
+    "From a browser this is a *claim* (`verified: false`): recorded, never merged, and the browser keeps being served from its own " +
+    "activity only, never anything of the lead with that email, until the claim is verified (`POST /v1/leads/{email}/visitors` " +
+    "from the site's server, or a signed email link). With the server key, or with `identity.trustBrowserIdentify` in the " +
+    "configuration, it verifies (`verified: true`): the visitor joins the lead and its activity merges exactly once, whatever the " +
+    "order of calls. Responds without any lead data. Nothing is recorded with GPC, `consent: false` or from a bot; a server call may " +
+    "forward the visitor's `context`.",
   middleware: [optionalServerKey, jsonBody({ textPlain: true })] as const,
   request: { body: { content: { "application/json": { schema: Body }, "text/plain": { schema: Body } }, required: true } },
   responses: {
-    202: json(z.object({ ok: z.literal(true), ...RecordingOutcome }).openapi("Identified"), "Linked, or `recorded: false` and why not"),
+    202: json(z
+        .object({
+          ok: z.literal(true),
+          verified: z.boolean().openapi({ description: "Whether this verified the visitor (true) or was recorded as a claim (false)" }),
+          ...RecordingOutcome,
+        })
+        .openapi("Identified"), "Linked, or `recorded: false` and why not"),
     ...bodyErrors,
     ...serverCallErrors,
     ...originErrors,
@@ -34,6 +45,7 @@ export const identifyHandler: RouteHandler<typeof identifyRoute, AppEnv> = async
   const body = c.req.valid("json");
   const { notRecorded } = visitorOf(c, body);
   await limitPublicRequest(c, body.visitorId, { writes: true, forwardedIp: body.context?.ip });
-  if (!notRecorded) await c.var.store.identify(body.visitorId, body.email, [crypto.randomUUID(), crypto.randomUUID()], c.var.now);
-  return c.json({ ok: true as const, ...recordingOutcome(notRecorded) }, 202);
+  const verified = c.var.serverCall === true || c.var.config.doc.identity?.trustBrowserIdentify === true;
+  if (!notRecorded) await identifyVisitor(c.var.store, { visitorId: body.visitorId, email: body.email, verified, now: c.var.now });
+  return c.json({ ok: true as const, verified: verified && !notRecorded, ...recordingOutcome(notRecorded) }, 202);
 };

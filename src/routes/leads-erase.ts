@@ -1,9 +1,15 @@
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
 import type { AppEnv } from "../env";
-import { ApiError } from "../errors";
+import { eraseLead } from "../app/privacy-requests";
 import { requireKey } from "../middleware/auth";
-import { privacyAudit } from "./privacy-audit";
+import { privacyRequester, SERVER_ACTOR } from "./privacy-audit";
 import { authErrors, Email, linkSecretMissing, notFound, validationError } from "./schemas";
+
+export const ERASE_DESCRIPTION =
+  "Deletes the lead, its visitors, events and aggregates, and the merge records pointing to it, in one D1 transaction: " +
+  "204 when it was erased, 404 when no lead has the email (so a retry answers 404). Email links minted for it, or for a " +
+  "lead merged into it, then redirect to the default CTA and record nothing; a later event for the email starts a new lead. " +
+  "Audited with an HMAC of the email (never the email) in the same transaction.";
 
 export const leadsEraseRoute = createRoute({
   method: "delete",
@@ -11,11 +17,7 @@ export const leadsEraseRoute = createRoute({
   tags: ["server"],
   security: [{ serverKey: [] }],
   summary: "Erase a lead and everything stored about it (GDPR article 17)",
-  description:
-    "Deletes the lead, its visitors, events and aggregates, and the merge records pointing to it, in one D1 transaction: " +
-    "204 when it was erased, 404 when no lead has the email (so a retry answers 404). Email links minted for it, or for a " +
-    "lead merged into it, then redirect to the default CTA and record nothing; a later event for the email starts a new lead. " +
-    "Audited with an HMAC of the email (never the email) in the same transaction.",
+  description: ERASE_DESCRIPTION,
   middleware: [requireKey("LF_API_KEY")] as const,
   request: { params: z.object({ email: Email }) },
   responses: { 204: { description: "Erased" }, ...authErrors, ...notFound, ...validationError, ...linkSecretMissing },
@@ -23,7 +25,6 @@ export const leadsEraseRoute = createRoute({
 
 export const leadsEraseHandler: RouteHandler<typeof leadsEraseRoute, AppEnv> = async (c) => {
   const { email } = c.req.valid("param");
-  const erased = await c.var.privacy.erase(email, await privacyAudit(c, email));
-  if (!erased) throw new ApiError(404, "not_found", "No lead has this email (already erased?).");
+  await eraseLead(privacyRequester(c, SERVER_ACTOR), email);
   return c.body(null, 204);
 };

@@ -1,14 +1,14 @@
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
-import { EXPORT_FROM_START, EXPORT_PAGE_MAX, exportDocument, readExportCursor } from "../domain/privacy";
+import { exportLead } from "../app/privacy-requests";
+import { EXPORT_PAGE_MAX } from "../domain/privacy";
 import type { AppEnv } from "../env";
-import { ApiError } from "../errors";
 import { requireKey } from "../middleware/auth";
-import { privacyAudit } from "./privacy-audit";
+import { privacyRequester, SERVER_ACTOR } from "./privacy-audit";
 import { authErrors, Email, json, linkSecretMissing, notFound, validationError } from "./schemas";
 
 const Time = z.string().openapi({ description: "ISO 8601, UTC", example: "2026-11-23T12:00:00.000Z" });
 
-const LeadExport = z
+export const LeadExport = z
   .object({
     exportedAt: Time,
     lead: z.object({ id: z.string(), email: z.string(), traits: z.record(z.string(), z.unknown()), createdAt: Time, updatedAt: Time }),
@@ -22,8 +22,6 @@ const LeadExport = z
           ts: Time,
           path: z.string().nullable(),
           props: z.record(z.string(), z.unknown()).nullable(),
-          visitorId: z.string().nullable(),
-          receivedAt: Time,
         }),
       )
       .openapi({ description: "Oldest first" }),
@@ -33,11 +31,17 @@ const LeadExport = z
     merges: z
       .array(z.object({ fromId: z.string(), mergedAt: Time }))
       .openapi({ description: "Known leads merged into this one (their email links resolve here)" }),
+    claims: z
+      .array(z.object({ email: z.string(), claimedAt: Time, byOwnBrowser: z.boolean() }))
+      .openapi({ description: "Unverified identifies: of this email by any browser (whose id is not shown), and by this lead's browsers" }),
+    dailyPoints: z
+      .array(z.object({ visitorId: z.string(), day: z.string(), points: z.number() }))
+      .openapi({ description: "Points this lead's browsers earned from public events per UTC day (for the daily cap)" }),
     next: z.string().nullable().openapi({ description: "More events or visitors: pass as `after` for the next page; null on the last" }),
   })
   .openapi("LeadExport");
 
-const Query = z.object({
+export const ExportQuery = z.object({
   limit: z
     .string()
     .regex(/^\d+$/, "a whole number")
@@ -48,29 +52,24 @@ const Query = z.object({
   after: z.string().optional().openapi({ description: "The `next` of the previous page" }),
 });
 
+export const EXPORT_DESCRIPTION =
+  "The lead with its traits, browsers, every event, aggregates and the leads merged into it; every time in ISO 8601 UTC. " +
+  `A lead with more than \`limit\` (at most ${EXPORT_PAGE_MAX}) events or visitors is exported in pages: each page repeats ` +
+  "the lead, aggregates and merges, and `next` continues the events and visitors. Audited with an HMAC of the email.";
+
 export const leadsExportRoute = createRoute({
   method: "get",
   path: "/v1/leads/{email}/export",
   tags: ["server"],
   security: [{ serverKey: [] }],
   summary: "Everything stored about a lead, as one JSON document (GDPR article 15)",
-  description:
-    "The lead with its traits, browsers, every event, aggregates and the leads merged into it; every time in ISO 8601 UTC. " +
-    `A lead with more than \`limit\` (at most ${EXPORT_PAGE_MAX}) events or visitors is exported in pages: each page repeats ` +
-    "the lead, aggregates and merges, and `next` continues the events and visitors. Audited with an HMAC of the email.",
+  description: EXPORT_DESCRIPTION,
   middleware: [requireKey("LF_API_KEY")] as const,
-  request: { params: z.object({ email: Email }), query: Query },
+  request: { params: z.object({ email: Email }), query: ExportQuery },
   responses: { 200: json(LeadExport, "The lead's data"), ...authErrors, ...notFound, ...validationError, ...linkSecretMissing },
 });
 
 export const leadsExportHandler: RouteHandler<typeof leadsExportRoute, AppEnv> = async (c) => {
   const { email } = c.req.valid("param");
-  const { limit = EXPORT_PAGE_MAX, after } = c.req.valid("query");
-  const position = after === undefined ? EXPORT_FROM_START : readExportCursor(after);
-  if (!position) {
-    throw new ApiError(422, "validation_failed", "The query is not valid.", [{ path: "after", message: "not a `next` from an earlier page" }]);
-  }
-  const record = await c.var.privacy.exportLead(email, position, limit, await privacyAudit(c, email));
-  if (!record) throw new ApiError(404, "not_found", "No lead has this email.");
-  return c.json(exportDocument(record, limit, c.var.now), 200);
+  return c.json(await exportLead(privacyRequester(c, SERVER_ACTOR), email, c.req.valid("query")), 200);
 };

@@ -2,6 +2,7 @@ import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
 import { evaluateLead, ANONYMOUS } from "../domain/evaluate";
 import { prepareEvent, requestContext } from "../domain/events";
 import { resolvePreview } from "../domain/preview";
+import { publicPointsCap } from "../domain/activity";
 import type { AppEnv } from "../env";
 import { optionalServerKey } from "../middleware/auth";
 import { jsonBody } from "../middleware/body";
@@ -49,19 +50,14 @@ export const personalizeHandler: RouteHandler<typeof personalizeRoute, AppEnv> =
   const preview = body.preview ? await resolvePreview(c.env.LF_PREVIEW_SECRET, body.preview, config, now, body.slots) : null;
   if (preview) return c.json({ ...preview, ...recordingOutcome("preview"), preview: true }, 200);
   const context = requestContext(body.page.url, visitor.country, visitor.language);
-  const recorded =
-    visitor.notRecorded === null
-      ? await store.recordPageViewAndLoad(
-          body.visitorId,
-          crypto.randomUUID(),
-          prepareEvent(config, { id: body.eventId ?? crypto.randomUUID(), type: "page_view", url: body.page.url }, now),
-          now,
-        )
-      : null;
+  const pageView = prepareEvent(config, { id: body.eventId ?? crypto.randomUUID(), type: "page_view", url: body.page.url }, now);
+  const cap = c.var.serverCall ? undefined : publicPointsCap(config.doc, [pageView]);
+  const recorded = visitor.notRecorded === null ? await store.recordPageViewAndLoad(body.visitorId, crypto.randomUUID(), pageView, now, cap) : null;
   // Counted while the lead is evaluated: only later requests need the binding's answer.
   const counting = recorded ? countNewLead(c, recorded.createdLead, body.context?.ip) : null;
   const lead = recorded ?? (visitor.readsStoredState ? await store.loadByVisitor(body.visitorId) : ANONYMOUS);
   const result = evaluateLead(config, lead, context, now, { slots: body.slots });
   await counting;
-  return c.json({ segment: result.segment, slots: result.slots, ...recordingOutcome(visitor.notRecorded), preview: false }, 200);
+  const outcome = recordingOutcome(visitor.notRecorded ?? (recorded?.capped ? "daily_cap" : null));
+  return c.json({ segment: result.segment, slots: result.slots, ...outcome, preview: false }, 200);
 };

@@ -1,16 +1,12 @@
 import type { Context } from "hono";
-import type { PrivacyAudit } from "../db/privacy-store";
-import { emailAuditHash } from "../domain/privacy";
+import type { PrivacyRequester } from "../app/privacy-requests";
 import type { AppEnv } from "../env";
-import { ApiError } from "../errors";
 
-/**
- * The audit row of an erase or export request. Without LF_LINK_SECRET the email could
- * only be kept in a guessable form, so the request is refused (503) rather than audited so.
- */
-export async function privacyAudit(c: Context<AppEnv>, email: string): Promise<PrivacyAudit> {
-  const secret = c.env.LF_LINK_SECRET;
-  if (!secret) throw new ApiError(503, "not_configured", "LF_LINK_SECRET is not set: the request cannot be audited without keeping the email.");
-  // The one credential the server API has; a named key when keys are scoped.
-  return { id: crypto.randomUUID(), emailHash: await emailAuditHash(secret, email), actor: "LF_API_KEY", at: c.var.now };
+/** Who asks for an erase or export, for the audit: the server API's key, or the admin by name. */
+export function privacyRequester(c: Context<AppEnv>, actor: string): PrivacyRequester {
+  return { privacy: c.var.privacy, secret: c.env.LF_LINK_SECRET, actor, now: c.var.now };
 }
+
+/** The server API has one credential (any of LF_API_KEY's rotating keys). */
+export const SERVER_ACTOR = "LF_API_KEY";
+export const adminActor = (c: Context<AppEnv>) => `admin:${c.var.admin!.author}`;

@@ -86,7 +86,8 @@ export const RecordingOutcome = {
   reason: z.enum(NOT_RECORDED_REASONS).optional().openapi({
     description:
       "Only when nothing was recorded, why: `bot` (a bot or HTTP library; the visitor's stored state still chose the content), " +
-      "`gpc` (Global Privacy Control), `consent` (`consent: false`), `preview` (a preview token), `read_only` (GET never records)",
+      "`gpc` (Global Privacy Control), `consent` (`consent: false`), `preview` (a preview token), `read_only` (GET never records), " +
+      "`daily_cap` (the visitor's public events earned `scoring.engagement.publicDailyCap` points today: more are not stored)",
   }),
 };
 

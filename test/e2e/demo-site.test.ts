@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { applied, eventually, newVisitor, useChromium } from "./support/browser";
-import { content, countRows, getLead, newEmail, putLead } from "./support/server";
+import { content, countRows, getLead, newEmail, putLead, serverApi } from "./support/server";
+import { EVENTS_OF_VISITOR } from "../support/events-table";
 
 interface Cta {
   label: string;
@@ -82,10 +83,11 @@ describe("the demo site", () => {
     const { context, page, errors } = await newVisitor(chromium());
     await page.goto("/demo");
     await applied(page);
-    await page.evaluate((e) => (window as any).leadflare.identify(e), email);
-    await eventually(async () => (await getLead(email)) ?? undefined, "identify");
     const visitorId = await page.evaluate(() => localStorage.getItem("lf_vid"));
     expect(visitorId).toMatch(/^[0-9a-f-]{36}$/);
+    // The site's server verifies the browser (after a login, say): a browser's identify is only a claim.
+    expect((await serverApi("POST", `/v1/leads/${encodeURIComponent(email)}/visitors`, { visitorId })).status).toBe(200);
+    expect(await getLead(email)).not.toBeNull();
 
     // The CTA is a link: the click navigates away, and the page is closed straight after.
     await page.click('[data-lf-slot="primary-cta"]');
@@ -97,7 +99,7 @@ describe("the demo site", () => {
     await next.goto("/demo/pricing");
     await applied(next);
     expect((await getLead(email))!.signals.cta_clicks_30d).toBe(1);
-    expect(countRows("events", "visitor_id = ? AND type = 'cta_click'", visitorId!)).toBe(1);
+    expect(countRows("events", `${EVENTS_OF_VISITOR} AND type = 'cta_click'`, visitorId!)).toBe(1);
     expect(errors).toEqual([]);
   });
 

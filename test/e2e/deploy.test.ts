@@ -1,9 +1,10 @@
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { configProblems, missingSecrets, requiredSecrets } from "../../scripts/deploy-checks";
+import { ACTIVE_CONFIG_SQL, activeConfigProblems, configProblems, missingSecrets, requiredSecrets } from "../../scripts/deploy-checks";
 
 /**
  * `npm run deploy` changes a Cloudflare account, so it never runs here past its offline
@@ -49,5 +50,41 @@ describe("npm run deploy: the checks before anything changes", () => {
     expect(missingSecrets(required, [...listed, ...secrets("LF_ADMIN_TOKENS")])).toEqual([]);
     // A Worker set up before LF_ADMIN_TOKENS existed keeps deploying with its (deprecated) single token.
     expect(missingSecrets(required, [...listed, ...secrets("LF_ADMIN_TOKEN")])).toEqual([]);
+  });
+
+  it("the configuration active in D1 must be one this code serves, read the way deploy reads it (wrangler d1 execute --json)", () => {
+    // A local D1 stands in for the remote one: the same command, the same JSON, `--local`.
+    const persist = mkdtempSync(join(tmpdir(), "lf-deploy-"));
+    const wrangler = (...args: string[]) => {
+      const run = spawnSync(process.execPath, [join(root, "node_modules/wrangler/bin/wrangler.js"), ...args, "--local", "--persist-to", persist], {
+        cwd: root,
+        encoding: "utf8",
+        env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" },
+      });
+      expect(run.status, run.stderr).toBe(0);
+      return run.stdout;
+    };
+    const activeNow = () => activeConfigProblems(wrangler("d1", "execute", "DB", "--json", "--command", ACTIVE_CONFIG_SQL));
+    const insert = (version: number, document: unknown) =>
+      wrangler("d1", "execute", "DB", "--command",
+        `INSERT INTO config_versions (version, document, author, action, changes, created_at) VALUES (${version}, '${JSON.stringify(document).replaceAll("'", "''")}', 'test', 'activate', '[]', 0)`);
+    try {
+      wrangler("d1", "migrations", "apply", "DB");
+      expect(activeNow()).toEqual([]); // a fresh database: nothing active yet
+      const document = JSON.parse(readFileSync(join(root, "src/config/default.json"), "utf8"));
+      insert(1, document);
+      expect(activeNow()).toEqual([]);
+      // Accepted by older code, refused by this one: deploying it would serve the shipped default.
+      const legacy = structuredClone(document);
+      const at = legacy.segments.findIndex((s: { id: string }) => s.id === "smb-qualified");
+      legacy.segments[at].id = "smb_qualified";
+      insert(2, legacy);
+      const problems = activeNow().join("\n");
+      expect(problems).toContain("configuration (version 2) is not valid with this code");
+      expect(problems).toContain(`segments[${at}].id`);
+      expect(problems).toContain("npm run config:push");
+    } finally {
+      rmSync(persist, { recursive: true, force: true });
+    }
   });
 });

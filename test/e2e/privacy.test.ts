@@ -2,6 +2,7 @@ import type { Page } from "playwright-core";
 import { describe, expect, inject, it } from "vitest";
 import { apiTraffic, applied, eventually, newVisitor, slots, workerUrl, useChromium } from "./support/browser";
 import { content, countRows, newEmail } from "./support/server";
+import { EVENTS_OF_VISITOR } from "../support/events-table";
 import { customerSite, slotPage } from "./support/site";
 
 const chromium = useChromium();
@@ -40,7 +41,7 @@ describe("privacy", () => {
 
     for (const { visitorId } of bodies) {
       expect(countRows("visitors", "id = ?", visitorId)).toBe(0);
-      expect(countRows("events", "visitor_id = ?", visitorId)).toBe(0);
+      expect(countRows("events", EVENTS_OF_VISITOR, visitorId)).toBe(0);
     }
     expect({ visitors: countRows("visitors"), events: countRows("events"), leads: countRows("leads") }).toEqual(before);
     expect(errors).toEqual([]);
@@ -80,11 +81,11 @@ describe("privacy", () => {
     expect(answers.map((a) => a.status)).toEqual(paths.map((p) => (p === "/v1/personalize" ? 200 : 202)));
     for (const [i, answer] of answers.entries()) {
       if (paths[i] === "/v1/personalize") expect(answer.json).toMatchObject({ recorded: false, reason: "gpc" });
-      if (paths[i] === "/v1/events") expect(answer.json).toEqual({ accepted: 0, duplicates: 0, ignored: 1, recorded: false, reason: "gpc" });
-      if (paths[i] === "/v1/identify") expect(answer.json).toEqual({ ok: true, recorded: false, reason: "gpc" });
+      if (paths[i] === "/v1/events") expect(answer.json).toEqual({ accepted: 0, duplicates: 0, ignored: 1, capped: 0, recorded: false, reason: "gpc" });
+      if (paths[i] === "/v1/identify") expect(answer.json).toEqual({ ok: true, verified: false, recorded: false, reason: "gpc" });
     }
     expect(countRows("visitors", "id = ?", visitorId!)).toBe(0);
-    expect(countRows("events", "visitor_id = ?", visitorId!)).toBe(0);
+    expect(countRows("events", EVENTS_OF_VISITOR, visitorId!)).toBe(0);
     expect(errors).toEqual([]);
   });
 

@@ -43,10 +43,10 @@ describe("events_aggregate trigger", () => {
 
     const now = Date.now();
     const insert = await env.DB.prepare(
-      `INSERT INTO events (id, lead_id, visitor_id, type, category, ts, path, props, received_at)
-       VALUES (?, ?, NULL, 'page_view', 'pricing', ?, '/pricing', NULL, ?)`,
+      `INSERT INTO events (lead_id, id, type, category, ts, path, props)
+       VALUES (unhex(replace(?, '-', '')), unhex(replace(?, '-', '')), 'page_view', 'pricing', ?, '/pricing', NULL)`,
     )
-      .bind(crypto.randomUUID(), leadId, now, now)
+      .bind(leadId, crypto.randomUUID(), now)
       .run();
 
     const { total, recent } = await pricingActivity(email);
@@ -64,16 +64,33 @@ describe("events table", () => {
   const normalized = (statement: string) =>
     statement.split("\n").filter((line) => !line.trim().startsWith("--")).join(" ").replace(/\s+/g, " ").trim().replace(/;$/, "");
 
-  it("is keyed per lead and, rebuilt by a later migration, keeps migration 0003's trigger and the type/time index", async () => {
-    const columns = await env.DB.prepare("SELECT name, pk FROM pragma_table_info('events') WHERE pk > 0 ORDER BY pk").all<{ name: string }>();
-    expect(columns.results.map((c) => c.name)).toEqual(["lead_id", "id"]);
+  it("is keyed per lead, WITHOUT ROWID, and keeps migration 0010's trigger and its one time index", async () => {
+    const columns = await env.DB.prepare("SELECT name, type, pk FROM pragma_table_info('events') ORDER BY cid").all<{ name: string; type: string; pk: number }>();
+    expect(columns.results.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name)).toEqual(["lead_id", "id"]);
+    // Only what a query reads; the two UUIDs as their 16 bytes.
+    expect(columns.results.map((c) => `${c.name} ${c.type}`)).toEqual([
+      "lead_id BLOB", "id BLOB", "type TEXT", "category TEXT", "ts INTEGER", "path TEXT", "props TEXT",
+    ]);
+    for (const table of ["events", "lead_activity"]) {
+      const { sql } = (await env.DB.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?").bind(table).first<{ sql: string }>())!;
+      expect(sql, table).toMatch(/\) WITHOUT ROWID$/);
+    }
 
-    const migration = env.TEST_MIGRATIONS.find((m) => m.name.startsWith("0003_"))!;
+    const migration = env.TEST_MIGRATIONS.find((m) => m.name.startsWith("0010_"))!;
     const created = migration.queries.find((q) => q.includes("CREATE TRIGGER"))!;
     const trigger = await env.DB.prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'events'").all<{ sql: string }>();
     expect(trigger.results.map((t) => normalized(t.sql))).toEqual([normalized(created.slice(created.indexOf("CREATE TRIGGER")))]);
 
-    const indexes = await env.DB.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' AND sql IS NOT NULL ORDER BY name").all<{ name: string }>();
-    expect(indexes.results.map((i) => i.name)).toEqual(["events_type_ts"]);
+    const indexes = await env.DB.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' ORDER BY name").all<{ name: string }>();
+    expect(indexes.results.map((i) => i.name)).toEqual(["events_ts"]);
+  });
+
+  it("writes the lead's id into lead_activity as the text leads.id has", async () => {
+    const email = newEmail();
+    await importEvents(email, views([Date.now() - DAY]));
+    const { leadId } = await pricingActivity(email);
+    const lead = await env.DB.prepare("SELECT id FROM leads WHERE email = ?").bind(email).first<{ id: string }>();
+    expect(leadId).toBe(lead!.id);
+    expect(leadId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
   });
 });

@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { admin, getActive } from "../support/admin";
 import { defaultDocCopy } from "../support/config";
-import { DAY, getLead, identify, importEvents, jsonOf, newEmail, newVisitorId, personalize, putLead } from "../support/harness";
+import { DAY, getLead, verifyVisitor, importEvents, jsonOf, newEmail, newVisitorId, personalize, putLead } from "../support/harness";
 
 async function evaluate(body: Record<string, unknown>) {
   const res = await admin("POST", "/v1/admin/evaluate", body);
@@ -120,7 +120,7 @@ describe("POST /v1/admin/evaluate: a draft configuration", () => {
     const email = newEmail();
     const visitor = newVisitorId();
     await putLead(email, { company: { employees: 50 } });
-    await identify(visitor, email);
+    await verifyVisitor(visitor, email);
     const before = await getActive();
     const versions = await env.DB.prepare("SELECT count(*) AS n FROM config_versions").first<number>("n");
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { signToken } from "../../src/domain/tokens";
 import { admin } from "../support/admin";
 import { fetchCountingD1 } from "../support/counting-d1";
+import { EVENTS_OF_VISITOR } from "../support/events-table";
 import { ADMIN_TOKEN, call, countRows, jsonOf, newVisitorId } from "../support/harness";
 
 const BROWSER = { "user-agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0 Safari/537.36" };
@@ -77,7 +78,7 @@ describe("/v1/personalize with a preview token", () => {
     expect(Object.keys(get.slots)).toEqual(["hero"]);
 
     expect(await countRows("visitors", "id = ?", visitor)).toBe(0);
-    expect(await countRows("events", "visitor_id = ?", visitor)).toBe(0);
+    expect(await countRows("events", EVENTS_OF_VISITOR, visitor)).toBe(0);
     expect(await rowsWritten()).toBe(before);
   });
 

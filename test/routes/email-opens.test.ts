@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { signToken } from "../../src/domain/tokens";
 import { countRows, getLead, newEmail } from "../support/harness";
 import { fetchCountingD1 } from "../support/counting-d1";
+import { EVENTS } from "../support/events-table";
 import { BROWSER_UA, emailContent, follow, leadIdOf, ORIGIN, smbLead, tokenOf, viewPricingThreeTimes } from "../support/email";
 
 const NURTURE_IMAGE = `${ORIGIN}/demo/img/banner-smb-nurture.png`;
@@ -72,7 +73,7 @@ describe("GET /i/<token>", () => {
     const after = await getLead(email);
     expect(after.engagement.score).toBeCloseTo(before.engagement.score, 2);
     expect(openComponent(after)).toBeUndefined();
-    const reasons = await env.DB.prepare("SELECT props FROM events WHERE lead_id = ? ORDER BY category").bind(leadId).all<{ props: string }>();
+    const reasons = await env.DB.prepare(`SELECT props FROM ${EVENTS} AS events WHERE lead_id = ? ORDER BY category`).bind(leadId).all<{ props: string }>();
     expect(reasons.results.map((r) => JSON.parse(r.props).flagged)).toEqual(["apple-mpp", "no-user-agent"]);
 
     // The reader's own open still counts.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { call, countRows, getLead, identify, jsonOf, newEmail, newVisitorId, sendEvents } from "../support/harness";
+import { EVENTS_OF_VISITOR } from "../support/events-table";
+import { call, countRows, getLead, verifyVisitor, jsonOf, newEmail, newVisitorId, sendEvents } from "../support/harness";
 
 const event = (type = "cta_click", url = "/pricing") => ({ id: crypto.randomUUID(), type, url });
 
@@ -7,11 +8,11 @@ describe("POST /v1/events", () => {
   it("counts the same event id once, within a batch and across batches", async () => {
     const email = newEmail();
     const visitor = newVisitorId();
-    await identify(visitor, email);
+    await verifyVisitor(visitor, email);
     const a = event();
     const b = event("form_submit", "/contact");
-    expect(await jsonOf(await sendEvents(visitor, [a, a, b]))).toEqual({ accepted: 2, duplicates: 1, ignored: 0, recorded: true });
-    expect(await jsonOf(await sendEvents(visitor, [b, a]))).toEqual({ accepted: 0, duplicates: 2, ignored: 0, recorded: true });
+    expect(await jsonOf(await sendEvents(visitor, [a, a, b]))).toEqual({ accepted: 2, duplicates: 1, ignored: 0, capped: 0, recorded: true });
+    expect(await jsonOf(await sendEvents(visitor, [b, a]))).toEqual({ accepted: 0, duplicates: 2, ignored: 0, capped: 0, recorded: true });
     const lead = await getLead(email);
     expect(lead.signals).toMatchObject({ cta_clicks_30d: 1, forms_30d: 1 });
   });
@@ -19,14 +20,14 @@ describe("POST /v1/events", () => {
   it("dedupes per lead: one client event id from two visitors (two leads) is recorded for both, each once", async () => {
     const [first, second] = [newEmail(), newEmail()];
     const [v1, v2] = [newVisitorId(), newVisitorId()];
-    await identify(v1, first);
-    await identify(v2, second);
+    await verifyVisitor(v1, first);
+    await verifyVisitor(v2, second);
     const shared = event();
-    expect(await jsonOf(await sendEvents(v1, [shared]))).toEqual({ accepted: 1, duplicates: 0, ignored: 0, recorded: true });
-    expect(await jsonOf(await sendEvents(v2, [shared]))).toEqual({ accepted: 1, duplicates: 0, ignored: 0, recorded: true });
+    expect(await jsonOf(await sendEvents(v1, [shared]))).toEqual({ accepted: 1, duplicates: 0, ignored: 0, capped: 0, recorded: true });
+    expect(await jsonOf(await sendEvents(v2, [shared]))).toEqual({ accepted: 1, duplicates: 0, ignored: 0, capped: 0, recorded: true });
     // Retries still count once per lead.
-    expect(await jsonOf(await sendEvents(v1, [shared]))).toEqual({ accepted: 0, duplicates: 1, ignored: 0, recorded: true });
-    expect(await jsonOf(await sendEvents(v2, [shared, shared]))).toEqual({ accepted: 0, duplicates: 2, ignored: 0, recorded: true });
+    expect(await jsonOf(await sendEvents(v1, [shared]))).toEqual({ accepted: 0, duplicates: 1, ignored: 0, capped: 0, recorded: true });
+    expect(await jsonOf(await sendEvents(v2, [shared, shared]))).toEqual({ accepted: 0, duplicates: 2, ignored: 0, capped: 0, recorded: true });
     for (const email of [first, second]) expect((await getLead(email)).signals).toMatchObject({ cta_clicks_30d: 1 });
     expect(await countRows("events", "id = ?", shared.id)).toBe(2);
   });
@@ -38,7 +39,7 @@ describe("POST /v1/events", () => {
       headers: { "content-type": "text/plain;charset=UTF-8" },
     });
     expect(res.status).toBe(202);
-    expect(await countRows("events", "visitor_id = ? AND category = 'pricing' AND path = '/pricing/teams'", visitor)).toBe(1);
+    expect(await countRows("events", `${EVENTS_OF_VISITOR} AND category = 'pricing' AND path = '/pricing/teams'`, visitor)).toBe(1);
   });
 
   it("clamps a client timestamp into [now - 24 h, now]", async () => {
@@ -49,14 +50,14 @@ describe("POST /v1/events", () => {
       { ...event(), ts: before - 30 * 86_400_000 },
     ]);
     const after = Date.now();
-    expect(await countRows("events", "visitor_id = ? AND ts BETWEEN ? AND ?", visitor, before, after)).toBe(1);
-    expect(await countRows("events", "visitor_id = ? AND ts BETWEEN ? AND ?", visitor, before - 86_400_000, after - 86_400_000)).toBe(1);
+    expect(await countRows("events", `${EVENTS_OF_VISITOR} AND ts BETWEEN ? AND ?`, visitor, before, after)).toBe(1);
+    expect(await countRows("events", `${EVENTS_OF_VISITOR} AND ts BETWEEN ? AND ?`, visitor, before - 86_400_000, after - 86_400_000)).toBe(1);
   });
 
   it("takes 50 events in one request, in one batch", async () => {
     const visitor = newVisitorId();
     const res = await sendEvents(visitor, Array.from({ length: 50 }, () => event("page_view", "/docs")));
-    expect(await jsonOf(res)).toEqual({ accepted: 50, duplicates: 0, ignored: 0, recorded: true });
+    expect(await jsonOf(res)).toEqual({ accepted: 50, duplicates: 0, ignored: 0, capped: 0, recorded: true });
     expect(await countRows("lead_activity", "lead_id = (SELECT lead_id FROM visitors WHERE id = ?) AND total = 50", visitor)).toBe(1);
   });
 

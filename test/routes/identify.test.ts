@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { env } from "cloudflare:test";
-import { countRows, getLead, identify, jsonOf, newEmail, newVisitorId, personalize, putLead, sendEvents } from "../support/harness";
+import { countRows, getLead, verifyVisitor, jsonOf, newEmail, newVisitorId, personalize, putLead, sendEvents } from "../support/harness";
 
 const BROWSER = { "user-agent": "Mozilla/5.0 Chrome/140.0" };
 
@@ -34,9 +34,9 @@ describe("identify and merge", () => {
     for (const order of [["first", "second"], ["second", "first"]] as const) {
       const email = newEmail();
       const browsers = await twoBrowsers();
-      await identify(browsers[order[0]], email);
+      await verifyVisitor(browsers[order[0]], email);
       await putLead(email, { company: { employees: 50 } });
-      await identify(browsers[order[1]], email);
+      await verifyVisitor(browsers[order[1]], email);
       states.push(await stateOf(email));
     }
     expect(states[0]).toEqual(states[1]);
@@ -46,9 +46,9 @@ describe("identify and merge", () => {
   it("moves events, aggregates and visitors to the survivor, counting nothing twice", async () => {
     const email = newEmail();
     const { first, second } = await twoBrowsers();
-    await identify(first, email);
-    await identify(second, email);
-    await identify(second, email); // repeated: a no-op
+    await verifyVisitor(first, email);
+    await verifyVisitor(second, email);
+    await verifyVisitor(second, email); // repeated: a no-op
     const leadIds = await Promise.all([first, second].map(async (v) => (await countRows("visitors", "id = ? AND lead_id = (SELECT id FROM leads WHERE email = ?)", v, email))));
     expect(leadIds).toEqual([1, 1]);
     expect(await countRows("events", "lead_id = (SELECT id FROM leads WHERE email = ?)", email)).toBe(4);
@@ -67,8 +67,8 @@ describe("identify and merge", () => {
     expect(await jsonOf(await sendEvents(first, [click(shared, t0)]))).toMatchObject({ accepted: 1 });
     // The second browser's copy carries another time, and another click at that same time.
     expect(await jsonOf(await sendEvents(second, [click(shared, t1), click(crypto.randomUUID(), t1)]))).toMatchObject({ accepted: 2 });
-    await identify(first, email);
-    await identify(second, email);
+    await verifyVisitor(first, email);
+    await verifyVisitor(second, email);
 
     // The survivor's copy stays; the merged lead's copy is neither stored nor counted.
     expect(await countRows("events", "id = ?", shared)).toBe(1);
@@ -82,7 +82,7 @@ describe("identify and merge", () => {
   it("concurrent identifies of two browsers to one new email end in one lead with everything", async () => {
     const email = newEmail();
     const { first, second } = await twoBrowsers();
-    await Promise.all([identify(first, email), identify(second, email)]);
+    await Promise.all([verifyVisitor(first, email), verifyVisitor(second, email)]);
     expect(await countRows("leads", "email = ?", email)).toBe(1);
     expect((await getLead(email)).signals.pricing_views_7d).toBe(3);
   });
@@ -93,9 +93,9 @@ describe("identify and merge", () => {
     const visitor = newVisitorId();
     await putLead(first, { company: { employees: 300 }, person: { seniority: "Director" } });
     await putLead(second, { company: { employees: 1200 } });
-    await identify(visitor, first);
+    await verifyVisitor(visitor, first);
     await personalize(visitor, "/pricing", {}, BROWSER);
-    await identify(visitor, second);
+    await verifyVisitor(visitor, second);
     await personalize(visitor, "/docs", {}, BROWSER);
     const [a, b] = [await getLead(first), await getLead(second)];
     expect(a.traits).toEqual({ company: { employees: 300 }, person: { seniority: "director" } });
@@ -103,7 +103,7 @@ describe("identify and merge", () => {
     expect(b.traits).toEqual({ company: { employees: 1200 } });
     expect(b.signals).toMatchObject({ pricing_views_7d: 0, page_views_30d: 1 });
     // Switching back is the same kind of move: still two intact leads.
-    await identify(visitor, first);
+    await verifyVisitor(visitor, first);
     expect((await getLead(second)).traits).toEqual({ company: { employees: 1200 } });
     expect(await countRows("leads", "email IN (?, ?)", first, second)).toBe(2);
   });
@@ -113,10 +113,10 @@ describe("identify and merge", () => {
     const attacker = newEmail();
     const victimBrowser = newVisitorId();
     await putLead(victim, { company: { employees: 5000, industry: "banking" } });
-    await identify(victimBrowser, victim);
+    await verifyVisitor(victimBrowser, victim);
     const stranger = newVisitorId();
-    await identify(stranger, victim);
-    await identify(stranger, attacker);
+    await verifyVisitor(stranger, victim);
+    await verifyVisitor(stranger, attacker);
     expect((await getLead(victim)).traits).toEqual({ company: { employees: 5000, industry: "banking" } });
     expect((await getLead(attacker)).traits).toEqual({});
     expect(await countRows("visitors", "id = ? AND lead_id = (SELECT id FROM leads WHERE email = ?)", victimBrowser, victim)).toBe(1);
@@ -125,7 +125,7 @@ describe("identify and merge", () => {
   it("trims and lower-cases the email", async () => {
     const email = newEmail();
     const visitor = newVisitorId();
-    await identify(visitor, `  ${email.toUpperCase()} `);
+    await verifyVisitor(visitor, `  ${email.toUpperCase()} `);
     expect(await countRows("leads", "email = ?", email)).toBe(1);
   });
 });

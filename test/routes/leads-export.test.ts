@@ -1,11 +1,13 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { ADMIN_TOKEN, call, countRows, DAY, importEvents, jsonOf, newEmail, newVisitorId, personalize, putLead, SERVER_KEY, identify } from "../support/harness";
+import { ADMIN_TOKEN, call, countRows, DAY, importEvents, jsonOf, newEmail, newVisitorId, personalize, putLead, SERVER_KEY, verifyVisitor } from "../support/harness";
 import { fetchCountingD1 } from "../support/counting-d1";
 import { ORIGIN } from "../support/email";
+import { EVENTS_OF_VISITOR } from "../support/events-table";
 import { leadInEveryTable, leadPath } from "../support/lead-rows";
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const exportOf = (email: string, query = "", key: string | null = SERVER_KEY) => call("GET", `${leadPath(email)}/export${query}`, { key });
 
 async function exported(email: string, query = "") {
@@ -26,8 +28,15 @@ describe("GET /v1/leads/{email}/export (GDPR article 15)", () => {
     const lead = await leadInEveryTable();
     const doc = await exported(lead.email);
 
-    expect(Object.keys(doc).sort()).toEqual(["aggregates", "events", "exportedAt", "lead", "merges", "next", "visitors"]);
+    expect(Object.keys(doc).sort()).toEqual(["aggregates", "claims", "dailyPoints", "events", "exportedAt", "lead", "merges", "next", "visitors"]);
     expect(doc.exportedAt).toMatch(ISO);
+    // The fixture's claims: a stranger's of this email (the stranger's browser id is not shown), and its own browser's of another.
+    const claims = doc.claims.map((c: { email: string; byOwnBrowser: boolean; claimedAt: string }) => [c.email === lead.email, c.byOwnBrowser, ISO.test(c.claimedAt)]);
+    expect(claims.sort()).toEqual([[false, true, true], [true, false, true]]);
+    expect(JSON.stringify(doc.claims)).not.toContain("visitorId");
+    // Its browsers' public page views, by UTC day.
+    expect(doc.dailyPoints.map((d: { visitorId: string }) => d.visitorId).sort()).toEqual([...lead.browsers].sort());
+    expect(doc.dailyPoints.every((d: { day: string; points: number }) => /^\d{4}-\d\d-\d\d$/.test(d.day) && d.points > 0)).toBe(true);
     expect(doc.lead).toEqual({
       id: lead.leadId,
       email: lead.email,
@@ -45,8 +54,8 @@ describe("GET /v1/leads/{email}/export (GDPR article 15)", () => {
     expect(times).toEqual([...times].sort((a, b) => a - b));
     expect(doc.events).toEqual(
       expect.arrayContaining([
-        { id: expect.any(String), type: "page_view", category: "pricing", ts: expect.stringMatching(ISO), path: "/pricing", props: null, visitorId: lead.browsers[0], receivedAt: expect.stringMatching(ISO) },
-        { id: expect.any(String), type: "page_view", category: "docs", ts: expect.stringMatching(ISO), path: "/docs/start", props: null, visitorId: null, receivedAt: expect.stringMatching(ISO) },
+        { id: expect.stringMatching(UUID), type: "page_view", category: "pricing", ts: expect.stringMatching(ISO), path: "/pricing", props: null },
+        { id: expect.stringMatching(UUID), type: "page_view", category: "docs", ts: expect.stringMatching(ISO), path: "/docs/start", props: null },
       ]),
     );
     const pricing = doc.aggregates.find((a: { key: string }) => a.key === "page_view:pricing");
@@ -67,7 +76,7 @@ describe("GET /v1/leads/{email}/export (GDPR article 15)", () => {
     await putLead(email, { company: { employees: 10 } });
     const now = Date.now();
     await importEvents(email, [1, 2, 3, 4, 5].map((h) => ({ type: "page_view", url: "/pricing", ts: now - h * DAY })));
-    for (let i = 0; i < 3; i++) await identify(newVisitorId(), email);
+    for (let i = 0; i < 3; i++) await verifyVisitor(newVisitorId(), email);
     const whole = await exported(email);
     expect(whole.events).toHaveLength(5);
     expect(whole.visitors).toHaveLength(3);
@@ -84,14 +93,14 @@ describe("GET /v1/leads/{email}/export (GDPR article 15)", () => {
     const email = newEmail();
     const visitor = newVisitorId();
     await personalize(visitor, "/pricing");
-    await identify(visitor, email);
+    await verifyVisitor(visitor, email);
     const auditBefore = await countRows("privacy_requests", "action = 'export' AND found = 1");
     await exported(email);
     expect((await exportOf(newEmail())).status).toBe(404);
     expect(await countRows("privacy_requests", "action = 'export' AND found = 1")).toBe(auditBefore + 1);
     const { results } = await env.DB.prepare("SELECT * FROM privacy_requests").all();
     expect(JSON.stringify(results)).not.toContain(email);
-    expect(await countRows("events", "visitor_id = ?", visitor)).toBe(1);
+    expect(await countRows("events", EVENTS_OF_VISITOR, visitor)).toBe(1);
   });
 
   it("rejects a missing or wrong key, a bad email, limit or cursor; an unknown email is 404", async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { BROWSER_UA } from "../support/email";
 import { call, countRows, DAY, getLead, importEvents, jsonOf, newEmail, newVisitorId, putLead, SERVER_KEY } from "../support/harness";
+import { EVENTS_OF_VISITOR } from "../support/events-table";
 
 describe("server API: leads", () => {
   it("PUT merges traits, normalizes them, and null removes one", async () => {
@@ -77,14 +78,14 @@ describe("CORS on public endpoints", () => {
       expect((await jsonOf(res)).error.code).toBe("origin_not_allowed");
     }
     expect(await countRows("visitors", "id = ?", visitor)).toBe(0);
-    expect(await countRows("events", "visitor_id = ?", visitor)).toBe(0);
+    expect(await countRows("events", EVENTS_OF_VISITOR, visitor)).toBe(0);
 
     for (const origin of ["https://site.example", "https://leadflare.test"]) {
       const res = await call("POST", "/v1/personalize", { body: { visitorId: visitor, page: { url: "/pricing" } }, headers: from(origin) });
       expect(res.status).toBe(200);
       expect((await jsonOf(res)).recorded).toBe(true);
     }
-    expect(await countRows("events", "visitor_id = ?", visitor)).toBe(2);
+    expect(await countRows("events", EVENTS_OF_VISITOR, visitor)).toBe(2);
   });
 
   it("server endpoints send no CORS headers", async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { call, countRows, jsonOf, newVisitorId, personalize } from "../support/harness";
+import { EVENTS_OF_VISITOR } from "../support/events-table";
 
 /** What the script tag sends: a text/plain body (no CORS preflight), preview and gpc fields. */
 describe("POST /v1/personalize from the script tag", () => {
@@ -13,7 +14,7 @@ describe("POST /v1/personalize from the script tag", () => {
     const out = await jsonOf(res);
     expect(out.recorded).toBe(true);
     expect(Object.keys(out.slots)).toEqual(["hero"]);
-    expect(await countRows("events", "visitor_id = ?", visitorId)).toBe(1);
+    expect(await countRows("events", EVENTS_OF_VISITOR, visitorId)).toBe(1);
   });
 
   it("with gpc: true records nothing and still answers from the request", async () => {
@@ -22,7 +23,7 @@ describe("POST /v1/personalize from the script tag", () => {
     expect(out.recorded).toBe(false);
     expect(out.segment.id).toBe("default");
     expect(await countRows("visitors", "id = ?", visitorId)).toBe(0);
-    expect(await countRows("events", "visitor_id = ?", visitorId)).toBe(0);
+    expect(await countRows("events", EVENTS_OF_VISITOR, visitorId)).toBe(0);
   });
 
   it("accepts the preview parameter (passed through from lf_preview)", async () => {

@@ -2,8 +2,9 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { fetchCountingD1 } from "../support/counting-d1";
 import {
-  call, countRows, DAY, getLead, identify, importEvents, jsonOf, newEmail, newVisitorId, personalize, personalizeRequest, putLead,
+  call, countRows, DAY, getLead, verifyVisitor, importEvents, jsonOf, newEmail, newVisitorId, personalize, personalizeRequest, putLead,
 } from "../support/harness";
+import { EVENTS_OF_VISITOR } from "../support/events-table";
 
 const BROWSER = { "user-agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0 Safari/537.36" };
 
@@ -12,7 +13,7 @@ describe("POST /v1/personalize", () => {
     const email = newEmail();
     const visitor = newVisitorId();
     await putLead(email, { company: { employees: 50 } });
-    await identify(visitor, email);
+    await verifyVisitor(visitor, email);
     const seen: string[] = [];
     for (let i = 0; i < 3; i++) seen.push((await personalize(visitor, "https://site.example/pricing", {}, BROWSER)).segment.id);
     expect(seen).toEqual(["smb-nurture", "smb-nurture", "smb-qualified"]);
@@ -26,7 +27,7 @@ describe("POST /v1/personalize", () => {
     const visitor = newVisitorId();
     const now = Date.now();
     await putLead(email, { company: { employees: 50 } });
-    await identify(visitor, email);
+    await verifyVisitor(visitor, email);
     await importEvents(email, [6.99, 6.98].map((d) => ({ type: "page_view", url: "/pricing", ts: now - d * DAY })));
     expect((await getLead(email)).segment.id).toBe("smb-nurture");
     expect((await personalize(visitor, "/pricing", {}, BROWSER)).segment.id).toBe("smb-qualified");
@@ -48,14 +49,14 @@ describe("POST /v1/personalize", () => {
     const eventId = crypto.randomUUID();
     await personalize(visitor, "/pricing", { eventId }, BROWSER);
     await personalize(visitor, "/pricing", { eventId }, BROWSER);
-    expect(await countRows("events", "visitor_id = ?", visitor)).toBe(1);
+    expect(await countRows("events", EVENTS_OF_VISITOR, visitor)).toBe(1);
     expect(await countRows("lead_activity", "lead_id = (SELECT lead_id FROM visitors WHERE id = ?) AND total = 1", visitor)).toBe(1);
   });
 
   it("counts 20 concurrent page views for one lead exactly 20 times", async () => {
     const email = newEmail();
     const visitor = newVisitorId();
-    await identify(visitor, email);
+    await verifyVisitor(visitor, email);
     await Promise.all(Array.from({ length: 20 }, () => personalize(visitor, "/docs/start", {}, BROWSER)));
     const lead = await getLead(email);
     expect(lead.signals.page_views_30d).toBe(20);
@@ -82,7 +83,7 @@ describe("POST /v1/personalize", () => {
     const email = newEmail();
     const visitor = newVisitorId();
     await putLead(email, { company: { employees: 1234, industry: "Quantum Widgets", domain: "secret-co.example" }, person: { role: "Chief Widget Officer" } });
-    await identify(visitor, email);
+    await verifyVisitor(visitor, email);
     for (const res of [
       await call("POST", "/v1/personalize", { body: { visitorId: visitor, page: { url: "/pricing" } }, headers: BROWSER }),
       await call("GET", `/v1/personalize?visitorId=${visitor}`),
@@ -103,9 +104,9 @@ describe("POST /v1/personalize", () => {
       const res = await personalize(visitor, "/pricing", {}, headers);
       expect(res).toMatchObject({ segment: { id: "default" }, recorded: false, reason });
       const events = await sendEvents(visitor, headers);
-      expect(await jsonOf(events)).toEqual({ accepted: 0, duplicates: 0, ignored: 1, recorded: false, reason });
+      expect(await jsonOf(events)).toEqual({ accepted: 0, duplicates: 0, ignored: 1, capped: 0, recorded: false, reason });
       expect(await countRows("visitors", "id = ?", visitor)).toBe(0);
-      expect(await countRows("events", "visitor_id = ?", visitor)).toBe(0);
+      expect(await countRows("events", EVENTS_OF_VISITOR, visitor)).toBe(0);
     }
   });
 

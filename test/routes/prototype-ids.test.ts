@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { admin, withActive } from "../support/admin";
 import { defaultDocCopy } from "../support/config";
 import { follow, type EmailContentJson } from "../support/email";
-import { call, getLead, identify, jsonOf, newEmail, newVisitorId, personalize, putLead, SERVER_KEY } from "../support/harness";
+import { call, getLead, verifyVisitor, jsonOf, newEmail, newVisitorId, personalize, putLead, SERVER_KEY } from "../support/harness";
 
 /**
  * Ids that are also names of Object.prototype's properties (`constructor`, `toString`,
@@ -45,7 +45,7 @@ describe("segment and slot ids named like Object.prototype's properties", () => 
     await withActive(prototypeDocument(), async () => {
       const email = await prototypeLead();
       const visitorId = newVisitorId();
-      await identify(visitorId, email);
+      await verifyVisitor(visitorId, email);
       const result = await personalize(visitorId, "https://site.example/", { slots: [...PROTOTYPE_NAMES, "hero", "primary-cta", "banner"] });
       expect(result.segment).toEqual({ id: "constructor", name: "Constructor", path: ["constructor"] });
       expect(Object.keys(result.slots).sort()).toEqual(["banner", "constructor", "hero", "primary-cta"]);

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import defaults from "../../src/config/default.json";
 import { withActive } from "../support/admin";
 import { fetchCountingD1 } from "../support/counting-d1";
-import { call, countRows, identify, importEvents, jsonOf, newEmail, newVisitorId, putLead, SERVER_KEY } from "../support/harness";
+import { call, countRows, verifyVisitor, importEvents, jsonOf, newEmail, newVisitorId, putLead, SERVER_KEY } from "../support/harness";
+import { EVENTS_OF_VISITOR } from "../support/events-table";
 
 /**
  * A site's server calling the public API: with `Authorization: Bearer <LF_API_KEY>` it may
@@ -22,7 +23,7 @@ async function enterpriseHotVisitor() {
   const visitor = newVisitorId();
   await putLead(email, { company: { employees: 5000 } });
   await importEvents(email, [1, 2, 3].map((h) => ({ type: "page_view", url: "/pricing", ts: Date.now() - h * 3_600_000 })));
-  await identify(visitor, email);
+  await verifyVisitor(visitor, email);
   return { email, visitor };
 }
 
@@ -32,7 +33,7 @@ const oneEvent = (visitorId: string, extra: Record<string, unknown> = {}) => ({
   events: [{ id: crypto.randomUUID(), type: "cta_click", url: "https://www.example.com/" }],
   ...extra,
 });
-const eventsOf = (visitor: string) => countRows("events", "visitor_id = ?", visitor);
+const eventsOf = (visitor: string) => countRows("events", EVENTS_OF_VISITOR, visitor);
 const linkedTo = (visitor: string, email: string) => countRows("visitors", "id = ? AND lead_id = (SELECT id FROM leads WHERE email = ?)", visitor, email);
 
 /** The default configuration with a first segment for German-speaking visitors in Germany. */
@@ -59,10 +60,10 @@ describe("a site's server without the key (a public call)", () => {
     const email = newEmail();
     const events = await call("POST", "/v1/events", { body: oneEvent(visitor), headers: { "user-agent": CRAWLER_UA } });
     expect(events.status).toBe(202);
-    expect(await jsonOf(events)).toEqual({ accepted: 0, duplicates: 0, ignored: 1, recorded: false, reason: "bot" });
+    expect(await jsonOf(events)).toEqual({ accepted: 0, duplicates: 0, ignored: 1, capped: 0, recorded: false, reason: "bot" });
     const linked = await call("POST", "/v1/identify", { body: { visitorId: visitor, email }, headers: NODE });
     expect(linked.status).toBe(202);
-    expect(await jsonOf(linked)).toEqual({ ok: true, recorded: false, reason: "bot" });
+    expect(await jsonOf(linked)).toEqual({ ok: true, verified: false, recorded: false, reason: "bot" });
     expect(await countRows("visitors", "id = ?", visitor)).toBe(0);
     expect(await countRows("leads", "email = ?", email)).toBe(0);
   });
@@ -93,7 +94,7 @@ describe("a server call (Authorization: Bearer LF_API_KEY)", () => {
     const context = BROWSER_CONTEXT;
     const linked = await call("POST", "/v1/identify", { body: { visitorId: visitor, email, context }, headers: NODE, key: SERVER_KEY });
     expect(linked.status).toBe(202);
-    expect(await jsonOf(linked)).toEqual({ ok: true, recorded: true });
+    expect(await jsonOf(linked)).toEqual({ ok: true, verified: true, recorded: true });
     expect(await linkedTo(visitor, email)).toBe(1);
 
     for (let i = 0; i < 3; i++) {
@@ -104,7 +105,7 @@ describe("a server call (Authorization: Bearer LF_API_KEY)", () => {
     expect(last).toEqual({ segment: expect.objectContaining({ id: "enterprise-hot" }), slots: expect.any(Object), recorded: true, preview: false });
 
     const events = await call("POST", "/v1/events", { body: oneEvent(visitor, { context }), headers: NODE, key: SERVER_KEY });
-    expect(await jsonOf(events)).toEqual({ accepted: 1, duplicates: 0, ignored: 0, recorded: true });
+    expect(await jsonOf(events)).toEqual({ accepted: 1, duplicates: 0, ignored: 0, capped: 0, recorded: true });
     expect(await eventsOf(visitor)).toBe(5);
   });
 
@@ -201,9 +202,9 @@ describe("GPC and consent", () => {
       const answer = await jsonOf(await call("POST", "/v1/personalize", { body: page(visitor, body), headers, key }));
       expect(answer, how).toMatchObject({ segment: { id: "default" }, recorded: false, reason: "gpc" });
       const events = await jsonOf(await call("POST", "/v1/events", { body: oneEvent(visitor, body), headers, key }));
-      expect(events, how).toEqual({ accepted: 0, duplicates: 0, ignored: 1, recorded: false, reason: "gpc" });
+      expect(events, how).toEqual({ accepted: 0, duplicates: 0, ignored: 1, capped: 0, recorded: false, reason: "gpc" });
       const linked = await jsonOf(await call("POST", "/v1/identify", { body: { visitorId: other, email, ...body }, headers, key }));
-      expect(linked, how).toEqual({ ok: true, recorded: false, reason: "gpc" });
+      expect(linked, how).toEqual({ ok: true, verified: false, recorded: false, reason: "gpc" });
     }
     const get = await call("GET", `/v1/personalize?visitorId=${visitor}`, { headers: { "sec-gpc": "1" } });
     expect(await jsonOf(get)).toMatchObject({ segment: { id: "default" }, recorded: false, reason: "gpc" });
@@ -221,9 +222,9 @@ describe("GPC and consent", () => {
       const answer = await jsonOf(await call("POST", "/v1/personalize", { body: page(visitor, extra), headers, key }));
       expect(answer).toMatchObject({ segment: { id: "default" }, recorded: false, reason: "consent" });
       const events = await jsonOf(await call("POST", "/v1/events", { body: oneEvent(visitor, extra), headers, key }));
-      expect(events).toEqual({ accepted: 0, duplicates: 0, ignored: 1, recorded: false, reason: "consent" });
+      expect(events).toEqual({ accepted: 0, duplicates: 0, ignored: 1, capped: 0, recorded: false, reason: "consent" });
       const linked = await jsonOf(await call("POST", "/v1/identify", { body: { visitorId: other, email, ...extra }, headers, key }));
-      expect(linked).toEqual({ ok: true, recorded: false, reason: "consent" });
+      expect(linked).toEqual({ ok: true, verified: false, recorded: false, reason: "consent" });
     }
     expect(await eventsOf(visitor)).toBe(before);
     expect(await countRows("visitors", "id = ?", other)).toBe(0);
@@ -243,6 +244,6 @@ describe("/openapi.json", () => {
     const schema = body.$ref ? doc.components.schemas[body.$ref.split("/").pop()] : body;
     expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(["gpc", "consent", "context"]));
     expect(doc.components.schemas.VisitorContext.properties).toHaveProperty("userAgent");
-    expect(doc.components.schemas.Personalization.properties.reason.enum).toEqual(["bot", "gpc", "preview", "consent", "read_only"]);
+    expect(doc.components.schemas.Personalization.properties.reason.enum).toEqual(["bot", "gpc", "preview", "consent", "read_only", "daily_cap"]);
   });
 });

@@ -3,6 +3,7 @@ import { leadflarePage } from "../../examples/server-side";
 import example from "../../examples/server-side.ts?raw";
 import readme from "../../README.md?raw";
 import { countRows, importEvents, newEmail, newVisitorId, putLead, SERVER_KEY, workerFetch } from "../support/harness";
+import { EVENTS_OF_VISITOR } from "../support/events-table";
 
 /** README's "Call it from your server" example, run against the worker as a site's server would. */
 const BROWSER_UA = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
@@ -41,7 +42,7 @@ describe("README: Call it from your server", () => {
     const visitorId = visitorCookie(first)!;
     expect(visitorId).toBeTruthy();
     // Recorded as the visitor, although the site's server made the call.
-    expect(await countRows("events", "visitor_id = ? AND type = 'page_view' AND path = '/pricing'", visitorId)).toBe(1);
+    expect(await countRows("events", `${EVENTS_OF_VISITOR} AND type = 'page_view' AND path = '/pricing'`, visitorId)).toBe(1);
 
     const sent = await page(visit("/contact", { cookie: `theme=dark; lf_vid=${visitorId}` }, { email }));
     expect(sent.status).toBe(303);

@@ -2,6 +2,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { admin } from "../support/admin";
 import { defaultDocCopy } from "../support/config";
+import { EVENTS } from "../support/events-table";
 import { call, countRows, DAY, jsonOf, newEmail, newVisitorId, sendEvents, SERVER_KEY } from "../support/harness";
 
 /** Every timestamp a client sends: ISO 8601 with an offset or Z, or epoch ms; epoch seconds get a clear 422. */
@@ -9,7 +10,7 @@ import { call, countRows, DAY, jsonOf, newEmail, newVisitorId, sendEvents, SERVE
 const importRaw = (email: string, events: Record<string, unknown>[]) =>
   call("POST", `/v1/leads/${encodeURIComponent(email)}/events`, { body: { events }, key: SERVER_KEY });
 const pageView = (ts: unknown) => ({ id: crypto.randomUUID(), type: "page_view", url: "/pricing", ts });
-const storedTs = (id: string) => env.DB.prepare("SELECT ts FROM events WHERE id = ?").bind(id).first<number>("ts");
+const storedTs = (id: string) => env.DB.prepare(`SELECT ts FROM ${EVENTS} AS events WHERE id = ?`).bind(id).first<number>("ts");
 
 async function detailsOf(res: Response) {
   expect(res.status).toBe(422);

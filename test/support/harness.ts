@@ -1,5 +1,6 @@
 import { env } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
+import { EVENTS } from "./events-table";
 
 /** Shared helpers for route tests: every test makes its own visitors and emails. */
 
@@ -70,9 +71,21 @@ export async function getLead(email: string) {
   return jsonOf(res);
 }
 
-export async function identify(visitorId: string, email: string) {
+/**
+ * The site's server verifies that a browser is this lead (POST /v1/leads/{email}/visitors):
+ * the visitor joins the lead and its activity merges. (A browser's own identify is only a
+ * claim: `claimIdentity`.)
+ */
+export async function verifyVisitor(visitorId: string, email: string) {
+  const res = await call("POST", `/v1/leads/${encodeURIComponent(email)}/visitors`, { body: { visitorId }, key: SERVER_KEY });
+  if (res.status !== 200) throw new Error(`verify ${res.status}: ${await res.text()}`);
+}
+
+/** A browser's identify (POST /v1/identify without a key): a claim, recorded and never merged. */
+export async function claimIdentity(visitorId: string, email: string) {
   const res = await call("POST", "/v1/identify", { body: { visitorId, email } });
   if (res.status !== 202) throw new Error(`identify ${res.status}: ${await res.text()}`);
+  return jsonOf<{ ok: true; verified: boolean; recorded: boolean }>(res);
 }
 
 export async function importEvents(email: string, events: { type: string; url?: string; ts: number; id?: string }[]) {
@@ -88,8 +101,9 @@ export async function sendEvents(visitorId: string, events: Record<string, unkno
   return call("POST", "/v1/events", { body: { visitorId, events }, headers });
 }
 
-/** Row counts straight from D1, for "nothing was written" assertions. */
+/** Row counts straight from D1, for "nothing was written" assertions (events with text ids: ./events-table.ts). */
 export async function countRows(table: "leads" | "visitors" | "events" | "lead_activity" | "privacy_requests", where = "1=1", ...params: unknown[]) {
-  const row = await env.DB.prepare(`SELECT count(*) AS n FROM ${table} WHERE ${where}`).bind(...params).first<{ n: number }>();
+  const from = table === "events" ? `${EVENTS} AS events` : table;
+  const row = await env.DB.prepare(`SELECT count(*) AS n FROM ${from} WHERE ${where}`).bind(...params).first<{ n: number }>();
   return row?.n ?? 0;
 }

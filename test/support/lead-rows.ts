@@ -1,6 +1,7 @@
 import { env } from "cloudflare:test";
 import { BROWSER_UA, emailContent, leadIdOf } from "./email";
-import { call, DAY, identify, importEvents, newEmail, newVisitorId, personalize, putLead, SERVER_KEY } from "./harness";
+import { asText } from "./events-table";
+import { call, claimIdentity, DAY, importEvents, newEmail, newVisitorId, personalize, putLead, SERVER_KEY, verifyVisitor } from "./harness";
 
 /**
  * Finding every row about a lead without naming the tables: the tables come from the live
@@ -40,6 +41,14 @@ async function columnsOf(table: string): Promise<string[]> {
 }
 
 /**
+ * A column's value as text a UUID can be found in: the text itself, and for bytes (events
+ * keeps its UUIDs as 16 bytes) also their hex with the UUID's dashes put back, so a stored id
+ * is found whichever form a table keeps it in.
+ */
+const searchable = (column: string) =>
+  `CAST("${column}" AS TEXT) || CASE typeof("${column}") WHEN 'blob' THEN ' ' || ${asText(`"${column}"`)} ELSE '' END`;
+
+/**
  * For each per-lead table, how many rows mention any of `values` (a lead id, an email, a
  * visitor id) anywhere in any column, inside JSON text included.
  */
@@ -47,7 +56,7 @@ export async function rowsMentioning(values: string[]): Promise<Record<string, n
   const wanted = `WITH wanted(value) AS (VALUES ${values.map(() => "(?)").join(", ")})`;
   const counts: Record<string, number> = {};
   for (const table of await perLeadTables()) {
-    const anyColumn = (await columnsOf(table)).map((c) => `instr(CAST("${c}" AS TEXT), wanted.value) > 0`).join(" OR ");
+    const anyColumn = (await columnsOf(table)).map((c) => `instr(${searchable(c)}, wanted.value) > 0`).join(" OR ");
     const row = await env.DB.prepare(`${wanted} SELECT count(*) AS n FROM "${table}" WHERE EXISTS (SELECT 1 FROM wanted WHERE ${anyColumn})`)
       .bind(...values)
       .first<{ n: number }>();
@@ -64,7 +73,8 @@ export async function orphanRows(): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
   for (const table of await migratedTables()) {
     for (const column of (await columnsOf(table)).filter((c) => LEAD_POINTER.test(c))) {
-      const row = await env.DB.prepare(`SELECT count(*) AS n FROM "${table}" WHERE "${column}" NOT IN (SELECT id FROM leads)`).first<{ n: number }>();
+      const value = `CASE typeof("${column}") WHEN 'blob' THEN ${asText(`"${column}"`)} ELSE "${column}" END`;
+      const row = await env.DB.prepare(`SELECT count(*) AS n FROM "${table}" WHERE ${value} NOT IN (SELECT id FROM leads)`).first<{ n: number }>();
       counts[`${table}.${column}`] = row?.n ?? 0;
     }
   }
@@ -87,7 +97,7 @@ export async function leadInEveryTable() {
   await putLead(email, { company: { employees: 50 }, person: { role: "CTO" } });
   const browser = newVisitorId();
   await personalize(browser, "/pricing", {}, BROWSER);
-  await identify(browser, email);
+  await verifyVisitor(browser, email);
   await importEvents(email, [{ type: "page_view", url: "/docs/start", ts: Date.now() - DAY }]);
 
   const merged = newEmail();
@@ -100,9 +110,13 @@ export async function leadInEveryTable() {
 
   const neighbour = newEmail();
   const sharedBrowser = newVisitorId();
-  await identify(sharedBrowser, neighbour);
+  await verifyVisitor(sharedBrowser, neighbour);
   await personalize(sharedBrowser, "/blog/hello", {}, BROWSER);
-  await identify(sharedBrowser, email);
+  await verifyVisitor(sharedBrowser, email);
+  // Claims (public identifies): a stranger's browser claiming this email, and one of the
+  // lead's own browsers claiming somebody else's.
+  await claimIdentity(newVisitorId(), email);
+  await claimIdentity(browser, newEmail());
 
   const leadId = await leadIdOf(email);
   // A sweep whose walk over leads stopped at this one (its cursor names the lead's id).

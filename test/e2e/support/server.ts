@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { inject } from "vitest";
 import defaults from "../../../src/config/default.json";
+import { EVENTS } from "../../support/events-table";
 import { ADMIN_TOKEN, SERVER_KEY } from "./worker";
 
 const ADMIN = { authorization: `Bearer ${ADMIN_TOKEN}` };
@@ -64,7 +65,7 @@ export const newEmail = () => `e2e-${crypto.randomUUID()}@test.example`;
 
 /**
  * Counts rows straight from the worker's local D1 file (read-only), for "nothing was
- * written" checks that no API can make.
+ * written" checks that no API can make (events with text ids: test/support/events-table.ts).
  */
 export function countRows(table: "visitors" | "events" | "leads", where = "1=1", ...params: string[]): number {
   const dir = join(inject("persistDir"), "v3", "d1", "miniflare-D1DatabaseObject");
@@ -72,7 +73,8 @@ export function countRows(table: "visitors" | "events" | "leads", where = "1=1",
   if (!file) throw new Error(`no D1 database under ${dir}`);
   const db = new DatabaseSync(join(dir, file), { readOnly: true });
   try {
-    return (db.prepare(`SELECT count(*) AS n FROM ${table} WHERE ${where}`).get(...params) as { n: number }).n;
+    const from = table === "events" ? `${EVENTS} AS events` : table;
+    return (db.prepare(`SELECT count(*) AS n FROM ${from} WHERE ${where}`).get(...params) as { n: number }).n;
   } finally {
     db.close();
   }

@@ -1,0 +1,50 @@
+import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
+import { leadTimeline, recentActivity } from "../domain/lead-timeline";
+import type { AppEnv } from "../env";
+import { ApiError } from "../errors";
+import { adminErrors, adminSecurity, requireAdmin } from "./admin-common";
+import { LeadReport, leadReport } from "./lead-report";
+import { Email, notFound, validationError } from "./schemas";
+
+const RECENT_EVENTS = 50;
+const Iso = z.string().openapi({ description: "ISO 8601", example: "2026-11-23T12:00:00.000Z" });
+
+const AdminLead = LeadReport.extend({
+  recentEvents: z
+    .array(z.object({ type: z.string(), category: z.string(), at: Iso }))
+    .openapi({ description: `The newest ${RECENT_EVENTS} events: type, page category, time` }),
+  timeline: z
+    .array(z.object({ at: Iso, engagement: z.number(), level: z.enum(["high", "medium", "low"]), score: z.number(), segment: z.string() }))
+    .openapi({
+      description:
+        "Day by day, 30 days back and 30 ahead: engagement, lead score and segment. The past from the activity stored by then " +
+        "(traits as they are now), the future as decay with no new activity",
+    }),
+}).openapi("AdminLead");
+
+export const adminLeadGetRoute = createRoute({
+  method: "get",
+  path: "/v1/admin/leads/{email}",
+  tags: ["admin"],
+  security: adminSecurity,
+  summary: "One lead for the console: traits, signals, scores with decay, segment and why, recent events, a 60-day timeline",
+  middleware: [requireAdmin] as const,
+  request: { params: z.object({ email: Email }) },
+  responses: { 200: { content: { "application/json": { schema: AdminLead } }, description: "The lead, evaluated now" }, ...adminErrors, ...notFound, ...validationError },
+});
+
+export const adminLeadGetHandler: RouteHandler<typeof adminLeadGetRoute, AppEnv> = async (c) => {
+  const { email } = c.req.valid("param");
+  const lead = await c.var.store.loadByEmail(email);
+  if (!lead.leadId) throw new ApiError(404, "not_found", "No lead has this email.");
+  const iso = (at: number) => new Date(at).toISOString();
+  c.header("Cache-Control", "no-store");
+  return c.json(
+    {
+      ...leadReport(c.var.config, email, lead, c.var.now),
+      recentEvents: recentActivity(lead.activity, RECENT_EVENTS).map((e) => ({ ...e, at: iso(e.at) })),
+      timeline: leadTimeline(c.var.config, lead, c.var.now).map((p) => ({ ...p, at: iso(p.at) })),
+    },
+    200,
+  );
+};

@@ -1,0 +1,30 @@
+import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
+import { identifyVisitor } from "../app/identity";
+import type { AppEnv } from "../env";
+import { requireKey } from "../middleware/auth";
+import { serverJsonBody } from "../middleware/body";
+import { authErrors, Email, json, serverBodyErrors, VisitorId } from "./schemas";
+
+export const leadsVisitorsRoute = createRoute({
+  method: "post",
+  path: "/v1/leads/{email}/visitors",
+  tags: ["server"],
+  security: [{ serverKey: [] }],
+  summary: "Verify that a browser (its visitor id) is this lead: after a login or a form your server trusts",
+  description:
+    "The visitor joins the lead (created if new), its activity merges into the lead exactly once (a retry, or concurrent calls, " +
+    "count once), and its claim, if any, is settled; from then on that browser is served the lead's segment and content. " +
+    "The browser's own identify is only a claim (see POST /v1/identify). The ESP key is refused (403).",
+  middleware: [requireKey("LF_API_KEY"), serverJsonBody] as const,
+  request: {
+    params: z.object({ email: Email }),
+    body: { content: { "application/json": { schema: z.strictObject({ visitorId: VisitorId }) } }, required: true },
+  },
+  responses: { 200: json(z.object({ verified: z.literal(true) }).openapi("VisitorVerified"), "Verified"), ...authErrors, ...serverBodyErrors },
+});
+
+export const leadsVisitorsHandler: RouteHandler<typeof leadsVisitorsRoute, AppEnv> = async (c) => {
+  const { email } = c.req.valid("param");
+  await identifyVisitor(c.var.store, { visitorId: c.req.valid("json").visitorId, email, verified: true, now: c.var.now });
+  return c.json({ verified: true as const }, 200);
+};
