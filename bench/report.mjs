@@ -55,6 +55,7 @@ export function targets(results) {
     "storage.bytes_per_event <= 250": check(results.storage?.bytes_per_event, (v) => v <= 250),
     "sizes.worker_gzip_bytes <= 150 KB": check(results.sizes.worker_gzip_bytes, (v) => v <= 150 * 1024),
     "sizes.script_gzip_bytes <= 2.5 KB": check(results.sizes.script_gzip_bytes, (v) => v <= 2.5 * 1024),
+    "sizes.console_js_gzip_bytes <= 150 KB": check(results.sizes.console_js_gzip_bytes, (v) => v <= 150 * 1024),
   };
 }
 
@@ -102,7 +103,10 @@ export function printReport(results) {
   }
   if (results.storage) lines.push(...storageLines(results.storage));
   const kb = (n) => (n === null ? "–" : `${(n / 1024).toFixed(1)} KB`);
-  lines.push(`Sizes (gzip): worker bundle ${kb(results.sizes.worker_gzip_bytes)}, p.js ${kb(results.sizes.script_gzip_bytes)}`);
+  lines.push(
+    `Sizes (gzip): worker bundle ${kb(results.sizes.worker_gzip_bytes)}, p.js ${kb(results.sizes.script_gzip_bytes)},` +
+      ` console JS ${kb(results.sizes.console_js_gzip_bytes ?? null)}`,
+  );
   lines.push(
     `Seed: ${results.seed.big.leads} leads / ${results.seed.big.events} events in ${results.seed.big.seconds} s` +
       ` (+ ${results.seed.small.leads} / ${results.seed.small.events} in ${results.seed.small.seconds} s)`,

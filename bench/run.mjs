@@ -9,6 +9,7 @@ import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
+import { consoleJsSize } from "../scripts/console-size.mjs";
 import { ensureWrk, runWrk, startWorker, wrangler } from "./processes.mjs";
 import { pairedRatio, printReport, ratio, summarize, targets } from "./report.mjs";
 import { d1File, HISTORY_KEYS, seedDatabase, verifyAggregates } from "./seed.mjs";
@@ -239,6 +240,8 @@ const results = {
     worker_gzip_bytes: worker.reduce((n, b) => n + gzipBytes(b), 0),
     script_bytes: scriptBody?.length ?? null,
     script_gzip_bytes: scriptBody ? gzipBytes(scriptBody) : null,
+    // The console's JavaScript (static assets, not the worker bundle), as `npm run build` measures it.
+    console_js_gzip_bytes: consoleJsSize()?.gzipBytes ?? null,
   },
 };
 results.targets = targets(results);

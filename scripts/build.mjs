@@ -1,10 +1,15 @@
 // `npm run build`: bundles the browser script (src/client/) with esbuild and collects the
 // demo pages (src/demo/) into src/generated/assets.ts, the module the worker serves them
-// from. The generated file is not committed; prestart/pretest/prebench/test:e2e run this first.
+// from; builds the console (console/, Vite) into console/dist/, which wrangler.toml serves
+// as static assets. Neither is committed; prestart/pretest/prebench/test:e2e run this first.
 import { build } from "esbuild";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { crc32, deflateSync, gzipSync } from "node:zlib";
+import { build as viteBuild } from "vite";
+import { CONSOLE_DIST, CONSOLE_JS_BUDGET_BYTES, consoleJsSize } from "./console-size.mjs";
 
 /** The script tag's budget, gzipped. */
 const BUDGET_BYTES = 2560;
@@ -51,6 +56,20 @@ const demoImages = Object.fromEntries(
     }),
 );
 
+/** Makes `to` hold exactly the files of `from`, touching only those that differ (index.html last). */
+function syncDir(from, to) {
+  const list = (dir) => (existsSync(dir) ? readdirSync(dir, { recursive: true }).map(String).filter((f) => !statSync(join(dir, f)).isDirectory()) : []);
+  const wanted = list(from).sort((a, b) => (a === "index.html") - (b === "index.html"));
+  for (const file of wanted) {
+    const body = readFileSync(join(from, file));
+    const target = join(to, file);
+    if (existsSync(target) && readFileSync(target).equals(body)) continue;
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, body);
+  }
+  for (const file of list(to)) if (!wanted.includes(file)) rmSync(join(to, file));
+}
+
 /** A width × height RGB PNG: `colour` above, a darker band along the bottom fifth. */
 function png(width, height, colour) {
   const dark = colour.map((c) => Math.round(c * 0.6));
@@ -96,5 +115,24 @@ if (!existsSync(outFile) || readFileSync(outFile, "utf8") !== module) writeFileS
 console.log(`p.js: ${script.length} bytes, ${gzipped} bytes gzipped (budget ${BUDGET_BYTES}), version ${version}`);
 if (gzipped > BUDGET_BYTES) {
   console.error(`p.js is over its budget by ${gzipped - BUDGET_BYTES} bytes gzipped.`);
+  process.exit(1);
+}
+
+// Vite builds into a scratch folder; the served one (console/dist/admin/) changes only where a
+// file did, new files before index.html names them and old ones go last, so a running
+// `wrangler dev` (another `npm start`, the e2e worker) never serves a half-written console.
+const scratch = mkdtempSync(join(tmpdir(), "leadflare-console-"));
+try {
+  await viteBuild({ configFile: at("console/vite.config.ts").pathname, build: { outDir: scratch, emptyOutDir: true } });
+  syncDir(scratch, CONSOLE_DIST);
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}
+const consoleJs = consoleJsSize();
+console.log(
+  `console: ${consoleJs.files} JS files, ${consoleJs.bytes} bytes, ${consoleJs.gzipBytes} bytes gzipped (budget ${CONSOLE_JS_BUDGET_BYTES})`,
+);
+if (consoleJs.gzipBytes > CONSOLE_JS_BUDGET_BYTES) {
+  console.error(`The console's JavaScript is over its budget by ${consoleJs.gzipBytes - CONSOLE_JS_BUDGET_BYTES} bytes gzipped.`);
   process.exit(1);
 }

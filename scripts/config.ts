@@ -13,7 +13,7 @@ import { userInfo } from "node:os";
 import { parseArgs } from "node:util";
 import { configSchema, type ConfigDocument } from "../src/domain/config";
 import { sameJson } from "../src/domain/config-changes";
-import { formatPath } from "../src/errors";
+import { formatPath } from "../src/domain/json-path";
 
 const USAGE = `usage:
   npm run config:validate -- <config.json>

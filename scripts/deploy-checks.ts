@@ -1,6 +1,6 @@
 // What `npm run deploy` checks before it changes anything: text in, problems out.
 import { configSchema } from "../src/domain/config";
-import { formatPath } from "../src/errors";
+import { formatPath } from "../src/domain/json-path";
 
 /** The placeholder in the repository's wrangler.toml: local D1 needs no real database. */
 export const LOCAL_DATABASE_ID = "00000000-0000-0000-0000-000000000000";

@@ -63,6 +63,8 @@ const origin = `http://127.0.0.1:${port}`;
 // leaves LF_SITE_ORIGIN empty: a deployment must name its own site).
 const siteOrigin = process.env.LF_SITE_ORIGIN || origin;
 console.log(`Serving Leadflare on ${origin} (demo site: /demo, API docs: /openapi.json)`);
+// The admin token is in .dev.vars (LF_ADMIN_TOKEN): the console's sign-in asks for it.
+console.log(`Console: ${origin}/admin (sign in with LF_ADMIN_TOKEN from ${varsPath})`);
 // Extra arguments go to `wrangler dev`, e.g. `npm start -- --test-scheduled` (the cron at /__scheduled).
 // Its own process group (detached), so that one signal reaches wrangler and its workerd, and a
 // terminal's Ctrl-C reaches them only through here.

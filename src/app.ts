@@ -22,6 +22,7 @@ import {
   adminSessionDeleteHandler, adminSessionDeleteRoute, adminSessionGetHandler, adminSessionGetRoute, adminSessionPostHandler, adminSessionPostRoute,
 } from "./routes/admin-session";
 import { configSchemaHandler, configSchemaRoute } from "./routes/config-schema";
+import { consoleHandler } from "./routes/console";
 import { emailClickHandler, emailClickRoute } from "./routes/email-click";
 import { emailContentGetHandler, emailContentGetRoute, emailContentPostHandler, emailContentPostRoute } from "./routes/email-content";
 import { emailOpenHandler, emailOpenRoute } from "./routes/email-open";
@@ -144,5 +145,8 @@ export function createApp() {
   for (const [path, file] of DEMO_ROUTES) app.get(path, demoFile(file));
   app.post("/demo/contact", demoContactHandler);
   app.get("/demo/img/:file", demoImageHandler);
+  // The console (static assets; it talks to /v1/admin/* like any client).
+  app.get("/admin", consoleHandler);
+  app.get("/admin/*", consoleHandler);
   return app;
 }

@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { z } from "zod";
+import { formatPath } from "./domain/json-path";
 
 /** The one error type. Everything a client did wrong becomes one of these. */
 export class ApiError extends Error {
@@ -21,15 +22,6 @@ export class ApiError extends Error {
 
 export function issuesToDetails(issues: readonly z.core.$ZodIssue[]) {
   return issues.map((i) => ({ path: formatPath(i.path), message: i.message }));
-}
-
-/** `["events", 0, "id"]` → `events[0].id`. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((out, p) => {
-    if (typeof p === "number") return `${out}[${p}]`;
-    const key = String(p);
-    return /^[A-Za-z_$][\w$]*$/.test(key) ? (out ? `${out}.${key}` : key) : `${out}[${JSON.stringify(key)}]`;
-  }, "");
 }
 
 const HTTP_CODES: Record<number, string> = {

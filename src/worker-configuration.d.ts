@@ -9,6 +9,7 @@ interface __BaseEnv_Env {
 	LIMIT_ADMIN_IP: RateLimit;
 	LIMIT_SIGN_IN_IP: RateLimit;
 	DB: D1Database;
+	ASSETS: Fetcher;
 	LF_ALLOWED_ORIGINS: string;
 	LF_SITE_ORIGIN: string;
 	LF_PUBLIC_ORIGIN: string;

@@ -35,15 +35,15 @@ const eventType = z.enum(EVENT_TYPES);
  */
 const PLACEHOLDER_ORIGIN = "https://site.invalid";
 /** Relative (`/pricing`, staying on the site) or absolute http(s) URL: never `javascript:` or `data:`. */
+const URL_SHAPE = /^(https?:\/\/[^\s]+|\/(?!\/)[^\s]*)$/i;
 export const safeUrl = z
   .string()
   .max(2048)
-  .regex(/^(https?:\/\/[^\s]+|\/(?!\/)[^\s]*)$/i, {
-    message: "must be an http(s) URL or a path starting with /",
-    abort: true, // one problem per URL: the check below is only about paths of the right shape
-  })
+  .regex(URL_SHAPE, "must be an http(s) URL or a path starting with /")
   .refine(
-    (url) => isSafeContentUrl(url, PLACEHOLDER_ORIGIN),
+    // One problem per URL: this check is only about URLs of the right shape. (Not `abort`,
+    // which would also stop the document's reference checks: one answer lists every problem.)
+    (url) => !URL_SHAPE.test(url) || isSafeContentUrl(url, PLACEHOLDER_ORIGIN),
     "must be an http(s) URL or a path on the site: a browser opens this one on another host (it reads \\ as /)",
   );
 

@@ -1,5 +1,5 @@
 import type { CompiledConfig } from "./compile";
-import { DEFAULT_SEGMENT_ID } from "./config";
+import { DEFAULT_SEGMENT_ID, type ConfigDocument, type SlotDef, type SlotKind } from "./config";
 import { ownValue } from "./own";
 
 export type SlotContent =
@@ -21,23 +21,62 @@ export function chooseSlots(
   now: number,
   slotIds?: string[],
 ): Record<string, SlotContent> {
-  const lookup = [...segmentPath].reverse();
-  if (lookup.at(-1) !== DEFAULT_SEGMENT_ID) lookup.push(DEFAULT_SEGMENT_ID);
+  const lookup = lookupOrder(segmentPath);
   const out: Record<string, SlotContent> = {};
   for (const [slotId, slot] of Object.entries(config.doc.slots)) {
     if (slotIds && slotIds.length > 0 && !slotIds.includes(slotId)) continue;
-    for (const segmentId of lookup) {
-      const value = ownValue<unknown>(slot.variants, segmentId);
-      if (value === undefined) continue;
-      if (slot.kind === "offer") {
-        const offer = value as { expiresAt?: string };
-        if (offer.expiresAt && Date.parse(offer.expiresAt) <= now) continue;
-      }
-      out[slotId] = toContent(slot.kind, value, segmentId);
-      break;
-    }
+    const found = variantOf(slot, lookup, now);
+    if (found) out[slotId] = toContent(slot.kind, found.value, found.variant);
   }
   return out;
+}
+
+/** Where a slot's content for a segment comes from: its own variant, a parent group's, or `default`. */
+export interface SlotOrigin {
+  kind: SlotKind;
+  /** The variant used: the segment's own id, an ancestor's, or `default`. */
+  variant: string;
+  level: "own" | "parent" | "default";
+  /** The variant's value as configured (a string, or the CTA/offer/image object). */
+  value: unknown;
+}
+
+/**
+ * The same choice as chooseSlots, told as where each value is inherited from (the console's
+ * Segments page). A slot with no usable variant (only an expired offer) is absent.
+ */
+export function slotOrigins(slots: ConfigDocument["slots"], segmentPath: string[], now: number): Record<string, SlotOrigin> {
+  const lookup = lookupOrder(segmentPath);
+  const own = segmentPath.at(-1);
+  const out: Record<string, SlotOrigin> = {};
+  for (const [slotId, slot] of Object.entries(slots)) {
+    const found = variantOf(slot, lookup, now);
+    if (!found) continue;
+    const level = found.variant === own ? "own" : found.variant === DEFAULT_SEGMENT_ID ? "default" : "parent";
+    out[slotId] = { kind: slot.kind, variant: found.variant, level, value: found.value };
+  }
+  return out;
+}
+
+/** The segment itself, then its ancestors nearest first, then `default`. */
+function lookupOrder(segmentPath: string[]): string[] {
+  const lookup = [...segmentPath].reverse();
+  if (lookup.at(-1) !== DEFAULT_SEGMENT_ID) lookup.push(DEFAULT_SEGMENT_ID);
+  return lookup;
+}
+
+/** The first variant along `lookup` that exists and, for an offer, has not expired. */
+function variantOf(slot: SlotDef, lookup: string[], now: number): { variant: string; value: unknown } | undefined {
+  for (const segmentId of lookup) {
+    const value = ownValue<unknown>(slot.variants, segmentId);
+    if (value === undefined) continue;
+    if (slot.kind === "offer") {
+      const offer = value as { expiresAt?: string };
+      if (offer.expiresAt && Date.parse(offer.expiresAt) <= now) continue;
+    }
+    return { variant: segmentId, value };
+  }
+  return undefined;
 }
 
 function toContent(kind: string, value: unknown, variant: string): SlotContent {

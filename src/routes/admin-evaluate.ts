@@ -1,9 +1,10 @@
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
 import { compileConfig } from "../domain/compile";
 import { ANONYMOUS, evaluateLead } from "../domain/evaluate";
+import { formatPath } from "../domain/json-path";
 import { checkGivenFacts } from "../domain/what-if";
 import type { AppEnv } from "../env";
-import { ApiError, formatPath } from "../errors";
+import { ApiError } from "../errors";
 import { adminBodyErrors, adminJsonBody, adminSecurity, ConfigDocumentIn, requireAdmin } from "./admin-common";
 import { Email, notFound, SegmentOut, SlotOut } from "./schemas";
 import { Timestamp } from "./timestamp";

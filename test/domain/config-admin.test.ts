@@ -4,17 +4,10 @@ import { configSchema } from "../../src/domain/config";
 import { describeChanges, sameJson } from "../../src/domain/config-changes";
 import { createPreviewLink, resolvePreview } from "../../src/domain/preview";
 import { checkGivenFacts } from "../../src/domain/what-if";
-import { compile, defaultDocCopy } from "../support/config";
+import { compile, defaultDocCopy, reverseKeys } from "../support/config";
 
 const NOW = Date.UTC(2026, 10, 23, 12);
 const SECRET = "preview-secret";
-
-/** The same JSON with every object's keys in reverse order. */
-function reverseKeys<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(reverseKeys) as T;
-  if (typeof value !== "object" || value === null) return value;
-  return Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reverseKeys(v)])) as T;
-}
 
 describe("describeChanges (the audit's 'what')", () => {
   it("names changed, added, removed and reordered items, and ignores key order", () => {

@@ -73,4 +73,12 @@ describe("configuration validation", () => {
     });
     expect(problems.map((p) => p.path).sort()).toEqual(["segments.1.parent", "slots.hero.variants.ghost"]);
   });
+
+  it("reports every problem at once also when a URL is not one (one problem for it)", () => {
+    const problems = problemsOf((d) => {
+      d.slots["primary-cta"].variants.default.url = "javascript:alert(1)";
+      d.slots.hero.variants.ghost = "Boo";
+    });
+    expect(problems.map((p) => p.path).sort()).toEqual(["slots.hero.variants.ghost", "slots.primary-cta.variants.default.url"]);
+  });
 });

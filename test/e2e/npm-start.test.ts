@@ -126,6 +126,11 @@ describe("npm start", () => {
     expect(await second.exited).not.toBe(0);
     expect(second.output()).toContain(`port ${port} is taken (is another \`npm start\` running?)`);
     expect((await fetch(`http://127.0.0.1:${port}/p.js`)).ok).toBe(true); // the first one is untouched
+    // It says where the console is, and serves it there (built by `npm start`'s prestart).
+    expect(npm.output()).toContain(`Console: http://127.0.0.1:${port}/admin`);
+    const consolePage = await fetch(`http://127.0.0.1:${port}/admin`);
+    expect(consolePage.status).toBe(200);
+    expect(await consolePage.text()).toContain('<div id="app">');
     // Every secret a deployment needs is in the local .dev.vars too (created or completed).
     const local = [...readFileSync(devVars, "utf8").matchAll(/^([A-Z][A-Z0-9_]*)=./gm)].map((m) => ({ name: m[1]! }));
     expect(missingSecrets(requiredSecrets(readFileSync(join(root, ".dev.vars.example"), "utf8")), local)).toEqual([]);

@@ -13,3 +13,10 @@ export function defaultDocCopy(): ConfigDocument {
 export function compile(doc: unknown) {
   return compileConfig(configSchema.parse(doc));
 }
+
+/** The same JSON with every object's keys in reverse order. */
+export function reverseKeys<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(reverseKeys) as T;
+  if (typeof value !== "object" || value === null) return value;
+  return Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reverseKeys(v)])) as T;
+}

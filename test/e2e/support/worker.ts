@@ -6,11 +6,15 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { exportJWK, generateKeyPair } from "jose";
 import type { TestProject } from "vitest/node";
 
 export const SERVER_KEY = "e2e-server-key";
 export const ESP_KEY = "e2e-esp-key";
 export const ADMIN_TOKEN = "e2e-admin-token";
+/** Cloudflare Access as the worker is configured for it here (its keys are the run's own). */
+export const ACCESS_TEAM = "leadflare-e2e.cloudflareaccess.com";
+export const ACCESS_AUD = "e2e-console-aud";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -20,6 +24,8 @@ declare module "vitest" {
     persistDir: string;
     /** A free port for a test's own "customer site", allowed by LF_ALLOWED_ORIGINS. */
     sitePort: number;
+    /** The private JWK (JSON) whose public half is LF_ACCESS_JWKS: tests sign Access tokens with it. */
+    accessSigningKey: string;
   }
 }
 
@@ -47,10 +53,22 @@ export default async function setup(project: TestProject) {
 
   // A port picked free can be taken before wrangler binds it (other jobs on the machine):
   // then start again on new ports.
+  // Cloudflare Access is configured with a key pair made for this run: a request with a token
+  // signed by it is signed in through Access; one without (every other test) is not affected.
+  const access = await generateKeyPair("RS256", { extractable: true });
+  const kid = "e2e-access-key";
+  const publicJwk = { ...(await exportJWK(access.publicKey)), kid, alg: "RS256", use: "sig" };
+  const accessVars = [
+    `LF_ACCESS_TEAM_DOMAIN=${ACCESS_TEAM}`,
+    `LF_ACCESS_AUD=${ACCESS_AUD}`,
+    `LF_ACCESS_JWKS='${JSON.stringify({ keys: [publicJwk] })}'`,
+  ];
+  project.provide("accessSigningKey", JSON.stringify({ ...(await exportJWK(access.privateKey)), kid, alg: "RS256" }));
+
   let started: Awaited<ReturnType<typeof startWorker>> | undefined;
   for (let attempt = 1; !started; attempt++) {
     try {
-      started = await startWorker(dir, persistDir, env);
+      started = await startWorker(dir, persistDir, env, accessVars);
     } catch (error) {
       if (attempt >= 3 || !/address already in use/i.test((error as Error).message)) throw error;
     }
@@ -67,7 +85,7 @@ export default async function setup(project: TestProject) {
   };
 }
 
-async function startWorker(dir: string, persistDir: string, env: NodeJS.ProcessEnv) {
+async function startWorker(dir: string, persistDir: string, env: NodeJS.ProcessEnv, extraVars: string[]) {
   const [port, inspectorPort, sitePort] = await freePorts(3);
   const workerUrl = `http://127.0.0.1:${port}`;
   const envFile = join(dir, "e2e.env");
@@ -82,6 +100,7 @@ async function startWorker(dir: string, persistDir: string, env: NodeJS.ProcessE
       "LF_SESSION_SECRET=e2e-session-secret",
       `LF_ALLOWED_ORIGINS=${workerUrl},http://localhost:${port},http://127.0.0.1:${sitePort}`,
       `LF_SITE_ORIGIN=${workerUrl}`,
+      ...extraVars,
       "",
     ].join("\n"),
   );

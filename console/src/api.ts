@@ -1,0 +1,151 @@
+import type { ConfigDocument } from "../../src/domain/config";
+import { ApiError } from "./api-error";
+
+export { ApiError, type ApiProblem } from "./api-error";
+
+/**
+ * The console's only way to the worker: the documented admin API (/openapi.json), same
+ * origin, with the session cookie (or Cloudflare Access) the browser sends by itself. Every
+ * failure is an ApiError carrying the API's envelope `{ error: { code, message, details } }`.
+ * A page adds its endpoints here as typed functions over `request`.
+ */
+
+export interface RequestOptions {
+  body?: unknown;
+  query?: Record<string, string | number | undefined>;
+  /** The version an edit is based on: sent as `If-Match: "<version>"`. */
+  ifMatch?: number;
+}
+
+export interface Answer<T> {
+  data: T;
+  status: number;
+  /** The version the ETag names (`"7"` → 7), when there is one. */
+  version: number | null;
+}
+
+type UnauthorizedListener = () => void;
+const unauthorizedListeners = new Set<UnauthorizedListener>();
+
+/** Called whenever the API answers 401 (the session ended): the app shows the sign-in page. */
+export function onUnauthorized(listener: UnauthorizedListener): () => void {
+  unauthorizedListeners.add(listener);
+  return () => unauthorizedListeners.delete(listener);
+}
+
+export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<Answer<T>> {
+  const query = Object.entries(options.query ?? {}).filter((e): e is [string, string | number] => e[1] !== undefined);
+  const url = query.length ? `${path}?${new URLSearchParams(query.map(([k, v]) => [k, String(v)]))}` : path;
+  const headers: Record<string, string> = { accept: "application/json" };
+  if (options.body !== undefined) headers["content-type"] = "application/json";
+  if (options.ifMatch !== undefined) headers["if-match"] = `"${options.ifMatch}"`;
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method,
+      headers,
+      credentials: "same-origin",
+      cache: "no-store",
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    });
+  } catch {
+    throw new ApiError(0, "network", "The worker cannot be reached: check the connection and try again.", undefined);
+  }
+  const text = await res.text();
+  let json: unknown = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {} // not JSON: told below
+  if (!res.ok) {
+    const error = (json as { error?: { code?: unknown; message?: unknown; details?: unknown } } | null)?.error;
+    const failure = new ApiError(
+      res.status,
+      typeof error?.code === "string" ? error.code : `http_${res.status}`,
+      typeof error?.message === "string" ? error.message : `The worker answered ${res.status}.`,
+      error?.details,
+    );
+    // The sign-in's own 401 is a wrong token, not an ended session.
+    if (res.status === 401 && path !== SESSION_PATH) unauthorizedListeners.forEach((listener) => listener());
+    throw failure;
+  }
+  const tag = /^(?:W\/)?"(\d+)"$/.exec(res.headers.get("etag") ?? "");
+  return { data: json as T, status: res.status, version: tag ? Number(tag[1]) : null };
+}
+
+// --- Session (src/routes/admin-session.ts) ----------------------------------------------------
+
+const SESSION_PATH = "/v1/admin/session";
+
+export interface Session {
+  /** Who changes are recorded as: the admin token's name, or the Access email. */
+  author: string;
+  via: "access" | "session" | "bearer";
+  expiresAt: string | null;
+}
+
+/** Who is signed in; null when nobody is (401). */
+export async function currentSession(): Promise<Session | null> {
+  try {
+    return (await request<Session>("GET", SESSION_PATH)).data;
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return null;
+    throw error;
+  }
+}
+
+export async function signIn(token: string): Promise<void> {
+  await request("POST", SESSION_PATH, { body: { token } });
+}
+
+export async function signOut(): Promise<void> {
+  await request("DELETE", SESSION_PATH);
+}
+
+// --- Configuration and its versions (src/routes/admin-config-*.ts) ----------------------------
+
+export interface VersionInfo {
+  version: number;
+  active: boolean;
+  author: string;
+  authorNote: string | null;
+  message: string | null;
+  action: "activate" | "rollback";
+  rolledBackFrom: number | null;
+  /** The audit trail's summary against the version before it. */
+  changes: string[];
+  createdAt: string;
+}
+
+export interface VersionWithDocument extends VersionInfo {
+  document: ConfigDocument;
+}
+
+export interface VersionPage {
+  active: number;
+  versions: VersionInfo[];
+  /** `before` for the next (older) page; null on the last. */
+  next: number | null;
+}
+
+/** The active version and its document (the ETag is its version, for If-Match). */
+export async function activeConfig(): Promise<VersionWithDocument> {
+  return (await request<VersionWithDocument>("GET", "/v1/admin/config")).data;
+}
+
+export async function configVersion(version: number): Promise<VersionWithDocument> {
+  return (await request<VersionWithDocument>("GET", `/v1/admin/config/versions/${version}`)).data;
+}
+
+export async function configVersions(options: { limit?: number; before?: number } = {}): Promise<VersionPage> {
+  return (await request<VersionPage>("GET", "/v1/admin/config/versions", { query: options })).data;
+}
+
+/** Activates `document` as a new version, if `basedOn` is still the active one (409 otherwise). */
+export async function publishConfig(document: ConfigDocument, basedOn: number, message?: string): Promise<VersionInfo> {
+  return (await request<VersionInfo>("PUT", "/v1/admin/config", { body: { document, message }, ifMatch: basedOn })).data;
+}
+
+/** Activates a copy of `version`, if `basedOn` is still the active one (409 otherwise). */
+export async function rollBack(version: number, basedOn: number, message?: string): Promise<VersionInfo> {
+  return (await request<VersionInfo>("POST", "/v1/admin/config/rollback", { body: { version, message }, ifMatch: basedOn })).data;
+}
