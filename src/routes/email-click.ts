@@ -9,9 +9,8 @@ export const emailClickRoute = createRoute({
   tags: ["email"],
   summary: "Email link: records the click and redirects to the lead's CTA as of now",
   description:
-    "Records an `email_click` (a repeat on the same link within 10 minutes counts once; link scanners are recorded under " +
-    "category `scanner`, worth 0 points by default), resolves the lead's segment at click time and redirects to that " +
-    "segment's CTA for the link's slot. A tampered, expired or unknown token redirects to the `default` CTA and records nothing.",
+    "Records an `email_click` (repeats within 10 min count once; scanners as category `scanner`) and redirects to the lead's " +
+    "CTA as of now; a person's click adds a single-use `lf_verify`. A bad token: the `default` CTA, nothing recorded.",
   request: { params: z.object({ token: z.string().openapi({ description: "Signed token from the email content API" }) }) },
   responses: {
     302: { description: "To the CTA URL (absolute). `Cache-Control: no-store`", headers: z.object({ Location: z.string() }) },

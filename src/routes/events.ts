@@ -32,9 +32,7 @@ export const eventsRoute = createRoute({
   tags: ["public"],
   security: serverCallSecurity,
   summary: "Record browser events (at most 50, 64 KiB); text/plain bodies accepted for sendBeacon",
-  description:
-    "Event ids make retries safe: an id already recorded counts as a duplicate. A client `ts` is clamped to [now − 24 h, now]. " +
-    "Nothing is recorded with GPC, `consent: false` or from a bot; a server call (the server key) may forward the visitor's `context`.",
+  description: "An id already recorded is a duplicate; a client `ts` is clamped to [now − 24 h, now]. GPC, `consent: false` and bots record nothing.",
   middleware: [optionalServerKey, jsonBody({ textPlain: true })] as const,
   request: { body: { content: { "application/json": { schema: Body }, "text/plain": { schema: Body } }, required: true } },
   responses: { 202: json(Accepted, "Accepted"), ...bodyErrors, ...serverCallErrors, ...originErrors, ...rateLimitErrors },

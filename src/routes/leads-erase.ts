@@ -6,10 +6,8 @@ import { privacyRequester, SERVER_ACTOR } from "./privacy-audit";
 import { authErrors, Email, linkSecretMissing, notFound, validationError } from "./schemas";
 
 export const ERASE_DESCRIPTION =
-  "Deletes the lead, its visitors, events and aggregates, and the merge records pointing to it, in one D1 transaction: " +
-  "204 when it was erased, 404 when no lead has the email (so a retry answers 404). Email links minted for it, or for a " +
-  "lead merged into it, then redirect to the default CTA and record nothing; a later event for the email starts a new lead. " +
-  "Audited with an HMAC of the email (never the email) in the same transaction.";
+  "Deletes the lead and every row about it in one transaction: 204, then 404 (a retry too). Its email links then go to the " +
+  "default CTA and record nothing. Audited with an HMAC of the email, never the email.";
 
 export const leadsEraseRoute = createRoute({
   method: "delete",

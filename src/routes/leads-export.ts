@@ -53,9 +53,8 @@ export const ExportQuery = z.object({
 });
 
 export const EXPORT_DESCRIPTION =
-  "The lead with its traits, browsers, every event, aggregates and the leads merged into it; every time in ISO 8601 UTC. " +
-  `A lead with more than \`limit\` (at most ${EXPORT_PAGE_MAX}) events or visitors is exported in pages: each page repeats ` +
-  "the lead, aggregates and merges, and `next` continues the events and visitors. Audited with an HMAC of the email.";
+  `Everything stored about the lead, times in ISO 8601 UTC; past \`limit\` (at most ${EXPORT_PAGE_MAX}) events or visitors, ` +
+  "in pages continued by `next`. Audited with an HMAC of the email.";
 
 export const leadsExportRoute = createRoute({
   method: "get",

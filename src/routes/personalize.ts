@@ -37,10 +37,8 @@ export const personalizeRoute = createRoute({
   security: serverCallSecurity,
   summary: "Record a page view and return the visitor's segment and content",
   description:
-    "One D1 round trip: the page view is recorded first, so a view that tips the lead into a new segment counts on that very page. " +
-    "Requests with `Sec-GPC: 1` (or `gpc: true`) or `consent: false` are answered from the request alone and record nothing; " +
-    "bots and HTTP libraries are not recorded but get the visitor's stored segment. With a valid `preview` token, the token's " +
-    "segment is served and nothing is recorded. A server call (the server key) may forward the visitor's `context`.",
+    "Records the page view first (one D1 round trip), so a view that tips the lead over counts on that page. " +
+    "GPC, `consent: false` and previews record nothing; bots are not recorded (README \"API\").",
   middleware: [optionalServerKey, jsonBody({ textPlain: true })] as const,
   request: { body: { content: { "application/json": { schema: Body }, "text/plain": { schema: Body } }, required: true } },
   responses: { 200: json(PersonalizeOut, "Segment and slot content"), ...bodyErrors, ...serverCallErrors, ...originErrors, ...rateLimitErrors },
