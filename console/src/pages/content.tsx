@@ -205,7 +205,7 @@ function SlotEditor({ slotId, slot, segmentId, segments, problems }: SlotEditorP
               <p>
                 {inherited ? (
                   <>
-                    Without its own value it would inherit <OriginBadge origin={inherited} nameOf={nameOf} />: <SlotPreview origin={inherited} />
+                    Without its own value: <OriginBadge origin={inherited} nameOf={nameOf} /> <SlotPreview origin={inherited} />
                   </>
                 ) : (
                   "Without its own value it would show nothing."

@@ -155,9 +155,8 @@ function Problems({ problems, showProblem }: { problems: DraftProblem[]; showPro
         {shown.map((problem) => (
           <li key={`${problem.key}:${problem.message}`}>
             <button type="button" class="link-button" onClick={() => showProblem(problem)}>
-              <code>{problem.key || "the document"}</code>
+              <code>{problem.key || "the document"}</code>: {problem.message}
             </button>
-            : {problem.message}
           </li>
         ))}
       </ul>
