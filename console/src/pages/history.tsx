@@ -1,9 +1,10 @@
 import { useState } from "preact/hooks";
 import { ApiError, configVersion, configVersions, rollBack, type VersionInfo, type VersionWithDocument } from "../api";
-import { diffDocuments, type DocumentChange } from "../../../src/domain/document-diff";
+import { diffDocuments } from "../../../src/domain/document-diff";
 import { navigate } from "../router";
 import { useLoad } from "../use-load";
 import { Button } from "../ui/button";
+import { ChangeTable } from "../ui/change-table";
 import { ConfirmDialog } from "../ui/dialog";
 import { TextField } from "../ui/field";
 import { Link } from "../ui/link";
@@ -208,27 +209,6 @@ function RollBack({ version, active, onConflict }: { version: number; active: nu
       </ConfirmDialog>
     </>
   );
-}
-
-function ChangeTable({ changes, caption }: { changes: DocumentChange[]; caption: string }) {
-  return (
-    <Table
-      caption={caption}
-      rows={changes}
-      rowKey={(c) => `${c.kind}:${c.label}`}
-      columns={[
-        { header: "Where", rowHeader: true, cell: (c) => <code>{c.label}</code> },
-        { header: "Change", cell: (c) => c.kind },
-        { header: "Before", cell: (c) => ("before" in c ? <JsonValue value={c.before} /> : <span class="muted">—</span>) },
-        { header: "After", cell: (c) => ("after" in c ? <JsonValue value={c.after} /> : <span class="muted">—</span>) },
-      ]}
-    />
-  );
-}
-
-function JsonValue({ value }: { value: unknown }) {
-  const text = JSON.stringify(value) ?? "undefined";
-  return <code class="json">{text.length > 240 ? `${text.slice(0, 239)}…` : text}</code>;
 }
 
 function When({ at }: { at: string }) {

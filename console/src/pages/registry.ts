@@ -28,6 +28,7 @@ export type PageDef = {
 export const pages: PageDef[] = [
   { id: "segments", title: "Segments", path: "/segments", load: () => import("./segments") },
   { id: "history", title: "History", path: "/history", load: () => import("./history") },
+  { id: "content", title: "Content", path: "/content", load: () => import("./content") },
 ];
 
 /** The page a console path belongs to, and the rest of the path below it. */

@@ -2,9 +2,10 @@ import { activeConfig } from "../api";
 import { compileConfig, type CompiledSegment } from "../../../src/domain/compile";
 import { conditionWords } from "../../../src/domain/condition-words";
 import type { ConfigDocument, SegmentDef } from "../../../src/domain/config";
-import { slotOrigins, type SlotOrigin } from "../../../src/domain/content";
+import { slotOrigins } from "../../../src/domain/content";
 import { useLoad } from "../use-load";
 import { Load } from "../ui/loading";
+import { OriginBadge, SlotPreview } from "../ui/slot-preview";
 import { Table } from "../ui/table";
 
 /**
@@ -123,42 +124,3 @@ function ruleWords(segment: CompiledSegment, tierName: string | undefined): stri
   if (words) return words;
   return tierName ? `anyone else in ${tierName}` : "everyone else";
 }
-
-function OriginBadge({ origin, nameOf }: { origin: SlotOrigin; nameOf: (id: string) => string }) {
-  const text = origin.level === "own" ? "own" : origin.level === "default" ? "inherited from default" : `inherited from ${nameOf(origin.variant)}`;
-  return <span class={`origin origin-${origin.level}`} data-origin={origin.level}>{text}</span>;
-}
-
-/** A slot's value as text: never rendered as HTML (an `html` slot shows its source). */
-function SlotPreview({ origin }: { origin: SlotOrigin }) {
-  const value = origin.value as Record<string, string | undefined>;
-  switch (origin.kind) {
-    case "text":
-      return <q>{String(origin.value)}</q>;
-    case "cta":
-      return (
-        <>
-          <span class="cta-label">{value.label}</span> → <code>{value.url}</code>
-        </>
-      );
-    case "offer":
-      return (
-        <>
-          <strong>{value.title}</strong>
-          {value.body ? <span class="offer-body"> {value.body}</span> : null}
-          {value.code && <span class="offer-code"> Code {value.code}.</span>}
-          {value.expiresAt && <span class="offer-expiry"> Until {new Date(value.expiresAt).toLocaleString()}.</span>}
-        </>
-      );
-    case "image":
-      return (
-        <>
-          Image <code>{value.src}</code>, alt text <q>{value.alt}</q>
-        </>
-      );
-    case "html":
-      return <code class="html-source">{truncate(String(origin.value), 160)}</code>;
-  }
-}
-
-const truncate = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
