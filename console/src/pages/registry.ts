@@ -28,6 +28,8 @@ export type PageDef = {
 export const pages: PageDef[] = [
   { id: "segments", title: "Segments", path: "/segments", load: () => import("./segments") },
   { id: "history", title: "History", path: "/history", load: () => import("./history") },
+  { id: "rules", title: "Rules", path: "/rules", load: () => import("./rules") },
+  { id: "try-it", title: "Try it", path: "/try", load: () => import("./try-it") },
 ];
 
 /** The page a console path belongs to, and the rest of the path below it. */
