@@ -56,7 +56,9 @@ export default function TryItPage() {
   const [email, setEmail] = useState(remembered.email);
   const [facts, setFacts] = useState<Record<string, string>>(remembered.facts);
   const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<{ answer: Evaluation; names: Map<string, string> } | null>(null);
+  /** Answers so far: a new one is a new round, also when it says the same. */
+  const [round, setRound] = useState(0);
+  const [result, setResult] = useState<{ answer: Evaluation; source: Source } | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [failure, setFailure] = useState<{ message: string; draftProblems: DraftProblem[] } | null>(null);
   const resultHeading = useRef<HTMLDivElement>(null);
@@ -66,6 +68,11 @@ export default function TryItPage() {
 
   const document = source === "draft" ? draft?.document : active.state === "ready" ? active.data.document : undefined;
   const fact = (path: string) => facts[path] ?? "";
+  /** Segment names of the configuration an answer came from (ids until it has loaded). */
+  const nameOf = (from: Source) => {
+    const names = segmentNames(from === "draft" ? draft?.document : active.state === "ready" ? active.data.document : undefined);
+    return (id: string) => names.get(id) ?? id;
+  };
   const setFact = (path: string) => (value: string) => setFacts((all) => ({ ...all, [path]: value }));
 
   const submit = async (event: Event) => {
@@ -76,7 +83,8 @@ export default function TryItPage() {
     try {
       const config = source === "draft" ? draft?.document : undefined;
       const answer = await evaluate({ facts: givenFacts(facts), email: email.trim() || undefined, config });
-      setResult({ answer, names: segmentNames(source === "draft" ? config : document) });
+      setResult({ answer, source });
+      setRound((n) => n + 1);
       requestAnimationFrame(() => resultHeading.current?.querySelector<HTMLElement>("h2")?.focus());
     } catch (error) {
       setResult(null);
@@ -182,7 +190,7 @@ export default function TryItPage() {
           )}
         </Notice>
       )}
-      <div ref={resultHeading}>{result && <EvaluationResult result={result.answer} nameOf={(id) => result.names.get(id) ?? id} />}</div>
+      <div ref={resultHeading} data-round={round}>{result && <EvaluationResult result={result.answer} nameOf={nameOf(result.source)} />}</div>
     </>
   );
 }

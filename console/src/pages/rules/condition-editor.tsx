@@ -30,6 +30,7 @@ export function ConditionEditor({ path, label }: { path: JsonPath; label: string
   const { document } = useRules();
   const condition = valueAt(document, path);
   const shown = rowsOf(condition);
+  const [jsonOpen, setJsonOpen] = useState(false);
   const words = typeof condition === "object" && condition !== null ? conditionWords(condition as Condition) : "";
   return (
     <fieldset class="condition" data-path-group={pathAttr(path)}>
@@ -38,19 +39,15 @@ export function ConditionEditor({ path, label }: { path: JsonPath; label: string
         In words: <strong>{words || "always (no condition)"}</strong>
       </p>
       {shown ? (
-        <>
-          <ConditionRows path={path} rows={shown} label={label} />
-          <details class="as-json">
-            <summary>Edit as JSON</summary>
-            <JsonField label={`${label} as JSON`} path={path} hint="Any condition GrowthBook's syntax allows; empty for none." />
-          </details>
-        </>
+        <ConditionRows path={path} rows={shown} label={label} />
       ) : (
-        <>
-          <p class="muted">This condition uses more than the fields here can show: edit it as JSON.</p>
-          <JsonField label={`${label} as JSON`} path={path} rows={8} />
-        </>
+        <p class="muted">This condition uses more than the fields here can show: edit it as JSON.</p>
       )}
+      {/* One JSON field whichever way the condition is shown, so typing in it never loses the focus. */}
+      <details class="as-json" open={jsonOpen || !shown} onToggle={(e) => setJsonOpen(e.currentTarget.open)}>
+        <summary>Edit as JSON</summary>
+        <JsonField label={`${label} as JSON`} path={path} rows={shown ? 6 : 8} hint="Any condition GrowthBook's syntax allows; empty for none." />
+      </details>
     </fieldset>
   );
 }

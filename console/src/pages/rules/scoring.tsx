@@ -17,7 +17,7 @@ const FIT = ["scoring", "fit", "rules"] as const;
  */
 export function Thresholds() {
   return (
-    <div class="rules-grid">
+    <div class="rules-grid rules-grid-wide">
       {(["high", "medium"] as const).map((level) => (
         <div key={level} class="card" data-path={pathAttr([...LEVELS, level])} tabIndex={-1}>
           <h3>Engagement {level}</h3>
@@ -56,7 +56,7 @@ export function PointsRules() {
           return (
             <li key={i} class="item-row" data-path={pathAttr([...POINTS, i])} tabIndex={-1}>
               <DraftSelect label={`Event (rule ${i + 1})`} path={[...POINTS, i, "event"]} options={EVENT_TYPES} />
-              <DraftText label="Page category" hint="Empty: any" path={[...POINTS, i, "category"]} optional />
+              <DraftText label="Page category (empty: any)" path={[...POINTS, i, "category"]} optional />
               <DraftNumber label="Points" path={[...POINTS, i, "points"]} />
               <span class="item-actions">
                 {moves(`points-${i}`, name, i, rules.length, (to) => `points-${to}`)}
@@ -79,7 +79,7 @@ export function FitRules() {
   return (
     <>
       <p class="lead">A lead's fit score is the sum of the points of the rules its traits meet (company, person, request).</p>
-      <div class="rules-grid">
+      <div class="rules-grid rules-grid-wide">
         {rules.map((rule, i) => {
           const label = typeof (rule as { label?: unknown })?.label === "string" ? (rule as { label: string }).label : `rule ${i + 1}`;
           return (

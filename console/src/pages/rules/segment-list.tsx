@@ -1,3 +1,5 @@
+import { conditionWords } from "../../../../src/domain/condition-words";
+import type { Condition } from "../../../../src/domain/conditions";
 import { problemsAt } from "../../draft";
 import { ConditionEditor } from "./condition-editor";
 import { DraftText, listAt, pathAttr, useRules } from "./draft-fields";
@@ -42,6 +44,9 @@ export function SegmentList() {
                 {troubled ? <strong class="problem-count"> {troubled === 1 ? "1 problem" : `${troubled} problems`}</strong> : null}
               </p>
               {moves(key, name, i, segments.length)}
+              <p class="segment-rule">
+                Rule: <strong>{ruleWords(segment.when)}</strong>
+              </p>
             </div>
             {problemsAt(problems, here).map((p) => (
               <p key={p.message} class="field-error">
@@ -61,4 +66,9 @@ export function SegmentList() {
       })}
     </ol>
   );
+}
+
+function ruleWords(when: unknown): string {
+  if (typeof when !== "object" || when === null || Array.isArray(when)) return when === undefined ? "none (everyone)" : "not a condition";
+  return conditionWords(when as Condition) || "none (everyone)";
 }
