@@ -149,3 +149,53 @@ export async function publishConfig(document: ConfigDocument, basedOn: number, m
 export async function rollBack(version: number, basedOn: number, message?: string): Promise<VersionInfo> {
   return (await request<VersionInfo>("POST", "/v1/admin/config/rollback", { body: { version, message }, ifMatch: basedOn })).data;
 }
+
+// --- What-if evaluation (src/routes/admin-evaluate.ts) ------------------------------------------
+
+/** Facts stated instead of derived (every one optional; the API normalizes them as stored traits). */
+export interface GivenFacts {
+  company?: { employees?: number; industry?: string; revenue?: number; country?: string; domain?: string };
+  person?: { role?: string; seniority?: string; department?: string };
+  signals?: Record<string, number>;
+  engagement?: { score?: number; level?: "high" | "medium" | "low" };
+  fit?: { score?: number };
+  score?: number;
+  context?: { country?: string; language?: string; path?: string; utm?: Record<string, string> };
+}
+
+export interface EvaluateRequest {
+  facts?: GivenFacts;
+  /** A stored lead's email: its traits and activity, with `facts` overriding. */
+  email?: string;
+  /** A draft document, validated and used for this evaluation only (422 with paths under `config`). */
+  config?: unknown;
+  at?: string;
+  slots?: string[];
+}
+
+export type SlotContent =
+  | { kind: "text"; text: string; variant: string }
+  | { kind: "cta"; label: string; url: string; variant: string }
+  | { kind: "offer"; title: string; body: string; code?: string; expiresAt?: string; variant: string }
+  | { kind: "html"; html: string; variant: string }
+  | { kind: "image"; src: string; alt: string; variant: string };
+
+export interface Evaluation {
+  segment: { id: string; name: string; path: string[] };
+  slots: Record<string, SlotContent>;
+  /** Every segment tried, in order, until the match; a miss names its failing clauses. */
+  trace: { segment: string; matched: boolean; failed?: { from: string; clause: Record<string, unknown>; saw: Record<string, unknown> }[] }[];
+  facts: Record<string, unknown>;
+  scores: {
+    engagement: { score: number; level: "high" | "medium" | "low"; halfLifeDays: number };
+    fit: { score: number; items: { id: string; label: string; points: number; matched: boolean }[] };
+    score: { value: number; fitWeight: number; engagementWeight: number };
+  };
+  config: { version: number | null; draft: boolean };
+  at: string;
+}
+
+/** What-if: the segment, content and trace for these facts or this lead; nothing is recorded. */
+export async function evaluate(body: EvaluateRequest): Promise<Evaluation> {
+  return (await request<Evaluation>("POST", "/v1/admin/evaluate", { body })).data;
+}

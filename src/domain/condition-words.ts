@@ -144,13 +144,13 @@ function equals(label: string, value: unknown, level: boolean): string {
 }
 
 /** `["high", "medium"]` → "high or medium"; three or more: "a, b or c". */
-function either(values: unknown[]): string {
+export function either(values: unknown[]): string {
   const shown = values.map(json);
   return shown.length <= 1 ? (shown[0] ?? "nothing") : `${shown.slice(0, -1).join(", ")} or ${shown.at(-1)}`;
 }
 
 /** Strings and numbers as they are; anything else as JSON. */
-function json(value: unknown): string {
+export function json(value: unknown): string {
   return typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? String(value) : JSON.stringify(value) ?? "nothing";
 }
 

@@ -186,7 +186,7 @@ export type SlotKind = SlotDef["kind"];
 export const DEFAULT_SEGMENT_ID = "default";
 
 /** Facts every lead has, besides `signals.<declared>` and `context.utm.<param>`. */
-const FIXED_FACTS = new Set([
+export const FIXED_FACTS: ReadonlySet<string> = new Set([
   "company.employees", "company.industry", "company.revenue", "company.country", "company.domain",
   "person.role", "person.seniority", "person.department",
   "engagement.score", "engagement.level", "fit.score", "score",

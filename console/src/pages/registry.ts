@@ -27,8 +27,10 @@ export type PageDef = {
 
 export const pages: PageDef[] = [
   { id: "segments", title: "Segments", path: "/segments", load: () => import("./segments") },
-  { id: "history", title: "History", path: "/history", load: () => import("./history") },
   { id: "content", title: "Content", path: "/content", load: () => import("./content") },
+  { id: "rules", title: "Rules", path: "/rules", load: () => import("./rules") },
+  { id: "try-it", title: "Try it", path: "/try", load: () => import("./try-it") },
+  { id: "history", title: "History", path: "/history", load: () => import("./history") },
 ];
 
 /** The page a console path belongs to, and the rest of the path below it. */

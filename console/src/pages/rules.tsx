@@ -1,0 +1,73 @@
+import type { ComponentChildren } from "preact";
+import { useDraft } from "../draft-store";
+import { Button } from "../ui/button";
+import { DraftBar } from "../ui/draft-bar";
+import { Notice } from "../ui/status";
+import { RulesContext } from "./rules/draft-fields";
+import { ProblemList } from "./rules/problem-list";
+import { Decay, FitRules, PointsRules, Thresholds } from "./rules/scoring";
+import { SegmentList } from "./rules/segment-list";
+import { PageCategories, Signals } from "./rules/signals";
+
+/**
+ * The rules of the shared draft (console/src/draft-store.ts, also edited by Content and
+ * evaluated by Try it): segment order and conditions, engagement thresholds, scoring points
+ * and half-life, signals and page categories. Every edit goes into the draft at once and is
+ * checked with the server's schema; nothing is live until the draft bar's Publish.
+ */
+export default function RulesPage() {
+  const { draft, problems, failed } = useDraft();
+  if (failed && !draft) {
+    return (
+      <Notice kind="error">
+        <p>Could not load the active configuration: {failed.message}</p>
+        <Button onClick={() => location.reload()}>Reload</Button>
+      </Notice>
+    );
+  }
+  if (!draft) return <p class="loading" role="status">Loading the draft…</p>;
+  return (
+    <RulesContext.Provider value={{ document: draft.document, problems }}>
+      <DraftBar />
+      <p class="lead">
+        The draft starts from version {draft.basedOn}. Edits here are kept in this browser and checked as you type; Try it can
+        evaluate the draft before you publish it.
+      </p>
+      <ProblemList problems={problems} />
+      <Section id="rules-segments" title="Segments">
+        <p class="lead">
+          Tried top to bottom: a lead gets the first segment whose rule (and its groups' rules) it meets. The last one,
+          "default", takes everyone else.
+        </p>
+        <SegmentList />
+      </Section>
+      <Section id="rules-thresholds" title="Engagement levels">
+        <Thresholds />
+      </Section>
+      <Section id="rules-decay" title="Half-life and horizon">
+        <Decay />
+      </Section>
+      <Section id="rules-points" title="Scoring points">
+        <PointsRules />
+      </Section>
+      <Section id="rules-fit" title="Fit and lead score">
+        <FitRules />
+      </Section>
+      <Section id="rules-signals" title="Signals">
+        <Signals />
+      </Section>
+      <Section id="rules-categories" title="Page categories">
+        <PageCategories />
+      </Section>
+    </RulesContext.Provider>
+  );
+}
+
+function Section({ id, title, children }: { id: string; title: string; children: ComponentChildren }) {
+  return (
+    <section class="rules-section" aria-labelledby={id}>
+      <h2 id={id}>{title}</h2>
+      {children}
+    </section>
+  );
+}
