@@ -149,3 +149,18 @@ export async function publishConfig(document: ConfigDocument, basedOn: number, m
 export async function rollBack(version: number, basedOn: number, message?: string): Promise<VersionInfo> {
   return (await request<VersionInfo>("POST", "/v1/admin/config/rollback", { body: { version, message }, ifMatch: basedOn })).data;
 }
+
+// --- Preview links (src/routes/admin-preview-links.ts) -----------------------------------------
+
+export interface PreviewLink {
+  /** The page URL with `lf_preview=<token>`: opens the page as the segment sees it, recording nothing. */
+  url: string;
+  token: string;
+  segment: { id: string; name: string; path: string[] };
+  expiresAt: string;
+}
+
+/** A signed link that shows `url` (a page of the site) as `segment` sees it (422: a problem per field). */
+export async function createPreviewLink(segment: string, url: string): Promise<PreviewLink> {
+  return (await request<PreviewLink>("POST", "/v1/admin/preview-links", { body: { segment, url } })).data;
+}

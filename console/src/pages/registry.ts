@@ -28,6 +28,7 @@ export type PageDef = {
 export const pages: PageDef[] = [
   { id: "segments", title: "Segments", path: "/segments", load: () => import("./segments") },
   { id: "history", title: "History", path: "/history", load: () => import("./history") },
+  { id: "preview", title: "Preview", path: "/preview", load: () => import("./preview") },
 ];
 
 /** The page a console path belongs to, and the rest of the path below it. */
