@@ -52,6 +52,7 @@ export function targets(results) {
       results.d1.personalize_rows_read_by_history,
       (h) => h["10"] === h["10000"],
     ),
+    "daily_cap never reached by the load": check(results.daily_cap?.never_reached, (v) => v),
     "storage.bytes_per_event <= 250": check(results.storage?.bytes_per_event, (v) => v <= 250),
     "sizes.worker_gzip_bytes <= 150 KB": check(results.sizes.worker_gzip_bytes, (v) => v <= 150 * 1024),
     "sizes.script_gzip_bytes <= 2.5 KB": check(results.sizes.script_gzip_bytes, (v) => v <= 2.5 * 1024),

@@ -7,12 +7,13 @@ import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, readdirSync, rmSync, statSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { consoleJsSize } from "../scripts/console-size.mjs";
 import { ensureWrk, runWrk, startWorker, wrangler } from "./processes.mjs";
 import { pairedRatio, printReport, ratio, summarize, targets } from "./report.mjs";
-import { d1File, HISTORY_KEYS, seedDatabase, verifyAggregates } from "./seed.mjs";
+import { BIG_HISTORY_VISITORS, d1File, HISTORY_KEYS, seedDatabase, verifyAggregates } from "./seed.mjs";
 import { measureStorage } from "./storage.mjs";
 
 const started = performance.now();
@@ -33,6 +34,10 @@ const SECRETS = {
 // The whole load comes from one address (127.0.0.1) and a few thousand visitor ids: the rate
 // limits are raised out of its way, so every request is checked against them and served.
 const RATE_LIMIT = 1_000_000_000;
+// The shipped scoring.engagement.publicDailyCap (PUBLIC_DAILY_CAP), and the most one bench
+// event earns (a pricing page view: 10): below cap - 10, no event of the load was refused.
+const DAILY_CAP = 500;
+const MAX_EVENT_POINTS = 10;
 const BROWSER = {
   "user-agent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
   "content-type": "application/json",
@@ -160,6 +165,8 @@ const [history10, history10000] = await alternate("personalize, lead with 10 vs 
 ]);
 
 await Promise.all([subject.stop(), subject1k.stop(), floor.stop()]);
+const dailyCap = { cap: DAILY_CAP, leadflare: dailyPoints(dirs.big), leadflare_1k: dailyPoints(dirs.small), floor: dailyPoints(dirs.floor) };
+step(`daily points per bench visitor: at most ${dailyCap.leadflare.max_points} (cap ${DAILY_CAP})`);
 
 // --- D1's own accounting, through the store's own methods -----------------------------------
 step("reading D1 meta (rows read/written) for one request of each kind");
@@ -201,7 +208,12 @@ const results = {
   settings: { connections: CONNECTIONS, wrk_threads: 1, round_seconds: SECONDS, rounds: ROUNDS, warmup_seconds: WARMUP_SECONDS },
   seed: {
     big: { ...big.counts, seconds: big.ms / 1000, db_bytes: statSync(d1File(dirs.big)).size },
-    history_pools: { leads_with_10_events: 5_000, leads_with_10000_events: 20, activity_keys_per_lead: HISTORY_KEYS.length },
+    history_pools: {
+      leads_with_10_events: 5_000,
+      leads_with_10000_events: 20,
+      visitors_per_lead_with_10000_events: BIG_HISTORY_VISITORS,
+      activity_keys_per_lead: HISTORY_KEYS.length,
+    },
     small: { ...small.counts, seconds: small.ms / 1000 },
   },
   storage,
@@ -234,6 +246,7 @@ const results = {
       email_content: d1Email?.per_statement ?? null,
     },
   },
+  daily_cap: { ...dailyCap, never_reached: [dailyCap.leadflare, dailyCap.leadflare_1k, dailyCap.floor].every((d) => d.max_points + MAX_EVENT_POINTS <= DAILY_CAP) },
   retention: { ...retention, rows_deleted: retentionRows, rows_deleted_per_second: Math.round(retentionRows / (retention.ms / 1000)) },
   sizes: {
     worker_bytes: worker.reduce((n, b) => n + b.length, 0),
@@ -278,6 +291,14 @@ async function preflight() {
       expect(`${worker.name} GET /v1/email/content`, r.status === 200, r);
     }
   }
+}
+
+/** What the load earned per visitor and day (visitor_daily_points, read once the worker has stopped). */
+function dailyPoints(persistDir) {
+  const db = new DatabaseSync(d1File(persistDir), { readOnly: true });
+  const row = db.prepare("SELECT count(*) AS visitor_days, coalesce(max(points), 0) AS max_points, coalesce(avg(points), 0) AS mean_points FROM visitor_daily_points").get();
+  db.close();
+  return { visitor_days: row.visitor_days, max_points: row.max_points, mean_points: Math.round(row.mean_points * 10) / 10 };
 }
 
 function gitCommit() {

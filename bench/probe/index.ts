@@ -3,6 +3,7 @@ import { runRetention } from "../../src/app/retention";
 import { shippedConfig } from "../../src/config/active";
 import { RetentionStore } from "../../src/db/retention-store";
 import { LeadStore } from "../../src/db/store";
+import { publicPointsCap } from "../../src/domain/activity";
 import { prepareEvent } from "../../src/domain/events";
 import { retentionPolicy } from "../../src/domain/retention";
 
@@ -49,12 +50,23 @@ app.get("/meta/:kind", async (c) => {
   const config = shippedConfig();
   const event = (url: string) => prepareEvent(config, { id: crypto.randomUUID(), type: "page_view", url }, now);
   switch (c.req.param("kind")) {
-    case "personalize":
-      await store.recordPageViewAndLoad(visitorId, crypto.randomUUID(), event("/pricing"), now);
+    case "personalize": {
+      // As the public route calls it, with the daily points cap, for a visitor who already
+      // earned points today (an unmetered view first): whether the visitor has today's points
+      // row changes what the upsert reads, and that must not pass for a difference in history.
+      const view = async (on: LeadStore) => {
+        const e = event("/pricing");
+        await on.recordPageViewAndLoad(visitorId, crypto.randomUUID(), e, now, publicPointsCap(config.doc, [e]));
+      };
+      await view(new LeadStore(c.env.DB));
+      await view(store);
       break;
-    case "events":
-      await store.recordVisitorEvents(visitorId, crypto.randomUUID(), Array.from({ length: 10 }, () => event("/docs/api")), now);
+    }
+    case "events": {
+      const events = Array.from({ length: 10 }, () => event("/docs/api"));
+      await store.recordVisitorEvents(visitorId, crypto.randomUUID(), events, now, publicPointsCap(config.doc, events));
       break;
+    }
     case "personalize-get":
       await store.loadByVisitor(visitorId);
       break;

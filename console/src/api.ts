@@ -199,3 +199,18 @@ export interface Evaluation {
 export async function evaluate(body: EvaluateRequest): Promise<Evaluation> {
   return (await request<Evaluation>("POST", "/v1/admin/evaluate", { body })).data;
 }
+
+// --- Preview links (src/routes/admin-preview-links.ts) -----------------------------------------
+
+export interface PreviewLink {
+  /** The page URL with `lf_preview=<token>`: opens the page as the segment sees it, recording nothing. */
+  url: string;
+  token: string;
+  segment: { id: string; name: string; path: string[] };
+  expiresAt: string;
+}
+
+/** A signed link that shows `url` (a page of the site) as `segment` sees it (422: a problem per field). */
+export async function createPreviewLink(segment: string, url: string): Promise<PreviewLink> {
+  return (await request<PreviewLink>("POST", "/v1/admin/preview-links", { body: { segment, url } })).data;
+}

@@ -54,6 +54,7 @@ function VersionList() {
             <p class="lead">Version {page.active} is active. Open a version to see its document and what it changed, or to roll back to it.</p>
             <Table
               caption="Configuration versions, newest first"
+              stackOnPhone
               rows={versions}
               rowKey={(v) => v.version}
               columns={[

@@ -30,6 +30,7 @@ export const pages: PageDef[] = [
   { id: "content", title: "Content", path: "/content", load: () => import("./content") },
   { id: "rules", title: "Rules", path: "/rules", load: () => import("./rules") },
   { id: "try-it", title: "Try it", path: "/try", load: () => import("./try-it") },
+  { id: "preview", title: "Preview", path: "/preview", load: () => import("./preview") },
   { id: "history", title: "History", path: "/history", load: () => import("./history") },
 ];
 

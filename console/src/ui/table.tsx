@@ -16,15 +16,21 @@ export interface TableProps<Row> {
   empty?: ComponentChildren;
   /** Shown visually (default); hidden, the caption is still read. */
   showCaption?: boolean;
+  /**
+   * On a phone, each row as a block of labelled cells (the column's header before each
+   * value) instead of a region that scrolls sideways: for tables whose rows read as records.
+   */
+  stackOnPhone?: boolean;
 }
 
 /**
  * A data table in a region that scrolls sideways on a narrow screen; the region can be
  * focused, so the keyboard can scroll it too.
  */
-export function Table<Row>({ caption, columns, rows, rowKey, empty = "Nothing yet.", showCaption = true }: TableProps<Row>) {
+export function Table<Row>({ caption, columns, rows, rowKey, empty = "Nothing yet.", showCaption = true, stackOnPhone = false }: TableProps<Row>) {
+  const label = (column: Column<Row>) => (stackOnPhone && typeof column.header === "string" ? column.header : undefined);
   return (
-    <div class="table-scroll" role="region" aria-label={caption} tabIndex={0}>
+    <div class={stackOnPhone ? "table-scroll table-stacked" : "table-scroll"} role="region" aria-label={caption} tabIndex={0}>
       <table>
         <caption class={showCaption ? undefined : "visually-hidden"}>{caption}</caption>
         <thead>
@@ -46,11 +52,13 @@ export function Table<Row>({ caption, columns, rows, rowKey, empty = "Nothing ye
               <tr key={rowKey(row)}>
                 {columns.map((column, i) =>
                   column.rowHeader ? (
-                    <th key={i} scope="row">
+                    <th key={i} scope="row" data-label={label(column)}>
                       {column.cell(row)}
                     </th>
                   ) : (
-                    <td key={i}>{column.cell(row)}</td>
+                    <td key={i} data-label={label(column)}>
+                      {column.cell(row)}
+                    </td>
                   ),
                 )}
               </tr>
