@@ -28,6 +28,8 @@ export type PageDef = {
 export const pages: PageDef[] = [
   { id: "segments", title: "Segments", path: "/segments", load: () => import("./segments") },
   { id: "history", title: "History", path: "/history", load: () => import("./history") },
+  { id: "leads", title: "Leads", path: "/leads", load: () => import("./leads") },
+  { id: "reports", title: "Reports", path: "/reports", load: () => import("./reports") },
 ];
 
 /** The page a console path belongs to, and the rest of the path below it. */
