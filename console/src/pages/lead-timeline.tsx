@@ -76,8 +76,8 @@ function chartOf(timeline: TimelinePoint[], today: number): { options: Omit<uPlo
     axes: [axis, { ...axis, label: "Engagement score", labelSize: 20, size: 44 }],
     series: [
       {},
-      { label: "Engagement (stored activity)", stroke: BRAND, width: 2 },
-      { label: "Engagement (projected, no new activity)", stroke: BRAND, width: 2, dash: [6, 4] },
+      { label: "Engagement (stored activity)", stroke: BRAND, width: 2, points: { show: false } },
+      { label: "Engagement (projected, no new activity)", stroke: BRAND, width: 2, dash: [6, 4], points: { show: false } },
     ],
     cursor: { drag: { x: false, y: false } },
     hooks: { draw: [(u) => markToday(u, xs[today] ?? 0)] },

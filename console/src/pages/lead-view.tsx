@@ -1,4 +1,4 @@
-import { useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { activeConfig, adminLead, ApiError, eraseLead, exportLeadData, type AdminLead } from "../api";
 import { conditionWords, factLabel } from "../../../src/domain/condition-words";
 import { useLoad } from "../use-load";
@@ -38,12 +38,15 @@ const BACK = (
 export function LeadView({ email }: { email: string }) {
   const loaded = useLoad(() => loadLead(email), [email]);
   const [erased, setErased] = useState(false);
+  const erasedNote = useRef<HTMLParagraphElement>(null);
+  // The Erase button is gone with the lead: focus moves to what happened.
+  useEffect(() => erasedNote.current?.focus(), [erased]);
   if (erased) {
     return (
       <>
         {BACK}
         <Notice kind="success">
-          <p data-erased>
+          <p data-erased ref={erasedNote} tabIndex={-1}>
             <strong>{email}</strong> is erased: the lead, its events, its browsers and its identity claims are deleted. It no longer
             appears in search, and this address now says there is no such lead.
           </p>

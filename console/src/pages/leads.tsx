@@ -12,32 +12,38 @@ import type { PageProps } from "./registry";
 
 /**
  * Leads: search by the start of an email (as you type, or on Enter), then one lead at
- * /leads/<email, URL-encoded>: its segment and why, scores, timeline, traits, events, Export
+ * /leads/<email, URL-encoded>/: its segment and why, scores, timeline, traits, events, Export
  * and Erase.
  */
 export default function LeadsPage({ rest }: PageProps) {
   if (rest === "" || rest === "/") return <LeadSearch />;
   let email: string | null = null;
   try {
-    email = /^\/([^/]+)$/.test(rest) ? decodeURIComponent(rest.slice(1)) : null;
+    const encoded = /^\/([^/]+)\/?$/.exec(rest)?.[1];
+    email = encoded ? decodeURIComponent(encoded) : null;
   } catch {} // a malformed %-escape: no such lead
   if (!email) return <Notice kind="error">There is no such lead: <Link to="/leads">search leads</Link>.</Notice>;
   return <LeadView key={email} email={email} />;
 }
 
-/** The path of a lead's page. */
-export const leadPath = (email: string) => `/leads/${encodeURIComponent(email)}`;
+/**
+ * The path of a lead's page. The trailing slash matters: the worker answers a path that ends
+ * like a file name (".com") with the file or 404, never index.html (src/routes/console.ts).
+ */
+export const leadPath = (email: string) => `/leads/${encodeURIComponent(email)}/`;
 
 const PAGE_SIZE = 20;
+/** Emails are stored in lower case; the API matches any case, and the results say what was searched. */
+const normal = (typed: string) => typed.trim().toLowerCase();
 /** How long typing pauses before the search runs. */
 const DEBOUNCE_MS = 250;
 
 function LeadSearch() {
   // The query lives in the URL (?q=), so Back from a lead returns to its results.
   const [typed, setTyped] = useState(() => new URLSearchParams(location.search).get("q") ?? "");
-  const [query, setQuery] = useState(typed.trim());
+  const [query, setQuery] = useState(normal(typed));
   useEffect(() => {
-    const timer = setTimeout(() => setQuery(typed.trim()), DEBOUNCE_MS);
+    const timer = setTimeout(() => setQuery(normal(typed)), DEBOUNCE_MS);
     return () => clearTimeout(timer);
   }, [typed]);
   useEffect(() => {
@@ -52,7 +58,7 @@ function LeadSearch() {
         class="search"
         onSubmit={(event) => {
           event.preventDefault();
-          setQuery(typed.trim());
+          setQuery(normal(typed));
         }}
       >
         <TextField type="search" label="Email starts with" value={typed} onValue={setTyped} maxLength={254} autoComplete="off" spellcheck={false} />
