@@ -91,7 +91,7 @@ function LeadDetails({ detail: { lead, names }, onErased }: { detail: LeadDetail
           <dt>Segment</dt>
           <dd data-segment={lead.segment.id}>
             <strong>{lead.segment.name}</strong>
-            {lead.segment.path.length > 1 && <span class="muted"> ({lead.segment.path.map(nameOf).join(" › ")})</span>}
+            {lead.segment.path.length > 1 && <span class="muted"> (in {lead.segment.path.slice(0, -1).map(nameOf).join(" › ")})</span>}
           </dd>
           <dt>Sales action</dt>
           <dd>{lead.sales ? lead.sales.action : "—"}</dd>

@@ -1,6 +1,6 @@
 import { useMemo, useState } from "preact/hooks";
 import uPlot from "uplot";
-import { segmentReport, type SegmentConversion, type SegmentReport } from "../api";
+import { activeConfig, segmentReport, type SegmentConversion, type SegmentReport } from "../api";
 import { useLoad } from "../use-load";
 import { Chart } from "../ui/chart";
 import { Field } from "../ui/field";
@@ -85,16 +85,21 @@ function DateField({ label, value, onValue, error }: { label: string; value: str
   );
 }
 
+/** The report, and the names of the groups its segments' paths go through (from the active configuration). */
+async function loadReport(period: { from: string; to: string }): Promise<{ report: SegmentReport; names: Map<string, string> }> {
+  const [report, config] = await Promise.all([segmentReport(period), activeConfig()]);
+  return { report, names: new Map(config.document.segments.map((s) => [s.id, s.name])) };
+}
+
 function Report({ period }: { period: { from: string; to: string } }) {
-  const loaded = useLoad(() => segmentReport(period), [period.from, period.to]);
-  return <Load loaded={loaded} what="the report">{(report) => <ReportView report={report} />}</Load>;
+  const loaded = useLoad(() => loadReport(period), [period.from, period.to]);
+  return <Load loaded={loaded} what="the report">{({ report, names }) => <ReportView report={report} names={names} />}</Load>;
 }
 
 const percent = (rate: number | null) => (rate === null ? "—" : `${Math.round(rate * 1000) / 10}%`);
 
-function ReportView({ report }: { report: SegmentReport }) {
+function ReportView({ report, names }: { report: SegmentReport; names: Map<string, string> }) {
   const span = `${new Date(report.from).toLocaleString()} – ${new Date(report.to).toLocaleString()}`;
-  const names = new Map(report.segments.map((s) => [s.id, s.name]));
   const withLeads = report.segments.filter((s) => s.leads > 0);
   return (
     <>
@@ -103,26 +108,28 @@ function ReportView({ report }: { report: SegmentReport }) {
         {span}: {report.leads.seen} lead{report.leads.seen === 1 ? "" : "s"} seen
         {report.leads.evaluated < report.leads.seen && `, of which an unbiased sample of ${report.leads.evaluated} is in the figures`}.
       </p>
-      <Table
-        caption="Leads seen and converted, by segment"
-        rows={report.segments}
-        rowKey={(s) => s.id}
-        columns={[
-          {
-            header: "Segment",
-            rowHeader: true,
-            cell: (s) => (
-              <>
-                {s.name}
-                {s.path.length > 1 && <span class="id">{s.path.map((id) => names.get(id) ?? id).join(" › ")}</span>}
-              </>
-            ),
-          },
-          { header: "Leads", cell: (s) => s.leads },
-          { header: "Converted", cell: (s) => s.converted },
-          { header: "Conversion rate", cell: (s) => percent(s.conversionRate) },
-        ]}
-      />
+      <div class="report-table">
+        <Table
+          caption="Leads seen and converted, by segment (rate: converted ÷ leads)"
+          rows={report.segments}
+          rowKey={(s) => s.id}
+          columns={[
+            {
+              header: "Segment",
+              rowHeader: true,
+              cell: (s) => (
+                <>
+                  {s.name}
+                  {s.path.length > 1 && <span class="id">in {s.path.slice(0, -1).map((id) => names.get(id) ?? id).join(" › ")}</span>}
+                </>
+              ),
+            },
+            { header: "Leads", cell: (s) => s.leads },
+            { header: "Converted", cell: (s) => s.converted },
+            { header: "Rate", cell: (s) => percent(s.conversionRate) },
+          ]}
+        />
+      </div>
       {withLeads.length === 0 ? (
         <p class="muted">No lead was seen in this period: nothing to chart.</p>
       ) : (
@@ -140,10 +147,12 @@ const GRID = "#e4e7eb";
 function ConversionChart({ segments }: { segments: SegmentConversion[] }) {
   const { options, data } = useMemo(() => {
     const names = segments.map((s) => s.name);
+    // Up to the highest rate (not always 100%), so that small differences still show.
+    const top = Math.min(100, Math.max(10, Math.ceil((Math.max(...segments.map((s) => s.conversionRate ?? 0)) * 100 * 1.1) / 5) * 5));
     const axis = { stroke: INK, grid: { stroke: GRID, width: 1 }, ticks: { stroke: GRID, width: 1 } };
     const options: Omit<uPlot.Options, "width" | "height"> = {
       // x is the segment (vertical, top to bottom), y the rate (horizontal).
-      scales: { x: { time: false, ori: 1, dir: 1, range: [-0.5, segments.length - 0.5] }, y: { ori: 0, range: [0, 100] } },
+      scales: { x: { time: false, ori: 1, dir: -1, range: [-0.5, segments.length - 0.5] }, y: { ori: 0, range: [0, top] } },
       axes: [
         { ...axis, side: 3, grid: { show: false }, splits: () => names.map((_, i) => i), values: (_u, splits) => splits.map((i) => truncate(names[i] ?? "", 18)), size: 130 },
         { ...axis, side: 2, values: (_u, splits) => splits.map((v) => `${v}%`) },
