@@ -1,4 +1,6 @@
 import type { ConfigDocument } from "../../src/domain/config";
+import type { EngagementLevel, ScoreExplanation } from "../../src/domain/facts";
+import type { TraceEntry } from "../../src/domain/segments";
 import { ApiError } from "./api-error";
 
 export { ApiError, type ApiProblem } from "./api-error";
@@ -213,4 +215,104 @@ export interface PreviewLink {
 /** A signed link that shows `url` (a page of the site) as `segment` sees it (422: a problem per field). */
 export async function createPreviewLink(segment: string, url: string): Promise<PreviewLink> {
   return (await request<PreviewLink>("POST", "/v1/admin/preview-links", { body: { segment, url } })).data;
+}
+
+// --- Leads and the segment report (src/routes/admin-lead*.ts, admin-report-segments.ts) ------
+
+export interface LeadListing {
+  email: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface LeadSearchPage {
+  leads: LeadListing[];
+  /** `after` for the next page; null on the last. */
+  next: string | null;
+}
+
+/** Known leads whose email starts with `query` (any case), in email order. */
+export async function searchLeads(query: string, options: { limit?: number; after?: string } = {}): Promise<LeadSearchPage> {
+  return (await request<LeadSearchPage>("GET", "/v1/admin/leads", { query: { query, ...options } })).data;
+}
+
+export interface TimelinePoint {
+  at: string;
+  engagement: number;
+  level: EngagementLevel;
+  score: number;
+  segment: string;
+}
+
+/** One lead as the console shows it: GET /v1/leads/{email}'s report, its newest events, a 61-day timeline. */
+export interface AdminLead {
+  email: string;
+  traits: Record<string, unknown>;
+  signals: Record<string, number>;
+  engagement: { score: number; level: EngagementLevel };
+  fit: { score: number };
+  score: number;
+  segment: { id: string; name: string; path: string[] };
+  sales: { action: string; track: string; owner?: string } | null;
+  explanation: { trace: TraceEntry[]; scores: ScoreExplanation };
+  recentEvents: { type: string; category: string; at: string }[];
+  /** Daily from 30 days back (stored activity) to 30 ahead (decay alone): index 30 is now. */
+  timeline: TimelinePoint[];
+}
+
+/** The lead with this email; 404 (an ApiError) when there is none, or it was erased. */
+export async function adminLead(email: string): Promise<AdminLead> {
+  return (await request<AdminLead>("GET", `/v1/admin/leads/${encodeURIComponent(email)}`)).data;
+}
+
+/**
+ * Everything stored about the lead (GDPR article 15) as one document: the API pages events
+ * and visitors past 10,000; later pages' are appended to the first's.
+ */
+export async function exportLeadData(email: string): Promise<LeadExportDocument> {
+  const path = `/v1/admin/leads/${encodeURIComponent(email)}/export`;
+  const first = (await request<LeadExportDocument>("GET", path)).data;
+  for (let after = first.next; after !== null; ) {
+    const page = (await request<LeadExportDocument>("GET", path, { query: { after } })).data;
+    first.events.push(...page.events);
+    first.visitors.push(...page.visitors);
+    after = page.next;
+  }
+  return { ...first, next: null };
+}
+
+export interface LeadExportDocument {
+  exportedAt: string;
+  lead: { id: string; email: string; traits: Record<string, unknown>; createdAt: string; updatedAt: string };
+  visitors: unknown[];
+  events: unknown[];
+  next: string | null;
+  [more: string]: unknown;
+}
+
+/** Erases the lead and everything stored about it (GDPR article 17), audited as `admin:<author>`. */
+export async function eraseLead(email: string): Promise<void> {
+  await request("DELETE", `/v1/admin/leads/${encodeURIComponent(email)}`);
+}
+
+export interface SegmentConversion {
+  id: string;
+  name: string;
+  path: string[];
+  leads: number;
+  converted: number;
+  /** converted / leads (0–1); null without leads. */
+  conversionRate: number | null;
+}
+
+export interface SegmentReport {
+  from: string;
+  to: string;
+  leads: { seen: number; evaluated: number };
+  segments: SegmentConversion[];
+}
+
+/** Leads seen (a page view) in [from, to), by the segment they were in, and how many converted. */
+export async function segmentReport(period: { from: string; to: string }): Promise<SegmentReport> {
+  return (await request<SegmentReport>("GET", "/v1/admin/reports/segments", { query: period })).data;
 }

@@ -31,7 +31,9 @@ export const pages: PageDef[] = [
   { id: "rules", title: "Rules", path: "/rules", load: () => import("./rules") },
   { id: "try-it", title: "Try it", path: "/try", load: () => import("./try-it") },
   { id: "preview", title: "Preview", path: "/preview", load: () => import("./preview") },
+  { id: "leads", title: "Leads", path: "/leads", load: () => import("./leads") },
   { id: "history", title: "History", path: "/history", load: () => import("./history") },
+  { id: "reports", title: "Reports", path: "/reports", load: () => import("./reports") },
 ];
 
 /** The page a console path belongs to, and the rest of the path below it. */

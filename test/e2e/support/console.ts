@@ -221,3 +221,17 @@ async function atEachSize(page: Page, run: (size: (typeof SIZES)[number]) => Pro
     if (before) await page.setViewportSize(before);
   }
 }
+
+/**
+ * At 390 px wide: what makes the page scroll sideways, empty when nothing does (a table's own
+ * scrolling region may be wider: it scrolls, not the page).
+ */
+export async function scrollsSideways(page: Page): Promise<string[]> {
+  await page.setViewportSize(SIZES[1]);
+  return page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    if (document.documentElement.scrollWidth <= width) return [];
+    const wide = [...document.querySelectorAll("main *")].filter((el) => el.getBoundingClientRect().right > width + 1 && !el.closest(".table-scroll"));
+    return [`the page is ${document.documentElement.scrollWidth} px wide`, ...wide.slice(0, 5).map((el) => `${el.tagName}.${el.className}`)];
+  });
+}

@@ -1,0 +1,131 @@
+import { describe, expect, it } from "vitest";
+import { inspect, pageReady, scrollsSideways, SIZES, useConsole } from "./support/console";
+import { admin, putLead, serverApi } from "./support/server";
+
+/**
+ * The console's Reports page in Chromium: the segment conversion report for a period chosen
+ * from presets or between dates, as a table and a uPlot bar chart with its values as text.
+ * Other files' leads are in the same D1: the test compares the page with the API's figures
+ * and checks that its own converted lead moved its segment's counts by one.
+ */
+
+const { signedIn } = useConsole();
+
+const DAY = 86_400_000;
+const textOf = async (locator: import("playwright-core").Locator) => (await locator.innerText()).replace(/\s+/g, " ").trim();
+
+interface Row {
+  id: string;
+  name: string;
+  leads: number;
+  converted: number;
+  conversionRate: number | null;
+}
+interface Report {
+  leads: { seen: number; evaluated: number };
+  segments: Row[];
+}
+const report = async (from: number, to: number): Promise<Report> =>
+  (await admin("GET", `/v1/admin/reports/segments?from=${from}&to=${to}`)).json() as Promise<Report>;
+
+const percent = (rate: number | null) => (rate === null ? "—" : `${Math.round(rate * 1000) / 10}%`);
+
+/** A small company's lead that viewed pricing `daysAgo` and converted a day later. */
+async function convertedLead(daysAgo: number): Promise<string> {
+  const email = `report-${crypto.randomUUID().slice(0, 8)}@reports-e2e.example`;
+  await putLead(email, { company: { employees: 20, industry: "retail" } });
+  const now = Date.now();
+  const events = [
+    { type: "page_view", category: "pricing", ts: now - daysAgo * DAY },
+    { type: "conversion", category: "pricing", ts: now - (daysAgo - 1) * DAY },
+  ].map((e) => ({ id: crypto.randomUUID(), ...e }));
+  const res = await serverApi("POST", `/v1/leads/${encodeURIComponent(email)}/events`, { events });
+  expect(res.status).toBe(202);
+  return email;
+}
+
+/** The one segment whose leads and conversions each grew by one between two reports. */
+function grown(before: Report, after: Report): Row {
+  const rows = after.segments.filter((row) => {
+    const old = before.segments.find((r) => r.id === row.id)!;
+    return row.leads === old.leads + 1 && row.converted === old.converted + 1;
+  });
+  expect(rows).toHaveLength(1);
+  return rows[0]!;
+}
+
+describe("the console's Reports page", () => {
+  it("shows the last 7 days' conversion by segment as a table and a chart, then a period between dates", async () => {
+    const before = await report(Date.now() - 7 * DAY, Date.now());
+    await convertedLead(3);
+    const { page } = await signedIn("/segments");
+    await page.getByRole("navigation", { name: "Console" }).getByRole("link", { name: "Reports" }).click();
+    await pageReady(page, "reports");
+    await page.getByLabel("Period").selectOption("7");
+    await pageReady(page, "reports");
+    const after = await report(Date.now() - 7 * DAY, Date.now());
+    const row = grown(before, after);
+
+    const table = page.getByRole("region", { name: "Leads seen and converted, by segment (rate: converted ÷ leads)" });
+    await table.waitFor();
+    const shown = textOf(table.getByRole("row", { name: new RegExp(`^${row.name}\\b`) }));
+    expect(await shown).toMatch(new RegExp(`^${row.name}( .+)? ${row.leads} ${row.converted} ${percent(row.conversionRate).replace(".", "\\.")}$`));
+    expect(await table.locator("tbody tr").count()).toBe(after.segments.length);
+    expect(await textOf(page.locator("[data-period]"))).toContain(`${after.leads.seen} lead`);
+
+    const chart = page.getByRole("img", { name: "Conversion rate by segment" });
+    expect(await chart.locator("canvas").count()).toBe(1);
+    await page.getByText("The chart's values").click();
+    const values = await page.locator(".chart-list li").allTextContents();
+    expect(values).toContain(`${row.name}: ${percent(row.conversionRate)} (${row.converted} of ${row.leads})`);
+    expect(values).toHaveLength(after.segments.filter((s) => s.leads > 0).length);
+    await inspect(page, "reports");
+    expect(await scrollsSideways(page)).toEqual([]);
+    // Four short columns fit a phone: the table needs no sideways scrolling either.
+    expect(await table.evaluate((region) => region.scrollWidth - region.clientWidth)).toBeLessThanOrEqual(0);
+
+    // Between dates: from 10 days ago to 5 days ago (local days, "to" inclusive) leaves the lead out.
+    await page.setViewportSize(SIZES[0]);
+    await page.getByLabel("Period").selectOption("dates");
+    const day = (daysAgo: number) => {
+      const d = new Date(Date.now() - daysAgo * DAY);
+      return new Date(d.getFullYear(), d.getMonth(), d.getDate());
+    };
+    const iso = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+    await page.getByLabel("From").fill(iso(day(10)));
+    await page.getByLabel("To (inclusive)").fill(iso(day(5)));
+    await pageReady(page, "reports");
+    const earlier = await report(day(10).getTime(), day(4).getTime());
+    const earlierRow = earlier.segments.find((s) => s.id === row.id)!;
+    await expect
+      .poll(() => textOf(table.getByRole("row", { name: new RegExp(`^${row.name}\\b`) })))
+      .toMatch(new RegExp(` ${earlierRow.leads} ${earlierRow.converted} ${percent(earlierRow.conversionRate).replace(".", "\\.")}$`));
+    expect(await textOf(page.locator("[data-period]"))).toContain(`${earlier.leads.seen} lead`);
+
+    // "To" before "From" is said at its field; no report is asked for.
+    await page.getByLabel("To (inclusive)").fill(iso(day(12)));
+    await page.getByText("Must not be before the From date.").waitFor();
+    expect(await page.getByLabel("To (inclusive)").getAttribute("aria-invalid")).toBe("true");
+    expect(await table.count()).toBe(0);
+  });
+
+  it("works with the keyboard alone: the period chooser, the table and the chart's values", async () => {
+    const { page } = await signedIn("/reports");
+    await pageReady(page, "reports");
+    const focused = () => page.evaluate(() => `${document.activeElement?.tagName} ${document.activeElement?.getAttribute("aria-label") ?? ""}`.trim());
+    await page.getByRole("heading", { level: 1, name: "Reports" }).focus();
+    await page.keyboard.press("Tab");
+    expect(await focused()).toBe("SELECT");
+    await page.keyboard.press("ArrowUp");
+    expect(await page.getByLabel("Period").inputValue()).toBe("7");
+    await pageReady(page, "reports");
+    await page.getByRole("region", { name: "Leads seen and converted, by segment (rate: converted ÷ leads)" }).waitFor();
+    await page.keyboard.press("Tab");
+    expect(await focused()).toBe("DIV Leads seen and converted, by segment (rate: converted ÷ leads)");
+    await page.keyboard.press("Tab");
+    expect(await focused()).toBe("SUMMARY");
+    await page.keyboard.press("Enter");
+    await page.locator(".chart-list").waitFor();
+    expect(await page.locator(".chart-values").getAttribute("open")).toBe("");
+  });
+});
