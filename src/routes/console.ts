@@ -19,8 +19,9 @@ const HEADERS = {
 
 export async function consoleHandler(c: Context<AppEnv>): Promise<Response> {
   let res = await c.env.ASSETS.fetch(c.req.raw);
-  // No file, and not a file name either: one of the SPA's routes.
-  if (res.status === 404 && !/\.\w+$/.test(c.req.path)) res = await c.env.ASSETS.fetch(new URL("/admin/index.html", c.req.url));
+  // No file, and not under the build's own assets/: one of the SPA's routes, even one that
+  // ends like a file name (a lead's page, /admin/leads/ada@example.com).
+  if (res.status === 404 && !c.req.path.startsWith("/admin/assets/")) res = await c.env.ASSETS.fetch(new URL("/admin/index.html", c.req.url));
   res = new Response(res.body, res);
   for (const [name, value] of Object.entries(HEADERS)) res.headers.set(name, value);
   return res;

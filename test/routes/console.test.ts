@@ -78,6 +78,11 @@ describe("the console's files", () => {
     const missing = await get("/admin/assets/not-there.js");
     expect(missing.status).toBe(404);
     expectConsoleHeaders(missing, "/admin/assets/not-there.js");
+    // Outside assets/, a path that looks like a file name is one of the app's routes (a lead's page).
+    const lead = await get("/admin/leads/ada%40example.com");
+    expect(lead.status).toBe(200);
+    expect(await lead.text()).toBe(html);
+    expectConsoleHeaders(lead, "/admin/leads/ada%40example.com");
   });
 
   it("has no inline script or style, and no data: no configuration content, no secrets", async () => {
