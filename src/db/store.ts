@@ -5,6 +5,7 @@ import type { EventType } from "../domain/config";
 import { parseStoredTraits, type Traits, type TraitsPatch } from "../domain/traits";
 import { d1Batch } from "./batch";
 import { joinLead, moveActivity } from "./lead-merge-sql";
+import { deleteLedger, markForReview } from "./ledger-store";
 import { uuidBytes, uuidText } from "./uuid";
 
 /** An event ready to store: category resolved, timestamp clamped. */
@@ -61,7 +62,11 @@ export class LeadStore {
     const firstOfId = events.map((e, i) => events.findIndex((f) => f.id === e.id) === i);
     const unique = events.filter((_, i) => firstOfId[i]);
     const uniqueCap = cap && { cap: cap.cap, points: cap.points.filter((_, i) => firstOfId[i]) };
-    const results = await this.batch([...this.ensureVisitor(visitorId, newLeadId, now), ...this.eventInserts(visitorId, unique, uniqueCap)]);
+    const results = await this.batch([
+      ...this.ensureVisitor(visitorId, newLeadId, now),
+      ...this.eventInserts(visitorId, unique, uniqueCap),
+      markForReview(leadOfVisitor(visitorId), "event", now),
+    ]);
     const outcome = insertOutcome(results.slice(2), unique.length, cap !== undefined);
     return { ...outcome, duplicates: outcome.duplicates + events.length - unique.length, createdLead: results[0]!.length > 0 };
   }
@@ -83,6 +88,7 @@ export class LeadStore {
       ...this.ensureVisitor(visitorId, newLeadId, now),
       ...inserts,
       ...(verify ? this.verifyByLink(visitorId, verify, now) : []),
+      markForReview(leadOfVisitor(visitorId), verify ? "identity" : "event", now),
       ...this.selectLead(leadOfVisitor(visitorId)),
     ]);
     const { capped } = insertOutcome(results.slice(2, 2 + inserts.length), 1, cap !== undefined);
@@ -215,6 +221,7 @@ export class LeadStore {
       sql`UPDATE visitors SET lead_id = ${S} WHERE lead_id = ${M} AND ${both}`,
       sql`UPDATE lead_merges SET into_id = ${S} WHERE into_id = ${M} AND ${both}`,
       sql`INSERT OR REPLACE INTO lead_merges (from_id, into_id, merged_at) SELECT ${M}, ${S}, ${now} WHERE ${both}`,
+      ...deleteLedger(sql`= ${M}`, both),
       sql`DELETE FROM leads WHERE id = ${M} AND ${both}`,
     ])) as [{ into_found: number; from_found: number }[]];
     return { into: found[0]!.into_found === 1, from: found[0]!.from_found === 1 };
@@ -346,7 +353,7 @@ function countReturned(results: unknown[]): number {
   return results.reduce<number>((n, r) => n + (Array.isArray(r) ? r.length : 0), 0);
 }
 
-function toLoaded(results: unknown[]): LoadedLead {
+export function toLoaded(results: unknown[]): LoadedLead {
   const [leadRows, activityRows] = results as [
     { id: string; traits: string }[],
     { key: string; total: number; recent: string }[],

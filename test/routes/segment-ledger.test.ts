@@ -1,0 +1,129 @@
+import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { LeadStore } from "../../src/db/store";
+import { prepareEvent } from "../../src/domain/events";
+import worker from "../../src/index";
+import { defaultConfig } from "../support/config";
+import { BROWSER_UA, leadIdOf } from "../support/email";
+import { call, DAY, newEmail, newVisitorId, putLead, SERVER_KEY, verifyVisitor } from "../support/harness";
+
+const BROWSER = { "content-type": "application/json", "user-agent": BROWSER_UA };
+/** The seed's SMB lead: fit 52 (1–199 employees, target industry, a director), so three pricing views qualify it. */
+const SMB = { company: { employees: 50, industry: "saas" }, person: { seniority: "director" } };
+
+/** One request through the worker, waiting for its work after the response (the segment review). */
+async function settle(request: Request): Promise<Response> {
+  const ctx = createExecutionContext();
+  const response = await worker.fetch(request as never, env, ctx);
+  await waitOnExecutionContext(ctx);
+  return response;
+}
+
+const pricingView = (visitorId: string, eventId?: string) =>
+  settle(new Request("https://leadflare.test/v1/personalize", {
+    method: "POST",
+    headers: BROWSER,
+    body: JSON.stringify({ visitorId, page: { url: "/pricing" }, ...(eventId ? { eventId } : {}) }),
+  }));
+
+async function runCron(scheduledTime: number) {
+  const ctx = createExecutionContext();
+  await worker.scheduled(createScheduledController({ scheduledTime, cron: "* * * * *" }), env, ctx);
+  await waitOnExecutionContext(ctx);
+}
+
+async function smbLead() {
+  const email = newEmail();
+  const visitor = newVisitorId();
+  await putLead(email, SMB);
+  await verifyVisitor(visitor, email);
+  return { email, visitor, leadId: await leadIdOf(email) };
+}
+
+async function transitionsOf(leadId: string) {
+  const { results } = await env.DB.prepare(
+    "SELECT from_segment AS \"from\", to_segment AS \"to\", at, cause FROM segment_transitions WHERE lead_id = ? ORDER BY at, id",
+  ).bind(leadId).all<{ from: string | null; to: string; at: number; cause: string }>();
+  return results;
+}
+
+async function ledgerRow(leadId: string) {
+  return env.DB.prepare("SELECT segment_id, since, review_at, pending_cause FROM lead_segments WHERE lead_id = ?")
+    .bind(leadId).first<{ segment_id: string | null; since: number | null; review_at: number | null; pending_cause: string | null }>();
+}
+
+/** The lead's pricing views' times, oldest first. */
+async function pricingViews(leadId: string): Promise<number[]> {
+  const row = await env.DB.prepare("SELECT recent FROM lead_activity WHERE lead_id = ? AND key = 'page_view:pricing'").bind(leadId).first<{ recent: string }>();
+  return (JSON.parse(row?.recent ?? "[]") as number[]).reverse();
+}
+
+describe("the segment ledger", () => {
+  it("records the seed's example: smb-qualified at the third pricing view, smb-nurture exactly when the first is 7 days old", async () => {
+    const { visitor, leadId } = await smbLead();
+    for (let i = 0; i < 3; i++) expect((await pricingView(visitor)).status).toBe(200);
+    const views = await pricingViews(leadId);
+    expect(views).toHaveLength(3);
+    expect(await transitionsOf(leadId)).toEqual([
+      { from: null, to: "smb-nurture", at: views[0], cause: "event" },
+      { from: "smb-nurture", to: "smb-qualified", at: views[2], cause: "event" },
+    ]);
+    const sevenDaysOld = views[0]! + 7 * DAY;
+    expect(await ledgerRow(leadId)).toEqual({ segment_id: "smb-qualified", since: views[2], review_at: sevenDaysOld, pending_cause: null });
+
+    await runCron(sevenDaysOld - 60_000); // not yet due
+    expect(await transitionsOf(leadId)).toHaveLength(2);
+    await runCron(sevenDaysOld + 3 * 60_000); // the first run after it: the change is dated when it happened
+    expect((await transitionsOf(leadId)).slice(2)).toEqual([{ from: "smb-qualified", to: "smb-nurture", at: sevenDaysOld, cause: "time" }]);
+    expect(await ledgerRow(leadId)).toMatchObject({ segment_id: "smb-nurture", since: sevenDaysOld });
+  });
+
+  it("records a change once when 20 concurrent page views cross the same threshold, and nothing for replays", async () => {
+    const { visitor, leadId } = await smbLead();
+    const replayed = crypto.randomUUID();
+    await pricingView(visitor, replayed);
+    await pricingView(visitor);
+    const responses = await Promise.all(Array.from({ length: 20 }, () => pricingView(visitor)));
+    expect(responses.map((r) => r.status)).toEqual(Array(20).fill(200));
+    const recorded = await transitionsOf(leadId);
+    expect(recorded.map((t) => `${t.from}→${t.to}:${t.cause}`)).toEqual(["null→smb-nurture:event", "smb-nurture→smb-qualified:event"]);
+    expect((await pricingViews(leadId))).toContain(recorded[1]!.at);
+
+    for (let i = 0; i < 3; i++) await pricingView(visitor, replayed);
+    expect(await transitionsOf(leadId)).toEqual(recorded);
+  });
+
+  it("loses no change when the work after the response never runs: the write's mark makes the sweep record it", async () => {
+    const { visitor, leadId } = await smbLead();
+    const store = new LeadStore(env.DB);
+    const config = defaultConfig();
+    const t0 = Date.UTC(2031, 0, 5, 9);
+    // The write path's own batch, without the review after it (a worker killed after answering).
+    for (const ts of [t0, t0 + 60_000, t0 + 120_000]) {
+      await store.recordPageViewAndLoad(visitor, crypto.randomUUID(), prepareEvent(config, { id: crypto.randomUUID(), type: "page_view", url: "/pricing" }, ts), ts);
+    }
+    expect(await transitionsOf(leadId)).toEqual([]);
+    expect(await ledgerRow(leadId)).toMatchObject({ segment_id: null, review_at: t0, pending_cause: "event" });
+
+    await runCron(t0 + 8 * DAY);
+    expect(await transitionsOf(leadId)).toEqual([
+      { from: null, to: "smb-nurture", at: t0, cause: "event" },
+      { from: "smb-nurture", to: "smb-qualified", at: t0 + 120_000, cause: "event" },
+      { from: "smb-qualified", to: "smb-nurture", at: t0 + 7 * DAY, cause: "time" },
+    ]);
+    expect(await ledgerRow(leadId)).toMatchObject({ segment_id: "smb-nurture", pending_cause: null });
+  });
+
+  it("is removed by an erase, and part of the export", async () => {
+    const { email, visitor, leadId } = await smbLead();
+    for (let i = 0; i < 3; i++) await pricingView(visitor);
+    const exported = (await (await call("GET", `/v1/leads/${encodeURIComponent(email)}/export`, { key: SERVER_KEY })).json()) as {
+      segment: { id: string }; segmentHistory: { to: string; cause: string }[];
+    };
+    expect(exported.segment.id).toBe("smb-qualified");
+    expect(exported.segmentHistory.map((t) => t.to)).toEqual(["smb-nurture", "smb-qualified"]);
+    expect((await call("DELETE", `/v1/leads/${encodeURIComponent(email)}`, { key: SERVER_KEY })).status).toBe(204);
+    expect(await ledgerRow(leadId)).toBeNull();
+    expect(await transitionsOf(leadId)).toEqual([]);
+  });
+});
