@@ -150,9 +150,10 @@ export class LeadStore {
         WHERE ${lead} IS NOT NULL
           AND NOT EXISTS (SELECT 1 FROM events WHERE lead_id = ${uuidBytes(lead)} AND id = ${uuidBytes(hit.previousId)} AND ts > ${hit.since})
         RETURNING 1`,
+      markForReview(lead, "event", event.ts),
       ...this.selectLead(lead),
     ]);
-    return { ...toLoaded(results.slice(1)), recorded: results[0]!.length > 0 };
+    return { ...toLoaded(results.slice(-2)), recorded: results[0]!.length > 0 };
   }
 
   /** Merges trusted traits into the lead with this email (created if new); `null` removes a trait. */
@@ -162,6 +163,7 @@ export class LeadStore {
       sql`INSERT INTO leads (id, email, traits, created_at, updated_at)
         VALUES (${newLeadId}, ${email}, json_patch('{}', ${json}), ${now}, ${now})
         ON CONFLICT (email) DO UPDATE SET traits = json_patch(leads.traits, ${json}), updated_at = ${now}`,
+      markForReview(leadOfEmail(email), "traits", now),
       ...this.selectLead(leadOfEmail(email)),
     ]);
     return toLoaded(results.slice(-2));
@@ -173,6 +175,7 @@ export class LeadStore {
       sql`INSERT OR IGNORE INTO leads (id, email, traits, created_at, updated_at)
         VALUES (${newLeadId}, ${email}, '{}', ${now}, ${now})`,
       ...this.insertEvents(leadOfEmail(email), events),
+      markForReview(leadOfEmail(email), "import", now),
     ]);
     return { accepted: countReturned(results.slice(1)) };
   }
@@ -197,6 +200,7 @@ export class LeadStore {
       sql`INSERT OR IGNORE INTO leads (id, email, traits, created_at, updated_at)
         VALUES (${newLeadIds[1]}, ${email}, '{}', ${now}, ${now})`,
       ...joinLead(visitorId, leadOfEmail(email), sql`1`, now),
+      markForReview(leadOfEmail(email), "identity", now),
     ]);
   }
 
@@ -223,6 +227,7 @@ export class LeadStore {
       sql`INSERT OR REPLACE INTO lead_merges (from_id, into_id, merged_at) SELECT ${M}, ${S}, ${now} WHERE ${both}`,
       ...deleteLedger(sql`= ${M}`, both),
       sql`DELETE FROM leads WHERE id = ${M} AND ${both}`,
+      markForReview(S, "identity", now),
     ])) as [{ into_found: number; from_found: number }[]];
     return { into: found[0]!.into_found === 1, from: found[0]!.from_found === 1 };
   }

@@ -5,7 +5,7 @@ import { prepareEvent } from "../../src/domain/events";
 import worker from "../../src/index";
 import { defaultConfig } from "../support/config";
 import { BROWSER_UA, leadIdOf } from "../support/email";
-import { call, DAY, newEmail, newVisitorId, putLead, SERVER_KEY, verifyVisitor } from "../support/harness";
+import { call, DAY, newEmail, putLead, newVisitorId, SERVER_KEY } from "../support/harness";
 
 const BROWSER = { "content-type": "application/json", "user-agent": BROWSER_UA };
 /** The seed's SMB lead: fit 52 (1–199 employees, target industry, a director), so three pricing views qualify it. */
@@ -32,12 +32,22 @@ async function runCron(scheduledTime: number) {
   await waitOnExecutionContext(ctx);
 }
 
+/** A server call through the worker, waiting for its work after the response. */
+const server = (method: string, path: string, body: unknown) =>
+  settle(new Request(`https://leadflare.test${path}`, {
+    method, headers: { "content-type": "application/json", authorization: `Bearer ${SERVER_KEY}` }, body: JSON.stringify(body),
+  }));
+
+/** The seed's SMB lead, with one browser: its first recorded segment is its traits' (smb-nurture). */
 async function smbLead() {
   const email = newEmail();
   const visitor = newVisitorId();
-  await putLead(email, SMB);
-  await verifyVisitor(visitor, email);
-  return { email, visitor, leadId: await leadIdOf(email) };
+  const path = `/v1/leads/${encodeURIComponent(email)}`;
+  expect((await server("PUT", path, SMB)).status).toBe(200);
+  expect((await server("POST", `${path}/visitors`, { visitorId: visitor })).status).toBe(200);
+  const leadId = await leadIdOf(email);
+  expect((await transitionsOf(leadId)).map((t) => `${t.from}→${t.to}:${t.cause}`)).toEqual(["null→smb-nurture:traits"]);
+  return { email, visitor, leadId, path };
 }
 
 async function transitionsOf(leadId: string) {
@@ -64,15 +74,13 @@ describe("the segment ledger", () => {
     for (let i = 0; i < 3; i++) expect((await pricingView(visitor)).status).toBe(200);
     const views = await pricingViews(leadId);
     expect(views).toHaveLength(3);
-    expect(await transitionsOf(leadId)).toEqual([
-      { from: null, to: "smb-nurture", at: views[0], cause: "event" },
-      { from: "smb-nurture", to: "smb-qualified", at: views[2], cause: "event" },
-    ]);
+    expect((await transitionsOf(leadId)).slice(1)).toEqual([{ from: "smb-nurture", to: "smb-qualified", at: views[2], cause: "event" }]);
     const sevenDaysOld = views[0]! + 7 * DAY;
     expect(await ledgerRow(leadId)).toEqual({ segment_id: "smb-qualified", since: views[2], review_at: sevenDaysOld, pending_cause: null });
 
     await runCron(sevenDaysOld - 60_000); // not yet due
     expect(await transitionsOf(leadId)).toHaveLength(2);
+    expect((await transitionsOf(leadId))[0]!.at).toBeLessThan(views[0]!);
     await runCron(sevenDaysOld + 3 * 60_000); // the first run after it: the change is dated when it happened
     expect((await transitionsOf(leadId)).slice(2)).toEqual([{ from: "smb-qualified", to: "smb-nurture", at: sevenDaysOld, cause: "time" }]);
     expect(await ledgerRow(leadId)).toMatchObject({ segment_id: "smb-nurture", since: sevenDaysOld });
@@ -86,7 +94,7 @@ describe("the segment ledger", () => {
     const responses = await Promise.all(Array.from({ length: 20 }, () => pricingView(visitor)));
     expect(responses.map((r) => r.status)).toEqual(Array(20).fill(200));
     const recorded = await transitionsOf(leadId);
-    expect(recorded.map((t) => `${t.from}→${t.to}:${t.cause}`)).toEqual(["null→smb-nurture:event", "smb-nurture→smb-qualified:event"]);
+    expect(recorded.map((t) => `${t.from}→${t.to}:${t.cause}`)).toEqual(["null→smb-nurture:traits", "smb-nurture→smb-qualified:event"]);
     expect((await pricingViews(leadId))).toContain(recorded[1]!.at);
 
     for (let i = 0; i < 3; i++) await pricingView(visitor, replayed);
@@ -102,16 +110,32 @@ describe("the segment ledger", () => {
     for (const ts of [t0, t0 + 60_000, t0 + 120_000]) {
       await store.recordPageViewAndLoad(visitor, crypto.randomUUID(), prepareEvent(config, { id: crypto.randomUUID(), type: "page_view", url: "/pricing" }, ts), ts);
     }
-    expect(await transitionsOf(leadId)).toEqual([]);
-    expect(await ledgerRow(leadId)).toMatchObject({ segment_id: null, review_at: t0, pending_cause: "event" });
+    expect(await transitionsOf(leadId)).toHaveLength(1);
+    expect(await ledgerRow(leadId)).toMatchObject({ segment_id: "smb-nurture", review_at: t0, pending_cause: "event" });
 
     await runCron(t0 + 8 * DAY);
-    expect(await transitionsOf(leadId)).toEqual([
-      { from: null, to: "smb-nurture", at: t0, cause: "event" },
+    expect((await transitionsOf(leadId)).slice(1)).toEqual([
       { from: "smb-nurture", to: "smb-qualified", at: t0 + 120_000, cause: "event" },
       { from: "smb-qualified", to: "smb-nurture", at: t0 + 7 * DAY, cause: "time" },
     ]);
     expect(await ledgerRow(leadId)).toMatchObject({ segment_id: "smb-nurture", pending_cause: null });
+  });
+
+  it("records what traits and an import change, with their causes; a merge that changes nothing records nothing", async () => {
+    const { email, visitor, leadId } = await smbLead();
+    await pricingView(visitor);
+    const lead = `/v1/leads/${encodeURIComponent(email)}`;
+    expect((await server("PUT", lead, { company: { employees: 5000 } })).status).toBe(200);
+    expect((await server("POST", `${lead}/events`, { events: [1, 2].map((h) => ({ id: crypto.randomUUID(), type: "page_view", url: "/pricing", ts: Date.now() - h * 3_600_000 })) })).status).toBe(202);
+    const other = newEmail();
+    await putLead(other, {});
+    expect((await server("POST", `${lead}/merge`, { from: other })).status).toBe(200);
+    expect((await transitionsOf(leadId)).map((t) => `${t.from}→${t.to}:${t.cause}`)).toEqual([
+      "null→smb-nurture:traits",
+      "smb-nurture→enterprise-cold:traits",
+      "enterprise-cold→enterprise-hot:import",
+    ]);
+    expect(await ledgerRow(leadId)).toMatchObject({ segment_id: "enterprise-hot", pending_cause: null });
   });
 
   it("is removed by an erase, and part of the export", async () => {
