@@ -113,6 +113,23 @@ export class LedgerStore {
     return (rows as { lead_id: string }[]).map((r) => r.lead_id);
   }
 
+  /**
+   * A lead's recorded segment and its changes before `before` (epoch ms), newest first, at most
+   * `limit`; null when no lead has the email.
+   */
+  async history(lead: SQL, limit: number, before: number | null) {
+    const [found, rows, steps] = await d1Batch(this.d1, [
+      sql`SELECT id FROM leads WHERE id = ${lead}`,
+      sql`SELECT segment_id AS id, since, config_version AS configVersion, review_at AS reviewAt FROM lead_segments WHERE lead_id = ${lead}`,
+      sql`SELECT from_segment AS "from", to_segment AS "to", at, cause, config_version AS configVersion FROM segment_transitions
+        WHERE lead_id = ${lead} AND at < ${before ?? Number.MAX_SAFE_INTEGER} ORDER BY at DESC, id DESC LIMIT ${limit}`,
+    ]);
+    if (found!.length === 0) return null;
+    type Current = { id: string | null; since: number | null; configVersion: number | null; reviewAt: number | null };
+    type Step = { from: string | null; to: string; at: number; cause: string; configVersion: number };
+    return { current: (rows![0] as Current | undefined) ?? null, history: steps as Step[] };
+  }
+
   /** Forgets the ledger row of a lead that no longer exists (so it is not due forever). */
   async forget(leadId: string): Promise<void> {
     await d1Batch(this.d1, deleteLedger(sql`= ${leadId}`, sql`NOT EXISTS (SELECT 1 FROM leads WHERE id = ${leadId})`));

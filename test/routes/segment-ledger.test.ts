@@ -138,6 +138,32 @@ describe("the segment ledger", () => {
     expect(await ledgerRow(leadId)).toMatchObject({ segment_id: "enterprise-hot", pending_cause: null });
   });
 
+  it("answers GET /v1/leads/{email}/segments: the recorded segment, reviewAt, and the history newest first, in pages", async () => {
+    const { visitor, leadId, path } = await smbLead();
+    for (let i = 0; i < 3; i++) await pricingView(visitor);
+    const views = await pricingViews(leadId);
+    const get = async (query = "") => {
+      const res = await call("GET", `${path}/segments${query}`, { key: SERVER_KEY });
+      expect(res.status).toBe(200);
+      return (await res.json()) as { current: { id: string; name: string; since: string }; reviewAt: string | null; history: { from: string | null; to: string; at: string; cause: string }[] };
+    };
+    const all = await get();
+    expect(all.current).toMatchObject({ id: "smb-qualified", since: new Date(views[2]!).toISOString() });
+    expect(typeof all.current.name).toBe("string");
+    expect(all.reviewAt).toBe(new Date(views[0]! + 7 * DAY).toISOString());
+    expect(all.history.map((t) => `${t.from}→${t.to}:${t.cause}`)).toEqual(["smb-nurture→smb-qualified:event", "null→smb-nurture:traits"]);
+    expect((await get("?limit=1")).history).toEqual(all.history.slice(0, 1));
+    expect((await get(`?before=${encodeURIComponent(all.history[0]!.at)}`)).history).toEqual(all.history.slice(1));
+    expect((await call("GET", `/v1/leads/${encodeURIComponent(newEmail())}/segments`, { key: SERVER_KEY })).status).toBe(404);
+    expect((await call("GET", `${path}/segments`)).status).toBe(401);
+    for (const bad of ["?limit=0", "?limit=x", "?before=yesterday"]) {
+      const res = await call("GET", `${path}/segments${bad}`, { key: SERVER_KEY });
+      expect(res.status, bad).toBeGreaterThanOrEqual(400);
+      expect(res.status, bad).toBeLessThan(500);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBeTruthy();
+    }
+  });
+
   it("is removed by an erase, and part of the export", async () => {
     const { email, visitor, leadId } = await smbLead();
     for (let i = 0; i < 3; i++) await pricingView(visitor);
