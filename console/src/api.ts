@@ -175,12 +175,9 @@ export interface EvaluateRequest {
   slots?: string[];
 }
 
-export type SlotContent =
-  | { kind: "text"; text: string; variant: string }
-  | { kind: "cta"; label: string; url: string; variant: string }
-  | { kind: "offer"; title: string; body: string; code?: string; expiresAt?: string; variant: string }
-  | { kind: "html"; html: string; variant: string }
-  | { kind: "image"; src: string; alt: string; variant: string };
+/** What a slot shows: the worker's own type (src/domain/content.ts), as the API answers it. */
+export type { SlotContent } from "../../src/domain/content";
+import type { SlotContent } from "../../src/domain/content";
 
 export interface Evaluation {
   segment: { id: string; name: string; path: string[] };
@@ -295,15 +292,9 @@ export async function eraseLead(email: string): Promise<void> {
   await request("DELETE", `/v1/admin/leads/${encodeURIComponent(email)}`);
 }
 
-export interface SegmentConversion {
-  id: string;
-  name: string;
-  path: string[];
-  leads: number;
-  converted: number;
-  /** converted / leads (0–1); null without leads. */
-  conversionRate: number | null;
-}
+/** One segment's row of the conversion report: the worker's own type (src/domain/report.ts). */
+export type { SegmentConversion } from "../../src/domain/report";
+import type { SegmentConversion } from "../../src/domain/report";
 
 export interface SegmentReport {
   from: string;
