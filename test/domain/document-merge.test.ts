@@ -62,7 +62,9 @@ describe("mergeDocuments", () => {
     expect(merged.slots.hero).toEqual({ default: "Hello", variants: { a: "Hi A" } });
   });
 
-  const json = fc.jsonValue({ maxDepth: 3 });
+  // Documents travel as JSON text, where -0 is 0: fc.jsonValue can produce -0, a value no
+  // document the merge ever sees has, so round-trip it through JSON first.
+  const json = fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.parse(JSON.stringify(v)) as unknown);
   it("with one side unchanged the other side is the result, whatever the documents", () => {
     fc.assert(
       fc.property(json, json, (b, other) => {
