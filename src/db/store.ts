@@ -5,6 +5,7 @@ import type { EventType } from "../domain/config";
 import { parseStoredTraits, type Traits, type TraitsPatch } from "../domain/traits";
 import { d1Batch } from "./batch";
 import { joinLead, moveActivity } from "./lead-merge-sql";
+import { deleteLedger, markForReview } from "./ledger-store";
 import { uuidBytes, uuidText } from "./uuid";
 
 /** An event ready to store: category resolved, timestamp clamped. */
@@ -61,7 +62,11 @@ export class LeadStore {
     const firstOfId = events.map((e, i) => events.findIndex((f) => f.id === e.id) === i);
     const unique = events.filter((_, i) => firstOfId[i]);
     const uniqueCap = cap && { cap: cap.cap, points: cap.points.filter((_, i) => firstOfId[i]) };
-    const results = await this.batch([...this.ensureVisitor(visitorId, newLeadId, now), ...this.eventInserts(visitorId, unique, uniqueCap)]);
+    const results = await this.batch([
+      ...this.ensureVisitor(visitorId, newLeadId, now),
+      ...this.eventInserts(visitorId, unique, uniqueCap),
+      markForReview(leadOfVisitor(visitorId), "event", now),
+    ]);
     const outcome = insertOutcome(results.slice(2), unique.length, cap !== undefined);
     return { ...outcome, duplicates: outcome.duplicates + events.length - unique.length, createdLead: results[0]!.length > 0 };
   }
@@ -83,6 +88,7 @@ export class LeadStore {
       ...this.ensureVisitor(visitorId, newLeadId, now),
       ...inserts,
       ...(verify ? this.verifyByLink(visitorId, verify, now) : []),
+      markForReview(leadOfVisitor(visitorId), verify ? "identity" : "event", now),
       ...this.selectLead(leadOfVisitor(visitorId)),
     ]);
     const { capped } = insertOutcome(results.slice(2, 2 + inserts.length), 1, cap !== undefined);
@@ -144,9 +150,10 @@ export class LeadStore {
         WHERE ${lead} IS NOT NULL
           AND NOT EXISTS (SELECT 1 FROM events WHERE lead_id = ${uuidBytes(lead)} AND id = ${uuidBytes(hit.previousId)} AND ts > ${hit.since})
         RETURNING 1`,
+      markForReview(lead, "event", event.ts),
       ...this.selectLead(lead),
     ]);
-    return { ...toLoaded(results.slice(1)), recorded: results[0]!.length > 0 };
+    return { ...toLoaded(results.slice(-2)), recorded: results[0]!.length > 0 };
   }
 
   /** Merges trusted traits into the lead with this email (created if new); `null` removes a trait. */
@@ -156,6 +163,7 @@ export class LeadStore {
       sql`INSERT INTO leads (id, email, traits, created_at, updated_at)
         VALUES (${newLeadId}, ${email}, json_patch('{}', ${json}), ${now}, ${now})
         ON CONFLICT (email) DO UPDATE SET traits = json_patch(leads.traits, ${json}), updated_at = ${now}`,
+      markForReview(leadOfEmail(email), "traits", now),
       ...this.selectLead(leadOfEmail(email)),
     ]);
     return toLoaded(results.slice(-2));
@@ -167,6 +175,7 @@ export class LeadStore {
       sql`INSERT OR IGNORE INTO leads (id, email, traits, created_at, updated_at)
         VALUES (${newLeadId}, ${email}, '{}', ${now}, ${now})`,
       ...this.insertEvents(leadOfEmail(email), events),
+      markForReview(leadOfEmail(email), "import", now),
     ]);
     return { accepted: countReturned(results.slice(1)) };
   }
@@ -191,6 +200,7 @@ export class LeadStore {
       sql`INSERT OR IGNORE INTO leads (id, email, traits, created_at, updated_at)
         VALUES (${newLeadIds[1]}, ${email}, '{}', ${now}, ${now})`,
       ...joinLead(visitorId, leadOfEmail(email), sql`1`, now),
+      markForReview(leadOfEmail(email), "identity", now),
     ]);
   }
 
@@ -215,7 +225,9 @@ export class LeadStore {
       sql`UPDATE visitors SET lead_id = ${S} WHERE lead_id = ${M} AND ${both}`,
       sql`UPDATE lead_merges SET into_id = ${S} WHERE into_id = ${M} AND ${both}`,
       sql`INSERT OR REPLACE INTO lead_merges (from_id, into_id, merged_at) SELECT ${M}, ${S}, ${now} WHERE ${both}`,
+      ...deleteLedger(sql`= ${M}`, both),
       sql`DELETE FROM leads WHERE id = ${M} AND ${both}`,
+      markForReview(S, "identity", now),
     ])) as [{ into_found: number; from_found: number }[]];
     return { into: found[0]!.into_found === 1, from: found[0]!.from_found === 1 };
   }
@@ -346,7 +358,7 @@ function countReturned(results: unknown[]): number {
   return results.reduce<number>((n, r) => n + (Array.isArray(r) ? r.length : 0), 0);
 }
 
-function toLoaded(results: unknown[]): LoadedLead {
+export function toLoaded(results: unknown[]): LoadedLead {
   const [leadRows, activityRows] = results as [
     { id: string; traits: string }[],
     { key: string; total: number; recent: string }[],

@@ -1,3 +1,5 @@
+import { leadOfVisitor } from "../db/store";
+import { reviewAfterResponse } from "./segment-review";
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
 import { publicPointsCap } from "../domain/activity";
 import { clampClientTime, prepareEvent } from "../domain/events";
@@ -50,5 +52,6 @@ export const eventsHandler: RouteHandler<typeof eventsRoute, AppEnv> = async (c)
   const { accepted, duplicates, capped, createdLead } = await store.recordVisitorEvents(body.visitorId, crypto.randomUUID(), events, now, cap);
   await countNewLead(c, createdLead, body.context?.ip);
   const outcome = recordingOutcome(accepted + duplicates === 0 && capped > 0 ? "daily_cap" : null);
+  reviewAfterResponse(c, leadOfVisitor(body.visitorId));
   return c.json({ accepted, duplicates, ignored: 0, capped, ...outcome }, 202);
 };
