@@ -34,12 +34,34 @@ export function ledgerSegment(config: CompiledConfig, lead: LeadInput, at: numbe
  * leaves every window and the horizon, after which nothing changes).
  */
 export function nextChange(config: CompiledConfig, lead: LeadInput, from: number, current = ledgerSegment(config, lead, from)): number | null {
+  return walkBoundaries(config, lead, from, current, Infinity);
+}
+
+/**
+ * How many boundaries one look walks at most. A long history has thousands (up to
+ * RECENT_CAP events per kind, each leaving windows); walking them all at every write would
+ * make a review's cost grow with the lead's history. After this many the look stops at a
+ * checkpoint, and the review there walks on: the same instants, found a few at a time.
+ */
+export const BOUNDARIES_PER_LOOK = 24;
+
+/**
+ * When to look at the lead again: `nextChange`, or, when that lies beyond the next
+ * BOUNDARIES_PER_LOOK boundaries, the last of them (a checkpoint where the segment is still
+ * `current`). Never later than the change itself, so reviewing at each answer finds every change.
+ */
+export function nextReview(config: CompiledConfig, lead: LeadInput, from: number, current = ledgerSegment(config, lead, from)): number | null {
+  return walkBoundaries(config, lead, from, current, BOUNDARIES_PER_LOOK);
+}
+
+function walkBoundaries(config: CompiledConfig, lead: LeadInput, from: number, current: string, maxBoundaries: number): number | null {
   let start = from;
+  let walked = 0;
   for (const boundary of [...boundaries(config.doc, lead.activity, from), Infinity]) {
     const during = changeWhileDecaying(config, lead, start, boundary, current);
     if (during !== null) return during;
     if (boundary === Infinity) return null;
-    if (ledgerSegment(config, lead, boundary) !== current) return boundary;
+    if (ledgerSegment(config, lead, boundary) !== current || ++walked >= maxBoundaries) return boundary;
     start = boundary;
   }
   return null;
@@ -85,9 +107,11 @@ export function planReview(config: CompiledConfig, lead: LeadInput, stored: Ledg
   let since = stored.since;
   const walk = (from: number, segment: string) => {
     for (let t = from; ; ) {
-      const next = nextChange(config, lead, t, segment);
+      const next = nextReview(config, lead, t, segment);
       if (next === null || next > now) return;
       const to = ledgerSegment(config, lead, next);
+      t = next;
+      if (to === segment) continue; // a checkpoint: walk on from there
       transitions.push({ from: segment, to, at: next, cause: isEventTime(lead, next) ? "event" : "time" });
       [segment, since, t, current] = [to, next, next, to];
     }
@@ -105,7 +129,7 @@ export function planReview(config: CompiledConfig, lead: LeadInput, stored: Ledg
     walk(at, segment);
   }
   const segment = ledgerSegment(config, lead, now);
-  return { transitions, segmentId: segment, since: since ?? now, evaluatedAt: now, reviewAt: nextChange(config, lead, now, segment) };
+  return { transitions, segmentId: segment, since: since ?? now, evaluatedAt: now, reviewAt: nextReview(config, lead, now, segment) };
 }
 
 /** The instants after `from` at which a signal count or the set of scored events changes, sorted. */

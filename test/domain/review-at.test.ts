@@ -4,7 +4,7 @@ import { activityKey, DAY_MS, type ActivityRow } from "../../src/domain/activity
 import { compileConfig, type CompiledConfig } from "../../src/domain/compile";
 import type { EventType } from "../../src/domain/config";
 import type { LeadInput } from "../../src/domain/facts";
-import { ledgerSegment, nextChange, planReview } from "../../src/domain/review-at";
+import { BOUNDARIES_PER_LOOK, ledgerSegment, nextChange, nextReview, planReview } from "../../src/domain/review-at";
 import { defaultConfig } from "../support/config";
 
 const NOW = Date.UTC(2026, 10, 23, 12);
@@ -83,6 +83,29 @@ describe.each([
       }),
       { numRuns: 40 },
     );
+  });
+});
+
+describe("nextReview", () => {
+  it("bounds a look at a long history with checkpoints that lead, one after another, to nextChange", () => {
+    // 200 pricing views and 200 demo views an hour apart: far more boundaries than one look walks.
+    const hours = Array.from({ length: 200 }, (_, i) => NOW - i * HOUR);
+    const lead: LeadInput = {
+      traits: { company: { employees: 50 } },
+      activity: [
+        { key: "page_view:pricing", total: 200, recent: hours },
+        { key: "page_view:demo", total: 200, recent: hours.map((t) => t - HOUR / 2) },
+      ],
+    };
+    const current = ledgerSegment(sharp, lead, NOW);
+    const change = nextChange(sharp, lead, NOW, current);
+    let [t, looks] = [NOW, 0];
+    for (let next = nextReview(sharp, lead, t, current); next !== null && next !== change; next = nextReview(sharp, lead, t, current)) {
+      expect(ledgerSegment(sharp, lead, next)).toBe(current);
+      [t, looks] = [next, looks + 1];
+    }
+    expect(looks).toBeGreaterThan(0);
+    expect(looks).toBeLessThanOrEqual(Math.ceil(1200 / BOUNDARIES_PER_LOOK));
   });
 });
 
