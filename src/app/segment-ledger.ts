@@ -1,11 +1,12 @@
-import { sql, type SQL } from "drizzle-orm";
-import type { LedgerStore } from "../db/ledger-store";
+import type { SQL } from "drizzle-orm";
+import type { LedgerMark, LedgerRead, LedgerStore, PlannedReview } from "../db/ledger-store";
 import type { CompiledConfig } from "../domain/compile";
-import { planReview, type Transition } from "../domain/review-at";
+import type { LeadInput } from "../domain/facts";
+import { ledgerSegment, planReview, type Transition } from "../domain/review-at";
 
 /**
- * The segment ledger's use cases, shared by the write paths (after the response) and the
- * cron: review one lead, and review every lead that is due.
+ * The segment ledger's use cases, shared by the write paths (after the response), the cron
+ * and the configuration's re-evaluation: review leads, and review every lead that is due.
  */
 
 export interface LedgerContext {
@@ -14,41 +15,69 @@ export interface LedgerContext {
   configVersion: number;
 }
 
-/**
- * Reviews one lead at `now`: the changes since its last review, each at its instant, written
- * with compare-and-set. Answers the transitions recorded (none when another review or a
- * newer write got there first: that one, or the sweep, records them); null when there is no such lead.
- */
-export async function reviewLead({ ledger, config, configVersion }: LedgerContext, lead: SQL, now: number): Promise<Transition[] | null> {
-  const read = await ledger.read(lead);
-  if (!read) return null;
+function plan({ config, configVersion }: LedgerContext, read: LedgerRead, now: number): PlannedReview {
   const { state } = read;
   const changedConfig = state.configVersion !== null && state.configVersion !== configVersion;
   const cause = state.pendingCause ?? (changedConfig ? "config" : null);
-  const plan = planReview(config, read.lead, { ...state, pendingCause: cause }, now);
-  const took = await ledger.write(read.leadId, read.revision, plan, configVersion);
-  return took ? plan.transitions : [];
+  return { leadId: read.leadId, revision: read.revision, plan: planReview(config, read.lead, { ...state, pendingCause: cause }, now) };
 }
 
-/** At most this many leads per batch, and batches per run: a run stays well inside a cron's limits. */
-export const SWEEP_BATCH = 50;
-export const SWEEP_BATCHES = 10;
+/**
+ * Reviews leads already read at `now`, in one write: for each, the changes since its last
+ * review, each at its instant, written with compare-and-set. Answers the transitions
+ * recorded per lead written (a lead another review or a newer write got to first is left
+ * out: that one, or the sweep, records its changes).
+ */
+export async function reviewRead(context: LedgerContext, reads: LedgerRead[], now: number, gone: string[] = []): Promise<Map<string, Transition[]>> {
+  const plans = reads.map((read) => plan(context, read, now));
+  const written = await context.ledger.writeReviews(plans, context.configVersion, gone);
+  return new Map(plans.filter((p) => written.has(p.leadId)).map((p) => [p.leadId, p.plan.transitions]));
+}
+
+/** Reads and reviews one lead (by an SQL expression for its id); null when there is no such lead. */
+export async function reviewLead(context: LedgerContext, lead: SQL, now: number): Promise<Transition[] | null> {
+  const read = await context.ledger.read(lead);
+  if (!read) return null;
+  return (await reviewRead(context, [read], now)).get(read.leadId) ?? [];
+}
+
+/**
+ * After a write that read the lead back with its ledger row (the mark's RETURNING): the
+ * review to run after the response when the lead's ledger segment now differs from the
+ * recorded one, or was recorded under another configuration; null when nothing changed
+ * (the mark stays, and the sweep confirms the next review time in bulk). No read: the
+ * write's own round trip loaded everything the review needs.
+ */
+export function reviewIfChanged(
+  context: LedgerContext,
+  lead: LeadInput & { leadId: string | null },
+  mark: LedgerMark | null,
+  now: number,
+): (() => Promise<unknown>) | null {
+  if (!mark || lead.leadId === null) return null;
+  const { state } = mark;
+  if (state.configVersion === context.configVersion && state.segmentId === ledgerSegment(context.config, lead, now)) return null;
+  const read: LedgerRead = { leadId: lead.leadId, lead, ...mark };
+  return () => reviewRead(context, [read], now);
+}
+
+/** Leads per sweep batch (one read and one write round trip each), and batches per run at most. */
+export const SWEEP_BATCH = 200;
+export const SWEEP_BATCHES = 20;
 
 /**
  * The review sweep (every cron run): leads due at `now` (their computed `reviewAt`, or a
- * write's mark whose review after the response never ran), soonest first, in bounded
- * batches. Each review records time's changes at the exact instants computed, not at `now`.
+ * write's mark), soonest first, in bounded batches. Each review records time's changes at
+ * the exact instants computed, not at `now`.
  */
-export async function reviewDue(context: LedgerContext, now: number): Promise<{ reviewed: number; recorded: number }> {
+export async function reviewDue(context: LedgerContext, now: number, batches = SWEEP_BATCHES): Promise<{ reviewed: number; recorded: number }> {
   let [reviewed, recorded] = [0, 0];
-  for (let batch = 0; batch < SWEEP_BATCHES; batch++) {
-    const due = await context.ledger.due(now, SWEEP_BATCH);
-    for (const leadId of due) {
-      const transitions = await reviewLead(context, sql`${leadId}`, now);
-      if (transitions === null) await context.ledger.forget(leadId);
-      else recorded += transitions.length;
-      reviewed++;
-    }
+  for (let batch = 0; batch < batches; batch++) {
+    const { due, reads } = await context.ledger.readDue(now, SWEEP_BATCH);
+    const found = new Set(reads.map((r) => r.leadId));
+    const written = await reviewRead(context, reads, now, due.filter((id) => !found.has(id)));
+    for (const transitions of written.values()) recorded += transitions.length;
+    reviewed += due.length;
     if (due.length < SWEEP_BATCH) break;
   }
   return { reviewed, recorded };

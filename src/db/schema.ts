@@ -286,6 +286,8 @@ export const leadSegments = sqliteTable(
     evaluatedAt: integer("evaluated_at"),
     reviewAt: integer("review_at"),
     pendingCause: text("pending_cause"),
+    /** When the write that set `pendingCause` happened: the instant of a change without a time of its own (traits, identity, import). */
+    pendingAt: integer("pending_at"),
     revision: text("revision").notNull().default(""),
   },
   (t) => [index("lead_segments_review_at").on(t.reviewAt)],

@@ -79,6 +79,8 @@ export interface LedgerState {
   evaluatedAt: number | null;
   /** The cause a write marked the lead with, if one did since the last review. */
   pendingCause: Cause | null;
+  /** When the write that marked `pendingCause` happened. */
+  pendingAt?: number | null;
   /** When the lead became due: the computed time, or the first write's mark since the last review. */
   reviewAt: number | null;
 }
@@ -120,7 +122,7 @@ export function planReview(config: CompiledConfig, lead: LeadInput, stored: Ledg
   if (current !== null && from !== null && ledgerSegment(config, lead, from) === current) {
     walk(from, current);
   } else {
-    const at = Math.min(now, Math.max(stored.reviewAt ?? now, from ?? -Infinity));
+    const at = Math.min(now, Math.max(stored.pendingAt ?? stored.reviewAt ?? now, from ?? -Infinity));
     const segment = ledgerSegment(config, lead, at);
     if (segment !== current) {
       transitions.push({ from: current, to: segment, at, cause: stored.pendingCause ?? "config" });

@@ -1,5 +1,4 @@
-import { sql } from "drizzle-orm";
-import { reviewAfterResponse } from "./segment-review";
+import { recordIfChanged } from "./segment-review";
 import type { Context } from "hono";
 import { DEFAULT_SEGMENT_ID } from "../domain/config";
 import { absoluteUrl } from "../domain/email-content";
@@ -29,7 +28,6 @@ export async function emailHitTarget(c: Context<AppEnv>, kind: HitKind, token: s
   const payload = await readEmailToken(secret, EMAIL_HITS[kind].purpose, token, now);
   let segmentPath = [DEFAULT_SEGMENT_ID];
   let verifyToken: string | null = null;
-  let reviewed: string | null = null;
   // With GPC the reader asked not to be tracked: answered from the request alone, like the site API.
   if (payload?.l && !globalPrivacyControl(request)) {
     const asn = request.cf?.asn;
@@ -39,15 +37,14 @@ export async function emailHitTarget(c: Context<AppEnv>, kind: HitKind, token: s
       asn: typeof asn === "number" ? asn : undefined,
     });
     const lead = await store.recordEmailHitAndLoad(payload.l, await emailHitEvent(secret, kind, token, payload, verdict, now));
+    recordIfChanged(c, lead, lead.ledger);
     if (lead.leadId) {
-      reviewed = lead.leadId;
       const context = requestContext(undefined, request.cf?.country as string | undefined, c.req.header("accept-language"));
       segmentPath = evaluateLead(config, lead, context, now, { slots: [] }).segment.path;
       // A person's click lands verified: the page's script presents lf_verify (single use).
       if (kind === "click" && verdict.agent === "person") verifyToken = await mintVerifyToken(secret!, lead.leadId, now);
     }
   }
-  if (reviewed) reviewAfterResponse(c, sql`${reviewed}`);
   const url = hitDestination(config, kind, payload?.s ?? null, segmentPath, now);
   if (url === null) return { url: null, site };
   const absolute = absoluteUrl(url, site);

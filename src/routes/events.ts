@@ -1,5 +1,4 @@
-import { leadOfVisitor } from "../db/store";
-import { reviewAfterResponse } from "./segment-review";
+import { recordIfChanged } from "./segment-review";
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
 import { publicPointsCap } from "../domain/activity";
 import { clampClientTime, prepareEvent } from "../domain/events";
@@ -49,9 +48,9 @@ export const eventsHandler: RouteHandler<typeof eventsRoute, AppEnv> = async (c)
   const events = body.events.map((e) => prepareEvent(config, e, clampClientTime(e.ts, now)));
   // Events the site's server reports are not capped: it vouches for them.
   const cap = c.var.serverCall ? undefined : publicPointsCap(config.doc, events);
-  const { accepted, duplicates, capped, createdLead } = await store.recordVisitorEvents(body.visitorId, crypto.randomUUID(), events, now, cap);
+  const { accepted, duplicates, capped, createdLead, lead, ledger } = await store.recordVisitorEvents(body.visitorId, crypto.randomUUID(), events, now, cap);
   await countNewLead(c, createdLead, body.context?.ip);
   const outcome = recordingOutcome(accepted + duplicates === 0 && capped > 0 ? "daily_cap" : null);
-  reviewAfterResponse(c, leadOfVisitor(body.visitorId));
+  recordIfChanged(c, lead, ledger);
   return c.json({ accepted, duplicates, ignored: 0, capped, ...outcome }, 202);
 };

@@ -1,5 +1,4 @@
-import { reviewAfterResponse } from "./segment-review";
-import { leadOfEmail } from "../db/store";
+import { recordIfChanged } from "./segment-review";
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
 import type { AppEnv } from "../env";
 import { serverJsonBody } from "../middleware/body";
@@ -24,6 +23,6 @@ export const leadsPutRoute = createRoute({
 export const leadsPutHandler: RouteHandler<typeof leadsPutRoute, AppEnv> = async (c) => {
   const { email } = c.req.valid("param");
   const lead = await c.var.store.upsertTraits(email, c.req.valid("json"), crypto.randomUUID(), c.var.now);
-  reviewAfterResponse(c, leadOfEmail(email));
+  recordIfChanged(c, lead, lead.ledger);
   return c.json(leadReport(c.var.config, email, lead, c.var.now), 200);
 };

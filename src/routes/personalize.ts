@@ -1,5 +1,4 @@
-import { leadOfVisitor } from "../db/store";
-import { reviewAfterResponse } from "./segment-review";
+import { recordIfChanged } from "./segment-review";
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
 import { evaluateLead, ANONYMOUS } from "../domain/evaluate";
 import { prepareEvent, requestContext } from "../domain/events";
@@ -66,6 +65,6 @@ export const personalizeHandler: RouteHandler<typeof personalizeRoute, AppEnv> =
   const result = evaluateLead(config, lead, context, now, { slots: body.slots });
   await counting;
   const outcome = recordingOutcome(visitor.notRecorded ?? (recorded?.capped ? "daily_cap" : null));
-  if (recorded) reviewAfterResponse(c, leadOfVisitor(body.visitorId));
+  if (recorded) recordIfChanged(c, recorded, recorded.ledger);
   return c.json({ segment: result.segment, slots: result.slots, ...outcome, preview: false }, 200);
 };

@@ -59,7 +59,8 @@ describe("GET /r/<token>", () => {
     const { response, counts, roundTrips } = await fetchCountingD1(new Request(link, { headers: { "user-agent": BROWSER_UA } }));
     expect(response.status).toBe(302);
     expect(counts.batch + counts.statement).toBe(1);
-    expect(roundTrips).toBe(3); // and after the response, the segment review (read, write)
+    // After the response at most one write: the ledger review, only when the segment differs from the recorded one.
+    expect(roundTrips).toBeLessThanOrEqual(2);
 
     const after = await getLead(email);
     expect(after.engagement.score).toBeCloseTo(before.engagement.score + 3, 1);

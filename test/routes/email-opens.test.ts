@@ -49,7 +49,8 @@ describe("GET /i/<token>", () => {
     const { response, counts, roundTrips } = await fetchCountingD1(new Request(image, { headers: { "user-agent": BROWSER_UA } }));
     expect(response.headers.get("location")).toBe(QUALIFIED_IMAGE);
     expect(counts.batch + counts.statement).toBe(1);
-    expect(roundTrips).toBe(3); // and after the response, the segment review (read, write)
+    // After the response at most one write: the ledger review, only when the segment differs from the recorded one.
+    expect(roundTrips).toBeLessThanOrEqual(2);
   });
 
   it("flags mail-privacy proxies and scanners: recorded under their own category, worth nothing", async () => {

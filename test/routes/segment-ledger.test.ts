@@ -1,6 +1,8 @@
 import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { SWEEP_BATCH } from "../../src/app/segment-ledger";
 import { LeadStore } from "../../src/db/store";
+import { fetchCountingD1 } from "../support/counting-d1";
 import { prepareEvent } from "../../src/domain/events";
 import worker from "../../src/index";
 import { defaultConfig } from "../support/config";
@@ -99,6 +101,40 @@ describe("the segment ledger", () => {
 
     for (let i = 0; i < 3; i++) await pricingView(visitor, replayed);
     expect(await transitionsOf(leadId)).toEqual(recorded);
+  });
+
+  it("costs a page view nothing after its response unless the segment changes, then one write; the sweep settles the rest in bulk", async () => {
+    const { visitor, leadId } = await smbLead();
+    const view = () => new Request("https://leadflare.test/v1/personalize", { method: "POST", headers: BROWSER, body: JSON.stringify({ visitorId: visitor, page: { url: "/pricing" } }) });
+    for (const expected of [1, 1, 2, 1]) {
+      // The third view qualifies the lead: only then does a review run (a write, no read).
+      const { response, counts, roundTrips } = await fetchCountingD1(view());
+      expect(response.status).toBe(200);
+      expect(counts.batch + counts.statement).toBe(1);
+      expect(roundTrips).toBe(expected);
+    }
+    expect((await transitionsOf(leadId)).map((t) => t.to)).toEqual(["smb-nurture", "smb-qualified"]);
+    // The fourth view changed nothing but is marked: the next sweep reviews it with other due leads.
+    expect(await ledgerRow(leadId)).toMatchObject({ segment_id: "smb-qualified", pending_cause: "event" });
+    await runCron(Date.now() + 60_000);
+    expect(await ledgerRow(leadId)).toMatchObject({ segment_id: "smb-qualified", pending_cause: null });
+    expect(await transitionsOf(leadId)).toHaveLength(2);
+  });
+
+  it("sweeps many due leads in batches of SWEEP_BATCH, recording each lead's change once", async () => {
+    const store = new LeadStore(env.DB);
+    const config = defaultConfig();
+    const t0 = Date.UTC(2032, 2, 1, 9);
+    const leads = await Promise.all(Array.from({ length: SWEEP_BATCH + 20 }, async () => {
+      const visitor = newVisitorId();
+      // Marked by the write, never reviewed after it (as if the worker was killed).
+      await store.recordPageViewAndLoad(visitor, crypto.randomUUID(), prepareEvent(config, { id: crypto.randomUUID(), type: "page_view", url: "/pricing" }, t0), t0);
+      return (await env.DB.prepare("SELECT lead_id FROM visitors WHERE id = ?").bind(visitor).first<{ lead_id: string }>())!.lead_id;
+    }));
+    await runCron(t0 + 60_000);
+    for (const leadId of leads) {
+      expect((await transitionsOf(leadId)).map((t) => `${t.from}→${t.to}:${t.cause}@${t.at - t0}`)).toEqual(["null→default:event@0"]);
+    }
   });
 
   it("loses no change when the work after the response never runs: the write's mark makes the sweep record it", async () => {
