@@ -42,11 +42,11 @@ export async function reviewLead(context: LedgerContext, lead: SQL, now: number)
 }
 
 /**
- * After a write that read the lead back with its ledger row (the mark's RETURNING): the
- * review to run after the response when the lead's ledger segment now differs from the
- * recorded one, or was recorded under another configuration; null when nothing changed
- * (the mark stays, and the sweep confirms the next review time in bulk). No read: the
- * write's own round trip loaded everything the review needs.
+ * After a write that read the lead back with its ledger row (the mark's RETURNING): the work
+ * to run after the response, which reviews the lead only when its ledger segment now differs
+ * from the recorded one, or was recorded under another configuration; when nothing changed it
+ * does nothing (the mark stays, and the sweep confirms the next review time in bulk). No
+ * read: the write's own round trip loaded everything the review needs. Null for no lead.
  */
 export function reviewIfChanged(
   context: LedgerContext,
@@ -54,11 +54,14 @@ export function reviewIfChanged(
   mark: LedgerMark | null,
   now: number,
 ): (() => Promise<unknown>) | null {
-  if (!mark || lead.leadId === null) return null;
-  const { state } = mark;
-  if (state.configVersion === context.configVersion && state.segmentId === ledgerSegment(context.config, lead, now)) return null;
-  const read: LedgerRead = { leadId: lead.leadId, lead, ...mark };
-  return () => reviewRead(context, [read], now);
+  const { leadId } = lead;
+  if (!mark || leadId === null) return null;
+  // Decided after the response: the ledger's own evaluation (no request context) is not the answer's.
+  return async () => {
+    const { state } = mark;
+    if (state.configVersion === context.configVersion && state.segmentId === ledgerSegment(context.config, lead, now)) return;
+    await reviewRead(context, [{ leadId, lead, ...mark }], now);
+  };
 }
 
 /** Leads per sweep batch (one read and one write round trip each), and batches per run at most. */

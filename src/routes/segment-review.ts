@@ -1,8 +1,7 @@
 import type { SQL } from "drizzle-orm";
 import type { Context } from "hono";
-import { reviewIfChanged, reviewLead, type LedgerContext } from "../app/segment-ledger";
-import { LedgerStore, type LedgerMark } from "../db/ledger-store";
-import type { LeadInput } from "../domain/facts";
+import { ledgerContext } from "../app/recording";
+import { reviewLead } from "../app/segment-ledger";
 import type { AppEnv } from "../env";
 
 /**
@@ -11,26 +10,15 @@ import type { AppEnv } from "../env";
  * Call these last, just before answering.
  */
 
-function ledgerContext(c: Context<AppEnv>): LedgerContext {
-  return { ledger: new LedgerStore(c.env.DB), config: c.var.config, configVersion: c.var.configVersion };
-}
-
-function afterResponse(c: Context<AppEnv>, work: () => Promise<unknown>): void {
+/** Runs a use case's `afterResponse` work, if any, after the response. */
+export function afterResponse(c: Context<AppEnv>, work: (() => Promise<unknown>) | null): void {
+  if (!work) return;
   // Started on the next turn of the event loop: after the response, not competing with it.
   const turn = new Promise((resolve) => setTimeout(resolve, 0));
   c.executionCtx.waitUntil(turn.then(work).catch((error: unknown) => console.error("segment review failed (the sweep retries)", error)));
 }
 
-/**
- * A write that read the lead back with its ledger row: only when the lead's segment differs
- * from the recorded one is anything done after the response (one write, no read).
- */
-export function recordIfChanged(c: Context<AppEnv>, lead: LeadInput & { leadId: string | null }, mark: LedgerMark | null): void {
-  const work = reviewIfChanged(ledgerContext(c), lead, mark, c.var.now);
-  if (work) afterResponse(c, work);
-}
-
 /** A write that did not read the lead back (identify, import, merge): read and review it after the response. */
 export function reviewAfterResponse(c: Context<AppEnv>, lead: SQL): void {
-  afterResponse(c, () => reviewLead(ledgerContext(c), lead, c.var.now));
+  afterResponse(c, () => reviewLead(ledgerContext(c.var), lead, c.var.now));
 }
