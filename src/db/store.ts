@@ -62,14 +62,13 @@ export class LeadStore {
     const firstOfId = events.map((e, i) => events.findIndex((f) => f.id === e.id) === i);
     const unique = events.filter((_, i) => firstOfId[i]);
     const uniqueCap = cap && { cap: cap.cap, points: cap.points.filter((_, i) => firstOfId[i]) };
-    const { created, inserts, ledger, lead } = await runBatch(this.d1, {
+    const { created, inserts } = await runBatch(this.d1, {
       ...this.ensureVisitorSteps(visitorId, newLeadId, now),
       inserts: this.eventInserts(visitorId, unique, uniqueCap).map((q) => rows(q)),
-      ledger: markAndRead(leadOfVisitor(visitorId), "event", now),
-      lead: this.leadStep(leadOfVisitor(visitorId)),
+      mark: run(markForReview(leadOfVisitor(visitorId), "event", now)),
     });
     const outcome = insertOutcome(inserts, unique.length, cap !== undefined);
-    return { ...outcome, duplicates: outcome.duplicates + events.length - unique.length, createdLead: created, lead, ledger };
+    return { ...outcome, duplicates: outcome.duplicates + events.length - unique.length, createdLead: created };
   }
 
   /**

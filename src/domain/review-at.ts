@@ -107,20 +107,23 @@ export function planReview(config: CompiledConfig, lead: LeadInput, stored: Ledg
   const transitions: Transition[] = [];
   let current = stored.segmentId;
   let since = stored.since;
+  // Walks from `from` to `now`; answers the segment at `now` and the first look after `now`
+  // (the walk's last answer is already the next review: no change lies between it and now).
   const walk = (from: number, segment: string) => {
     for (let t = from; ; ) {
       const next = nextReview(config, lead, t, segment);
-      if (next === null || next > now) return;
+      if (next === null || next > now) return { segment, next };
       const to = ledgerSegment(config, lead, next);
       t = next;
       if (to === segment) continue; // a checkpoint: walk on from there
       transitions.push({ from: segment, to, at: next, cause: isEventTime(lead, next) ? "event" : "time" });
-      [segment, since, t, current] = [to, next, next, to];
+      [segment, since, current] = [to, next, to];
     }
   };
   const from = stored.evaluatedAt;
+  let end: { segment: string; next: number | null };
   if (current !== null && from !== null && ledgerSegment(config, lead, from) === current) {
-    walk(from, current);
+    end = walk(from, current);
   } else {
     const at = Math.min(now, Math.max(stored.pendingAt ?? stored.reviewAt ?? now, from ?? -Infinity));
     const segment = ledgerSegment(config, lead, at);
@@ -128,10 +131,9 @@ export function planReview(config: CompiledConfig, lead: LeadInput, stored: Ledg
       transitions.push({ from: current, to: segment, at, cause: stored.pendingCause ?? "config" });
       [current, since] = [segment, at];
     }
-    walk(at, segment);
+    end = walk(at, segment);
   }
-  const segment = ledgerSegment(config, lead, now);
-  return { transitions, segmentId: segment, since: since ?? now, evaluatedAt: now, reviewAt: nextReview(config, lead, now, segment) };
+  return { transitions, segmentId: end.segment, since: since ?? now, evaluatedAt: now, reviewAt: end.next };
 }
 
 /** The instants after `from` at which a signal count or the set of scored events changes, sorted. */

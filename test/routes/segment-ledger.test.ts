@@ -121,6 +121,20 @@ describe("the segment ledger", () => {
     expect(await transitionsOf(leadId)).toHaveLength(2);
   });
 
+  it("records a change that POST /v1/events causes at the next sweep, dated at the event's own time", async () => {
+    const { visitor, leadId } = await smbLead();
+    await pricingView(visitor);
+    await pricingView(visitor);
+    const res = await settle(new Request("https://leadflare.test/v1/events", {
+      method: "POST", headers: BROWSER, body: JSON.stringify({ visitorId: visitor, events: [{ id: crypto.randomUUID(), type: "page_view", url: "/pricing" }] }),
+    }));
+    expect(res.status).toBe(202);
+    expect(await transitionsOf(leadId)).toHaveLength(1); // not after the response: the events path reads nothing back
+    await runCron(Date.now() + 60_000);
+    const views = await pricingViews(leadId);
+    expect((await transitionsOf(leadId)).slice(1)).toEqual([{ from: "smb-nurture", to: "smb-qualified", at: views[2], cause: "event" }]);
+  });
+
   it("sweeps many due leads in batches of SWEEP_BATCH, recording each lead's change once", async () => {
     const store = new LeadStore(env.DB);
     const config = defaultConfig();
