@@ -95,6 +95,13 @@ export function printReport(results) {
       ` events ${d1.events_rows_read}/${d1.events_rows_written}, GET personalize ${d1.personalize_get_rows_read}/0,` +
       ` email content ${d1.email_content_rows_read ?? "–"}`,
   );
+  const ledger = results.segment_ledger?.sweep;
+  if (ledger) {
+    lines.push(
+      `Segment ledger sweep: ${ledger.reviewed} leads reviewed in ${ledger.ms} ms (${ledger.leads_per_second}/s), ${ledger.runs} cron runs` +
+        ` of ${ledger.ms_per_run} ms, ${ledger.recorded} transitions recorded${ledger.finished ? ", caught up" : ""}`,
+    );
+  }
   const r = results.retention;
   if (r) {
     lines.push(

@@ -78,6 +78,7 @@ step(`storage: ${storage.bytes_per_event} B per event (events and their indexes 
 const small = seedDatabase(d1File(dirs.small), { leads: 1_000, events: 10_000, now, seed: 7 });
 cpSync(dirs.big, dirs.floor, { recursive: true });
 
+const log = (name) => join(WORK, `${name}.log`);
 const ids = {};
 for (const [name, list] of Object.entries({
   visitors: big.samples.visitors,
@@ -90,9 +91,24 @@ for (const [name, list] of Object.entries({
   writeFileSync(ids[name], `${list.join("\n")}\n`);
 }
 
+// --- The segment ledger: every seeded lead recorded once, by the cron's own sweep ----------
+// Seeded rows bypass the write paths, so no lead has a ledger row yet: marked due as a deploy
+// of the ledger onto an existing database would be, the sweep records each (its throughput is
+// a figure), and the load below runs in the steady state where every lead is in the ledger.
+step("segment ledger: the review sweep records all 100,000 seeded leads (and the 1,000)");
+const ledgerSweeps = [];
+for (const dir of [dirs.big, dirs.small]) {
+  const probe = await startWorker("probe", { config: "bench/probe/wrangler.toml", persist: dir, logFile: log("probe-ledger") });
+  const res = await fetch(`${probe.url}/ledger-sweep?${new URLSearchParams({ now: String(now), mark: "1", budgetMs: "600000" })}`);
+  if (!res.ok) throw new Error(`probe ledger-sweep: ${res.status} ${await res.text()}`);
+  ledgerSweeps.push(await res.json());
+  await probe.stop();
+}
+const ledgerSweep = ledgerSweeps[0];
+step(`ledger sweep: ${ledgerSweep.reviewed} leads in ${ledgerSweep.ms} ms (${ledgerSweep.leads_per_second}/s, ${ledgerSweep.runs} runs of ${ledgerSweep.ms_per_run} ms)`);
+
 // --- Workers ------------------------------------------------------------------------------
 step("starting Leadflare (100k and 1k databases) and the floor worker");
-const log = (name) => join(WORK, `${name}.log`);
 const [subject, subject1k, floor] = await Promise.all([
   startWorker("leadflare", { config: "wrangler.toml", persist: dirs.big, vars: SECRETS, rateLimit: RATE_LIMIT, logFile: log("leadflare") }),
   startWorker("leadflare-1k", { config: "wrangler.toml", persist: dirs.small, vars: SECRETS, rateLimit: RATE_LIMIT, logFile: log("leadflare-1k") }),
@@ -247,6 +263,12 @@ const results = {
     },
   },
   daily_cap: { ...dailyCap, never_reached: [dailyCap.leadflare, dailyCap.leadflare_1k, dailyCap.floor].every((d) => d.max_points + MAX_EVENT_POINTS <= DAILY_CAP) },
+  segment_ledger: {
+    sweep: ledgerSweep,
+    sweep_1k: ledgerSweeps[1],
+    leads_per_second_per_run: ledgerSweep.leads_per_second,
+    full_review_seconds_100k: ledgerSweep.ms / 1000,
+  },
   retention: { ...retention, rows_deleted: retentionRows, rows_deleted_per_second: Math.round(retentionRows / (retention.ms / 1000)) },
   sizes: {
     worker_bytes: worker.reduce((n, b) => n + b.length, 0),

@@ -33,6 +33,7 @@ import { identifyHandler, identifyRoute } from "./routes/identify";
 import { leadsEraseHandler, leadsEraseRoute } from "./routes/leads-erase";
 import { leadsExportHandler, leadsExportRoute } from "./routes/leads-export";
 import { leadsGetHandler, leadsGetRoute } from "./routes/leads-get";
+import { leadsSegmentsHandler, leadsSegmentsRoute } from "./routes/leads-segments";
 import { leadsImportHandler, leadsImportRoute } from "./routes/leads-import";
 import { leadsMergeHandler, leadsMergeRoute } from "./routes/leads-merge";
 import { leadsPutHandler, leadsPutRoute } from "./routes/leads-put";
@@ -73,6 +74,7 @@ export function createApp() {
   app.openapi(identifyRoute, identifyHandler);
   app.openapi(leadsPutRoute, leadsPutHandler);
   app.openapi(leadsGetRoute, leadsGetHandler);
+  app.openapi(leadsSegmentsRoute, leadsSegmentsHandler);
   app.openapi(leadsImportRoute, leadsImportHandler);
   app.openapi(leadsMergeRoute, leadsMergeHandler);
   app.openapi(leadsVisitorsRoute, leadsVisitorsHandler);

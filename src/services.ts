@@ -1,6 +1,7 @@
 import { configCache, type Defer } from "./config/active";
 import { ConfigStore } from "./db/config-store";
 import { LeadDirectory } from "./db/lead-directory";
+import { LedgerStore } from "./db/ledger-store";
 import { PrivacyStore } from "./db/privacy-store";
 import { LeadStore } from "./db/store";
 import type { CompiledConfig } from "./domain/compile";
@@ -12,6 +13,8 @@ export interface Services {
   directory: LeadDirectory;
   /** Erase and export of one lead (GDPR). */
   privacy: PrivacyStore;
+  /** The segment ledger: each lead's recorded segment and its changes. */
+  ledger: LedgerStore;
   /** Configuration versions (admin routes). */
   configs: ConfigStore;
   config: CompiledConfig;
@@ -29,5 +32,5 @@ export async function createServices(env: Cloudflare.Env, now: number, defer: De
   const configs = new ConfigStore(env.DB);
   // Cached per isolate: the periodic check for a newer version runs after the response.
   const active = await configCache.get(configs, now, defer);
-  return { store: new LeadStore(env.DB), directory: new LeadDirectory(env.DB), privacy: new PrivacyStore(env.DB), configs, config: active.config, configVersion: active.version, now };
+  return { store: new LeadStore(env.DB), directory: new LeadDirectory(env.DB), privacy: new PrivacyStore(env.DB), ledger: new LedgerStore(env.DB), configs, config: active.config, configVersion: active.version, now };
 }

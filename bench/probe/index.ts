@@ -1,5 +1,7 @@
 import { Hono } from "hono";
 import { runRetention } from "../../src/app/retention";
+import { reviewDue } from "../../src/app/segment-ledger";
+import { LedgerStore } from "../../src/db/ledger-store";
 import { shippedConfig } from "../../src/config/active";
 import { RetentionStore } from "../../src/db/retention-store";
 import { LeadStore } from "../../src/db/store";
@@ -104,6 +106,40 @@ app.get("/retention", async (c) => {
   }
   const { per_statement: _, ...d1 } = usage();
   return c.json({ ...totals, ms: Math.round(performance.now() - started), policy, d1 });
+});
+
+/**
+ * The segment ledger's sweep as the cron runs it (`reviewDue`, shipped batch sizes), one run
+ * after another, as of `now`, until no lead is due or `budgetMs` has passed. With `mark=1`
+ * every lead without a ledger row is first marked due (as a deploy of the ledger onto an
+ * existing database would): the sweep then reviews the whole database once, which is also
+ * the bench's steady state (every lead recorded) for the load that follows.
+ */
+app.get("/ledger-sweep", async (c) => {
+  const now = Number(c.req.query("now"));
+  const budgetMs = Number(c.req.query("budgetMs") ?? 60_000);
+  let marked = 0;
+  if (c.req.query("mark") === "1") {
+    const result = await c.env.DB.prepare(
+      "INSERT OR IGNORE INTO lead_segments (lead_id, review_at, pending_cause, pending_at, revision) SELECT id, ?1, 'import', ?1, '' FROM leads",
+    ).bind(now).run();
+    marked = result.meta.changes;
+  }
+  const context = { ledger: new LedgerStore(c.env.DB), config: shippedConfig(), configVersion: 1 };
+  const totals = { marked, runs: 0, reviewed: 0, recorded: 0, finished: false };
+  const started = performance.now();
+  while (performance.now() - started < budgetMs) {
+    const run = await reviewDue(context, now);
+    if (run.reviewed === 0) {
+      totals.finished = true;
+      break;
+    }
+    totals.runs++;
+    totals.reviewed += run.reviewed;
+    totals.recorded += run.recorded;
+  }
+  const ms = Math.round(performance.now() - started);
+  return c.json({ ...totals, ms, leads_per_second: Math.round(totals.reviewed / (ms / 1000)), ms_per_run: Math.round(ms / Math.max(1, totals.runs)) });
 });
 
 export default app;

@@ -1,5 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import { RECENT_CAP } from "../domain/activity";
+import { deleteLedger } from "./ledger-store";
 import { leadOfVisitor } from "./store";
 import { uuidBytes } from "./uuid";
 
@@ -65,6 +66,8 @@ export function joinLead(visitorId: string, S: SQL, when: SQL, now: number): Bat
     sql`UPDATE leads SET merged_into = ${S}, updated_at = ${now} WHERE id = ${L} AND ${mergeable}`,
     sql`UPDATE visitors SET lead_id = ${S} WHERE lead_id = ${L} AND ${L} <> ${S} AND ${when}
       AND (id = ${visitorId} OR (SELECT merged_into FROM leads WHERE id = ${L}) IS NOT NULL)`,
+    // The merged lead's ledger goes with it; S is reviewed (the caller marks it).
+    ...deleteLedger(sql`IN (SELECT id FROM leads WHERE merged_into = ${S} AND email IS NULL)`),
     sql`DELETE FROM leads WHERE merged_into = ${S} AND email IS NULL`,
     // Verified: whatever this browser claimed is settled.
     sql`DELETE FROM identity_claims WHERE visitor_id = ${visitorId} AND ${when}`,

@@ -1,6 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { ExportPosition, LeadRecord } from "../domain/privacy";
 import { d1Batch } from "./batch";
+import { deleteLedger } from "./ledger-store";
 import { leadOfEmail } from "./store";
 import { uuidBytes, uuidText } from "./uuid";
 
@@ -40,6 +41,7 @@ export class PrivacyStore {
       sql`DELETE FROM identity_verifications WHERE visitor_id IN (SELECT id FROM visitors WHERE lead_id = ${L})`,
       sql`DELETE FROM visitors WHERE lead_id = ${L}`,
       sql`DELETE FROM lead_merges WHERE into_id = ${L} OR from_id = ${L}`,
+      ...deleteLedger(sql`= ${L}`),
       // A sweep's cursor is a position (created_at, id) in its walk over leads; without the id it
       // stays at the same created_at, so the walk only looks at that instant's leads once more.
       sql`UPDATE sweep_state SET cursor_id = '' WHERE cursor_id = ${L}`,
@@ -57,7 +59,7 @@ export class PrivacyStore {
   async exportLead(email: string, position: ExportPosition, limit: number, audit: PrivacyAudit): Promise<LeadRecord | null> {
     const L = leadOfEmail(email);
     const own = sql`(SELECT id FROM visitors WHERE lead_id = ${L})`;
-    const [, leads, visitors, events, aggregates, merges, claims, dailyPoints] = (await d1Batch(this.d1, [
+    const [, leads, visitors, events, aggregates, merges, claims, dailyPoints, segment, transitions] = (await d1Batch(this.d1, [
       auditRow("export", audit, L),
       sql`SELECT id, email, traits, created_at AS createdAt, updated_at AS updatedAt FROM leads WHERE email = ${email}`,
       sql`SELECT id, created_at AS createdAt FROM visitors WHERE lead_id = ${L} AND ${visitorsAfter(position)}
@@ -70,12 +72,15 @@ export class PrivacyStore {
       sql`SELECT email, claimed_at AS claimedAt, visitor_id IN ${own} AS byOwnBrowser FROM identity_claims
         WHERE email = ${email} OR visitor_id IN ${own} ORDER BY claimed_at`,
       sql`SELECT visitor_id AS visitorId, day, points FROM visitor_daily_points WHERE visitor_id IN ${own} ORDER BY visitor_id, day`,
+      sql`SELECT segment_id AS segmentId, since, config_version AS configVersion, review_at AS reviewAt FROM lead_segments WHERE lead_id = ${L}`,
+      sql`SELECT from_segment AS "from", to_segment AS "to", at, cause, config_version AS configVersion
+        FROM segment_transitions WHERE lead_id = ${L} ORDER BY at, id`,
     ])) as [
       unknown[], LeadRecord["lead"][], LeadRecord["visitors"], LeadRecord["events"], LeadRecord["aggregates"], LeadRecord["merges"],
-      LeadRecord["claims"], LeadRecord["dailyPoints"],
+      LeadRecord["claims"], LeadRecord["dailyPoints"], NonNullable<LeadRecord["segment"]>[], LeadRecord["transitions"],
     ];
     const lead = leads[0];
-    return lead ? { lead, visitors, events, aggregates, merges, claims, dailyPoints } : null;
+    return lead ? { lead, visitors, events, aggregates, merges, claims, dailyPoints, segment: segment[0] ?? null, transitions } : null;
   }
 }
 

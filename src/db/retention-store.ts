@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { d1BatchResults } from "./batch";
+import { deleteLedger } from "./ledger-store";
 import { uuidBytes } from "./uuid";
 
 /** The retention sweep's row in `sweep_state`. */
@@ -105,6 +106,7 @@ export class RetentionStore {
       sql`DELETE FROM visitor_daily_points WHERE visitor_id IN (SELECT id FROM visitors WHERE lead_id IN ${idle})`,
       sql`DELETE FROM identity_verifications WHERE visitor_id IN (SELECT id FROM visitors WHERE lead_id IN ${idle})`,
       sql`DELETE FROM visitors WHERE lead_id IN ${idle}`,
+      ...deleteLedger(sql`IN ${idle}`),
       // No `email IS NULL` here: the batch holds anonymous leads only, and the planner would
       // take that term to the unique email index and read every anonymous lead.
       sql`DELETE FROM leads WHERE id IN ${idle}`,
@@ -113,7 +115,7 @@ export class RetentionStore {
     return {
       examined: results[1]!.meta.changes,
       eventsDeleted: results[3]!.meta.changes,
-      leadsDeleted: results[9]!.meta.changes,
+      leadsDeleted: results[11]!.meta.changes,
     };
   }
 }

@@ -265,3 +265,46 @@ export const identityVerifications = sqliteTable(
   },
   (t) => [index("identity_verifications_expires_at").on(t.expiresAt), index("identity_verifications_visitor").on(t.visitorId)],
 );
+
+/**
+ * The segment ledger (issue 13): each lead's recorded segment, evaluated from its stored
+ * traits and activity alone (no request context, see src/domain/review-at.ts). `evaluatedAt`:
+ * the instant up to which the recorded segment is known right; `reviewAt`: when the lead
+ * must be looked at again, the earliest of the next instant time alone can change its
+ * segment and a write's mark (a write path sets it to the write's time, with `pendingCause`,
+ * in its own batch). `revision` changes with every mark and every review: a review writes
+ * only if it still holds the revision it read (compare-and-set), so concurrent reviews
+ * record a change once. `segmentId` is null until the lead's first review.
+ */
+export const leadSegments = sqliteTable(
+  "lead_segments",
+  {
+    leadId: text("lead_id").primaryKey(),
+    segmentId: text("segment_id"),
+    since: integer("since"),
+    configVersion: integer("config_version"),
+    evaluatedAt: integer("evaluated_at"),
+    reviewAt: integer("review_at"),
+    pendingCause: text("pending_cause"),
+    /** When the write that set `pendingCause` happened: the instant of a change without a time of its own (traits, identity, import). */
+    pendingAt: integer("pending_at"),
+    revision: text("revision").notNull().default(""),
+  },
+  (t) => [index("lead_segments_review_at").on(t.reviewAt)],
+);
+
+/** Every recorded change of a lead's segment, append-only. `fromSegment` is null for the first. */
+export const segmentTransitions = sqliteTable(
+  "segment_transitions",
+  {
+    id: integer("id").primaryKey(),
+    leadId: text("lead_id").notNull(),
+    fromSegment: text("from_segment"),
+    toSegment: text("to_segment").notNull(),
+    /** Epoch ms: the instant the change happened (an event's time, or the computed boundary). */
+    at: integer("at").notNull(),
+    cause: text("cause").notNull(),
+    configVersion: integer("config_version").notNull(),
+  },
+  (t) => [index("segment_transitions_lead_at").on(t.leadId, t.at)],
+);

@@ -3,8 +3,9 @@ import type { ActivityRow } from "../domain/activity";
 import { DAY_MS, newestFirst, RECENT_CAP } from "../domain/activity";
 import type { EventType } from "../domain/config";
 import { parseStoredTraits, type Traits, type TraitsPatch } from "../domain/traits";
-import { d1Batch } from "./batch";
+import { compound, d1Batch, rows, run, runBatch, step, type Step } from "./batch";
 import { joinLead, moveActivity } from "./lead-merge-sql";
+import { deleteLedger, markAndRead, markForReview, type LedgerMark } from "./ledger-store";
 import { uuidBytes, uuidText } from "./uuid";
 
 /** An event ready to store: category resolved, timestamp clamped. */
@@ -61,9 +62,13 @@ export class LeadStore {
     const firstOfId = events.map((e, i) => events.findIndex((f) => f.id === e.id) === i);
     const unique = events.filter((_, i) => firstOfId[i]);
     const uniqueCap = cap && { cap: cap.cap, points: cap.points.filter((_, i) => firstOfId[i]) };
-    const results = await this.batch([...this.ensureVisitor(visitorId, newLeadId, now), ...this.eventInserts(visitorId, unique, uniqueCap)]);
-    const outcome = insertOutcome(results.slice(2), unique.length, cap !== undefined);
-    return { ...outcome, duplicates: outcome.duplicates + events.length - unique.length, createdLead: results[0]!.length > 0 };
+    const { created, inserts } = await runBatch(this.d1, {
+      ...this.ensureVisitorSteps(visitorId, newLeadId, now),
+      inserts: this.eventInserts(visitorId, unique, uniqueCap).map((q) => rows(q)),
+      mark: run(markForReview(leadOfVisitor(visitorId), "event", now)),
+    });
+    const outcome = insertOutcome(inserts, unique.length, cap !== undefined);
+    return { ...outcome, duplicates: outcome.duplicates + events.length - unique.length, createdLead: created };
   }
 
   /**
@@ -77,16 +82,16 @@ export class LeadStore {
     now: number,
     cap?: PublicCap,
     verify?: LinkVerification,
-  ): Promise<LoadedLead & { createdLead: boolean; capped: boolean }> {
-    const inserts = this.eventInserts(visitorId, [event], cap);
-    const results = await this.batch([
-      ...this.ensureVisitor(visitorId, newLeadId, now),
-      ...inserts,
-      ...(verify ? this.verifyByLink(visitorId, verify, now) : []),
-      ...this.selectLead(leadOfVisitor(visitorId)),
-    ]);
-    const { capped } = insertOutcome(results.slice(2, 2 + inserts.length), 1, cap !== undefined);
-    return { ...toLoaded(results.slice(-2)), createdLead: results[0]!.length > 0, capped: capped > 0 };
+  ): Promise<LoadedLead & { createdLead: boolean; capped: boolean; ledger: LedgerMark | null }> {
+    const { created, inserts, lead, ledger } = await runBatch(this.d1, {
+      ...this.ensureVisitorSteps(visitorId, newLeadId, now),
+      inserts: this.eventInserts(visitorId, [event], cap).map((q) => rows(q)),
+      verify: (verify ? this.verifyByLink(visitorId, verify, now) : []).map(run),
+      ledger: markAndRead(leadOfVisitor(visitorId), verify ? "identity" : "event", now),
+      lead: this.leadStep(leadOfVisitor(visitorId)),
+    });
+    const { capped } = insertOutcome(inserts, 1, cap !== undefined);
+    return { ...lead, createdLead: created, capped: capped > 0, ledger };
   }
 
   /**
@@ -135,30 +140,32 @@ export class LeadStore {
   async recordEmailHitAndLoad(
     leadId: string,
     hit: { event: NewEvent; previousId: string; since: number },
-  ): Promise<LoadedLead & { recorded: boolean }> {
+  ): Promise<LoadedLead & { recorded: boolean; ledger: LedgerMark | null }> {
     const lead = existingLead(leadId);
     const { event } = hit;
-    const results = await this.batch([
-      sql`INSERT OR IGNORE INTO events (lead_id, id, type, category, ts, path, props)
+    const { recorded, ledger, loaded } = await runBatch(this.d1, {
+      recorded: step(sql`INSERT OR IGNORE INTO events (lead_id, id, type, category, ts, path, props)
         SELECT ${uuidBytes(lead)}, ${uuidBytes(event.id)}, ${event.type}, ${event.category}, ${event.ts}, ${event.path}, ${event.props}
         WHERE ${lead} IS NOT NULL
           AND NOT EXISTS (SELECT 1 FROM events WHERE lead_id = ${uuidBytes(lead)} AND id = ${uuidBytes(hit.previousId)} AND ts > ${hit.since})
-        RETURNING 1`,
-      ...this.selectLead(lead),
-    ]);
-    return { ...toLoaded(results.slice(1)), recorded: results[0]!.length > 0 };
+        RETURNING 1`, (r) => (r.results?.length ?? 0) > 0),
+      ledger: markAndRead(lead, "event", event.ts),
+      loaded: this.leadStep(lead),
+    });
+    return { ...loaded, recorded, ledger };
   }
 
   /** Merges trusted traits into the lead with this email (created if new); `null` removes a trait. */
-  async upsertTraits(email: string, patch: TraitsPatch, newLeadId: string, now: number): Promise<LoadedLead> {
+  async upsertTraits(email: string, patch: TraitsPatch, newLeadId: string, now: number): Promise<LoadedLead & { ledger: LedgerMark | null }> {
     const json = JSON.stringify(patch);
-    const results = await this.batch([
-      sql`INSERT INTO leads (id, email, traits, created_at, updated_at)
+    const { ledger, lead } = await runBatch(this.d1, {
+      upsert: run(sql`INSERT INTO leads (id, email, traits, created_at, updated_at)
         VALUES (${newLeadId}, ${email}, json_patch('{}', ${json}), ${now}, ${now})
-        ON CONFLICT (email) DO UPDATE SET traits = json_patch(leads.traits, ${json}), updated_at = ${now}`,
-      ...this.selectLead(leadOfEmail(email)),
-    ]);
-    return toLoaded(results.slice(-2));
+        ON CONFLICT (email) DO UPDATE SET traits = json_patch(leads.traits, ${json}), updated_at = ${now}`),
+      ledger: markAndRead(leadOfEmail(email), "traits", now),
+      lead: this.leadStep(leadOfEmail(email)),
+    });
+    return { ...lead, ledger };
   }
 
   /** Imports events with their own timestamps for the lead with this email (created if new). */
@@ -167,6 +174,7 @@ export class LeadStore {
       sql`INSERT OR IGNORE INTO leads (id, email, traits, created_at, updated_at)
         VALUES (${newLeadId}, ${email}, '{}', ${now}, ${now})`,
       ...this.insertEvents(leadOfEmail(email), events),
+      markForReview(leadOfEmail(email), "import", now),
     ]);
     return { accepted: countReturned(results.slice(1)) };
   }
@@ -191,6 +199,7 @@ export class LeadStore {
       sql`INSERT OR IGNORE INTO leads (id, email, traits, created_at, updated_at)
         VALUES (${newLeadIds[1]}, ${email}, '{}', ${now}, ${now})`,
       ...joinLead(visitorId, leadOfEmail(email), sql`1`, now),
+      markForReview(leadOfEmail(email), "identity", now),
     ]);
   }
 
@@ -215,7 +224,9 @@ export class LeadStore {
       sql`UPDATE visitors SET lead_id = ${S} WHERE lead_id = ${M} AND ${both}`,
       sql`UPDATE lead_merges SET into_id = ${S} WHERE into_id = ${M} AND ${both}`,
       sql`INSERT OR REPLACE INTO lead_merges (from_id, into_id, merged_at) SELECT ${M}, ${S}, ${now} WHERE ${both}`,
+      ...deleteLedger(sql`= ${M}`, both),
       sql`DELETE FROM leads WHERE id = ${M} AND ${both}`,
+      markForReview(S, "identity", now),
     ])) as [{ into_found: number; from_found: number }[]];
     return { into: found[0]!.into_found === 1, from: found[0]!.from_found === 1 };
   }
@@ -244,6 +255,17 @@ export class LeadStore {
   /** The only way this class reaches D1: one batch, one round trip, one transaction. */
   private batch(items: BatchItem[]): Promise<unknown[][]> {
     return d1Batch(this.d1, items);
+  }
+
+  /** `created`: whether this request created the visitor's lead. */
+  private ensureVisitorSteps(visitorId: string, newLeadId: string, now: number) {
+    const [lead, visitor] = this.ensureVisitor(visitorId, newLeadId, now) as [SQL, SQL];
+    return { created: step(lead, (r) => (r.results?.length ?? 0) > 0), visitor: run(visitor) };
+  }
+
+  /** The lead (traits and activity aggregates) by an SQL expression for its id, as one step. */
+  private leadStep(leadId: SQL): Step<LoadedLead> {
+    return compound(this.selectLead(leadId), (results) => toLoaded(results.map((r) => r.results ?? [])));
   }
 
   /** The first statement returns the new lead's id when it created one. */
@@ -346,7 +368,7 @@ function countReturned(results: unknown[]): number {
   return results.reduce<number>((n, r) => n + (Array.isArray(r) ? r.length : 0), 0);
 }
 
-function toLoaded(results: unknown[]): LoadedLead {
+export function toLoaded(results: unknown[]): LoadedLead {
   const [leadRows, activityRows] = results as [
     { id: string; traits: string }[],
     { key: string; total: number; recent: string }[],

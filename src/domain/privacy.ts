@@ -54,6 +54,9 @@ export interface LeadRecord {
   claims: { email: string; claimedAt: number; byOwnBrowser: number }[];
   /** Points its browsers earned from public events per UTC day (the daily cap's count). */
   dailyPoints: { visitorId: string; day: number; points: number }[];
+  /** The segment ledger (issue 13): the recorded segment and every recorded change, oldest first. */
+  segment: { segmentId: string | null; since: number | null; configVersion: number | null; reviewAt: number | null } | null;
+  transitions: { from: string | null; to: string; at: number; cause: string; configVersion: number }[];
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -94,6 +97,13 @@ export function exportDocument(record: LeadRecord, limit: number, now: number) {
       recent: (JSON.parse(a.recent) as number[]).map(iso),
     })),
     merges: record.merges.map((m) => ({ fromId: m.fromId, mergedAt: iso(m.mergedAt) })),
+    segment: record.segment && {
+      id: record.segment.segmentId,
+      since: record.segment.since === null ? null : iso(record.segment.since),
+      configVersion: record.segment.configVersion,
+      reviewAt: record.segment.reviewAt === null ? null : iso(record.segment.reviewAt),
+    },
+    segmentHistory: record.transitions.map((t) => ({ ...t, at: iso(t.at) })),
     next: next.e || next.v ? base64url(new TextEncoder().encode(JSON.stringify(next))) : null,
   };
 }

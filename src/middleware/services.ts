@@ -9,6 +9,7 @@ export const services = createMiddleware<AppEnv>(async (c, next) => {
   c.set("directory", built.directory);
   c.set("privacy", built.privacy);
   c.set("configs", built.configs);
+  c.set("ledger", built.ledger);
   c.set("config", built.config);
   c.set("configVersion", built.configVersion);
   await next();

@@ -1,3 +1,5 @@
+import { recordEmailHit } from "../app/recording";
+import { afterResponse } from "./segment-review";
 import type { Context } from "hono";
 import { DEFAULT_SEGMENT_ID } from "../domain/config";
 import { absoluteUrl } from "../domain/email-content";
@@ -21,7 +23,7 @@ import { requireSiteOrigin } from "./email-origins";
  */
 export async function emailHitTarget(c: Context<AppEnv>, kind: HitKind, token: string): Promise<{ url: string | null; site: string }> {
   const site = requireSiteOrigin(c.env);
-  const { config, store, now } = c.var;
+  const { config, now } = c.var;
   const request = c.req.raw;
   const secret = c.env.LF_LINK_SECRET;
   const payload = await readEmailToken(secret, EMAIL_HITS[kind].purpose, token, now);
@@ -35,7 +37,9 @@ export async function emailHitTarget(c: Context<AppEnv>, kind: HitKind, token: s
       userAgent: c.req.header("user-agent"),
       asn: typeof asn === "number" ? asn : undefined,
     });
-    const lead = await store.recordEmailHitAndLoad(payload.l, await emailHitEvent(secret, kind, token, payload, verdict, now));
+    const recording = await recordEmailHit(c.var, { leadId: payload.l, hit: await emailHitEvent(secret, kind, token, payload, verdict, now) });
+    afterResponse(c, recording.afterResponse);
+    const lead = recording.result;
     if (lead.leadId) {
       const context = requestContext(undefined, request.cf?.country as string | undefined, c.req.header("accept-language"));
       segmentPath = evaluateLead(config, lead, context, now, { slots: [] }).segment.path;

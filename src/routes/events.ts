@@ -1,3 +1,5 @@
+import { recordVisitorEvents } from "../app/recording";
+import { afterResponse } from "./segment-review";
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
 import { publicPointsCap } from "../domain/activity";
 import { clampClientTime, prepareEvent } from "../domain/events";
@@ -40,15 +42,17 @@ export const eventsRoute = createRoute({
 
 export const eventsHandler: RouteHandler<typeof eventsRoute, AppEnv> = async (c) => {
   const body = c.req.valid("json");
-  const { config, store, now } = c.var;
+  const { config, now } = c.var;
   const { notRecorded } = visitorOf(c, body);
   await limitPublicRequest(c, body.visitorId, { writes: true, forwardedIp: body.context?.ip });
   if (notRecorded) return c.json({ accepted: 0, duplicates: 0, ignored: body.events.length, capped: 0, ...recordingOutcome(notRecorded) }, 202);
   const events = body.events.map((e) => prepareEvent(config, e, clampClientTime(e.ts, now)));
   // Events the site's server reports are not capped: it vouches for them.
   const cap = c.var.serverCall ? undefined : publicPointsCap(config.doc, events);
-  const { accepted, duplicates, capped, createdLead } = await store.recordVisitorEvents(body.visitorId, crypto.randomUUID(), events, now, cap);
+  const recording = await recordVisitorEvents(c.var, { visitorId: body.visitorId, events, cap });
+  const { accepted, duplicates, capped, createdLead } = recording.result;
   await countNewLead(c, createdLead, body.context?.ip);
   const outcome = recordingOutcome(accepted + duplicates === 0 && capped > 0 ? "daily_cap" : null);
+  afterResponse(c, recording.afterResponse);
   return c.json({ accepted, duplicates, ignored: 0, capped, ...outcome }, 202);
 };

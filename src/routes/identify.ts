@@ -1,3 +1,5 @@
+import { reviewAfterResponse } from "./segment-review";
+import { leadOfEmail } from "../db/store";
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
 import { identifyVisitor } from "../app/identity";
 import type { AppEnv } from "../env";
@@ -44,5 +46,6 @@ export const identifyHandler: RouteHandler<typeof identifyRoute, AppEnv> = async
   await limitPublicRequest(c, body.visitorId, { writes: true, forwardedIp: body.context?.ip });
   const verified = c.var.serverCall === true || c.var.config.doc.identity?.trustBrowserIdentify === true;
   if (!notRecorded) await identifyVisitor(c.var.store, { visitorId: body.visitorId, email: body.email, verified, now: c.var.now });
+  if (verified && !notRecorded) reviewAfterResponse(c, leadOfEmail(body.email));
   return c.json({ ok: true as const, verified: verified && !notRecorded, ...recordingOutcome(notRecorded) }, 202);
 };

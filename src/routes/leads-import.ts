@@ -1,3 +1,5 @@
+import { reviewAfterResponse } from "./segment-review";
+import { leadOfEmail } from "../db/store";
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
 import { futureImports, prepareEvent } from "../domain/events";
 import type { AppEnv } from "../env";
@@ -38,5 +40,6 @@ export const leadsImportHandler: RouteHandler<typeof leadsImportRoute, AppEnv> =
   }
   const prepared = events.map((e) => prepareEvent(config, e, Math.min(e.ts, now)));
   const { accepted } = await store.importEvents(email, crypto.randomUUID(), prepared, now);
+  reviewAfterResponse(c, leadOfEmail(email));
   return c.json({ accepted, duplicates: prepared.length - accepted }, 202);
 };

@@ -1,3 +1,5 @@
+import { reviewAfterResponse } from "./segment-review";
+import { leadOfEmail } from "../db/store";
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
 import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
@@ -42,5 +44,6 @@ export const leadsMergeHandler: RouteHandler<typeof leadsMergeRoute, AppEnv> = a
   const found = await c.var.store.mergeKnownLeads(email, from, c.var.now);
   if (!found.into) throw new ApiError(404, "not_found", "No lead has this email.");
   if (!found.from) throw new ApiError(404, "not_found", "No lead has the `from` email (already merged?).", [{ path: "from", message: "no lead has this email" }]);
+  reviewAfterResponse(c, leadOfEmail(email));
   return c.json({ email, merged: from }, 200);
 };

@@ -1,3 +1,5 @@
+import { changeTraits } from "../app/recording";
+import { afterResponse } from "./segment-review";
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
 import type { AppEnv } from "../env";
 import { serverJsonBody } from "../middleware/body";
@@ -21,6 +23,7 @@ export const leadsPutRoute = createRoute({
 
 export const leadsPutHandler: RouteHandler<typeof leadsPutRoute, AppEnv> = async (c) => {
   const { email } = c.req.valid("param");
-  const lead = await c.var.store.upsertTraits(email, c.req.valid("json"), crypto.randomUUID(), c.var.now);
+  const { result: lead, afterResponse: work } = await changeTraits(c.var, { email, patch: c.req.valid("json") });
+  afterResponse(c, work);
   return c.json(leadReport(c.var.config, email, lead, c.var.now), 200);
 };

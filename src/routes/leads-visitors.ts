@@ -1,3 +1,5 @@
+import { reviewAfterResponse } from "./segment-review";
+import { leadOfEmail } from "../db/store";
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
 import { identifyVisitor } from "../app/identity";
 import type { AppEnv } from "../env";
@@ -23,5 +25,6 @@ export const leadsVisitorsRoute = createRoute({
 export const leadsVisitorsHandler: RouteHandler<typeof leadsVisitorsRoute, AppEnv> = async (c) => {
   const { email } = c.req.valid("param");
   await identifyVisitor(c.var.store, { visitorId: c.req.valid("json").visitorId, email, verified: true, now: c.var.now });
+  reviewAfterResponse(c, leadOfEmail(email));
   return c.json({ verified: true as const }, 200);
 };

@@ -1,3 +1,5 @@
+import { recordPageView } from "../app/recording";
+import { afterResponse } from "./segment-review";
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
 import { evaluateLead, ANONYMOUS } from "../domain/evaluate";
 import { prepareEvent, requestContext } from "../domain/events";
@@ -56,13 +58,15 @@ export const personalizeHandler: RouteHandler<typeof personalizeRoute, AppEnv> =
   const cap = c.var.serverCall ? undefined : publicPointsCap(config.doc, [pageView]);
   // A forged, expired or foreign token verifies nothing; the page view is recorded all the same.
   const verify = body.verify && c.env.LF_LINK_SECRET ? await readVerifyToken(c.env.LF_LINK_SECRET, body.verify, now) : null;
-  const recorded =
-    visitor.notRecorded === null ? await store.recordPageViewAndLoad(body.visitorId, crypto.randomUUID(), pageView, now, cap, verify ?? undefined) : null;
+  const recording =
+    visitor.notRecorded === null ? await recordPageView(c.var, { visitorId: body.visitorId, view: pageView, cap, verify: verify ?? undefined }) : null;
+  const recorded = recording?.result ?? null;
   // Counted while the lead is evaluated: only later requests need the binding's answer.
   const counting = recorded ? countNewLead(c, recorded.createdLead, body.context?.ip) : null;
   const lead = recorded ?? (visitor.readsStoredState ? await store.loadByVisitor(body.visitorId) : ANONYMOUS);
   const result = evaluateLead(config, lead, context, now, { slots: body.slots });
   await counting;
   const outcome = recordingOutcome(visitor.notRecorded ?? (recorded?.capped ? "daily_cap" : null));
+  afterResponse(c, recording?.afterResponse ?? null);
   return c.json({ segment: result.segment, slots: result.slots, ...outcome, preview: false }, 200);
 };

@@ -56,9 +56,11 @@ describe("GET /r/<token>", () => {
     await smbLead(email);
     const link = await linkFor(email, "drip-2");
     const before = await getLead(email);
-    const { response, roundTrips } = await fetchCountingD1(new Request(link, { headers: { "user-agent": BROWSER_UA } }));
+    const { response, counts, roundTrips } = await fetchCountingD1(new Request(link, { headers: { "user-agent": BROWSER_UA } }));
     expect(response.status).toBe(302);
-    expect(roundTrips).toBe(1);
+    expect(counts.batch + counts.statement).toBe(1);
+    // After the response at most one write: the ledger review, only when the segment differs from the recorded one.
+    expect(roundTrips).toBeLessThanOrEqual(2);
 
     const after = await getLead(email);
     expect(after.engagement.score).toBeCloseTo(before.engagement.score + 3, 1);

@@ -46,9 +46,11 @@ describe("GET /i/<token>", () => {
     await smbLead(email);
     const image = await imageFor(email);
     await viewPricingThreeTimes(email);
-    const { response, roundTrips } = await fetchCountingD1(new Request(image, { headers: { "user-agent": BROWSER_UA } }));
+    const { response, counts, roundTrips } = await fetchCountingD1(new Request(image, { headers: { "user-agent": BROWSER_UA } }));
     expect(response.headers.get("location")).toBe(QUALIFIED_IMAGE);
-    expect(roundTrips).toBe(1);
+    expect(counts.batch + counts.statement).toBe(1);
+    // After the response at most one write: the ledger review, only when the segment differs from the recorded one.
+    expect(roundTrips).toBeLessThanOrEqual(2);
   });
 
   it("flags mail-privacy proxies and scanners: recorded under their own category, worth nothing", async () => {

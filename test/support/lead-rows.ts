@@ -1,4 +1,8 @@
 import { env } from "cloudflare:test";
+import { sql } from "drizzle-orm";
+import { reviewLead } from "../../src/app/segment-ledger";
+import { LedgerStore } from "../../src/db/ledger-store";
+import { defaultConfig } from "./config";
 import { BROWSER_UA, emailContent, leadIdOf } from "./email";
 import { asText } from "./events-table";
 import { call, claimIdentity, DAY, importEvents, newEmail, newVisitorId, personalize, putLead, SERVER_KEY, verifyVisitor } from "./harness";
@@ -122,6 +126,8 @@ export async function leadInEveryTable() {
   await claimIdentity(browser, newEmail());
 
   const leadId = await leadIdOf(email);
+  // Its segment ledger: the review a write path runs after its response.
+  await reviewLead({ ledger: new LedgerStore(env.DB), config: defaultConfig(), configVersion: 1 }, sql`${leadId}`, Date.now());
   // A sweep whose walk over leads stopped at this one (its cursor names the lead's id).
   await env.DB.prepare("INSERT INTO sweep_state (name, cursor_created_at, cursor_id) VALUES (?, 0, ?)").bind(`erase-fixture-${crypto.randomUUID()}`, leadId).run();
   return {

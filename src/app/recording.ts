@@ -1,0 +1,62 @@
+import type { LeadStore, LinkVerification, NewEvent, PublicCap } from "../db/store";
+import type { TraitsPatch } from "../domain/traits";
+import type { Services } from "../services";
+import { reviewIfChanged, type LedgerContext } from "./segment-ledger";
+
+/**
+ * The write paths that HTTP, cron and queue share: each records in one D1 round trip and
+ * reads the lead back with its ledger row, and answers, with its plain result, the work to
+ * run after the response (`afterResponse`: record the lead's segment change, null when its
+ * segment did not change). Losing that work loses nothing: the write's mark makes the
+ * sweep record the same change (src/app/segment-ledger.ts).
+ */
+
+export type RecordingServices = Pick<Services, "store" | "ledger" | "config" | "configVersion" | "now">;
+
+export interface Recorded<T> {
+  result: T;
+  afterResponse: (() => Promise<unknown>) | null;
+}
+
+export function ledgerContext(services: Pick<Services, "ledger" | "config" | "configVersion">): LedgerContext {
+  return { ledger: services.ledger, config: services.config, configVersion: services.configVersion };
+}
+
+type Loaded = Awaited<ReturnType<LeadStore["recordPageViewAndLoad"]>>;
+
+function withReview<T extends { ledger: Loaded["ledger"] } & Pick<Loaded, "leadId" | "traits" | "activity">>(
+  services: RecordingServices,
+  result: T,
+): Recorded<T> {
+  return { result, afterResponse: reviewIfChanged(ledgerContext(services), result, result.ledger, services.now) };
+}
+
+/** A page view (and, with `verify`, an email link's single-use verification); the lead read back. */
+export async function recordPageView(
+  services: RecordingServices,
+  input: { visitorId: string; view: NewEvent; cap?: PublicCap; verify?: LinkVerification },
+) {
+  const { store, now } = services;
+  return withReview(services, await store.recordPageViewAndLoad(input.visitorId, crypto.randomUUID(), input.view, now, input.cap, input.verify));
+}
+
+/**
+ * A visitor's events (browser or the site's server). The one write path that does not read
+ * the lead back: its answer needs no evaluation, and reading every aggregate back costs a
+ * quarter of its throughput (bench). Its mark makes the next sweep (within the minute)
+ * record any change, dated at the event's own time like any other.
+ */
+export async function recordVisitorEvents(services: RecordingServices, input: { visitorId: string; events: NewEvent[]; cap?: PublicCap }) {
+  const { store, now } = services;
+  return { result: await store.recordVisitorEvents(input.visitorId, crypto.randomUUID(), input.events, now, input.cap), afterResponse: null };
+}
+
+/** Trusted traits for the lead with this email (created if new). */
+export async function changeTraits(services: RecordingServices, input: { email: string; patch: TraitsPatch }) {
+  return withReview(services, await services.store.upsertTraits(input.email, input.patch, crypto.randomUUID(), services.now));
+}
+
+/** An email click or open for a lead (by id, following a merge). */
+export async function recordEmailHit(services: RecordingServices, input: { leadId: string; hit: Parameters<LeadStore["recordEmailHitAndLoad"]>[1] }) {
+  return withReview(services, await services.store.recordEmailHitAndLoad(input.leadId, input.hit));
+}

@@ -1,0 +1,87 @@
+import type { SQL } from "drizzle-orm";
+import type { LedgerMark, LedgerRead, LedgerStore, PlannedReview } from "../db/ledger-store";
+import type { CompiledConfig } from "../domain/compile";
+import type { LeadInput } from "../domain/facts";
+import { ledgerSegment, planReview, type Transition } from "../domain/review-at";
+
+/**
+ * The segment ledger's use cases, shared by the write paths (after the response), the cron
+ * and the configuration's re-evaluation: review leads, and review every lead that is due.
+ */
+
+export interface LedgerContext {
+  ledger: LedgerStore;
+  config: CompiledConfig;
+  configVersion: number;
+}
+
+function plan({ config, configVersion }: LedgerContext, read: LedgerRead, now: number): PlannedReview {
+  const { state } = read;
+  const changedConfig = state.configVersion !== null && state.configVersion !== configVersion;
+  const cause = state.pendingCause ?? (changedConfig ? "config" : null);
+  return { leadId: read.leadId, revision: read.revision, plan: planReview(config, read.lead, { ...state, pendingCause: cause }, now) };
+}
+
+/**
+ * Reviews leads already read at `now`, in one write: for each, the changes since its last
+ * review, each at its instant, written with compare-and-set. Answers the transitions
+ * recorded per lead written (a lead another review or a newer write got to first is left
+ * out: that one, or the sweep, records its changes).
+ */
+export async function reviewRead(context: LedgerContext, reads: LedgerRead[], now: number, gone: string[] = []): Promise<Map<string, Transition[]>> {
+  const plans = reads.map((read) => plan(context, read, now));
+  const written = await context.ledger.writeReviews(plans, context.configVersion, gone);
+  return new Map(plans.filter((p) => written.has(p.leadId)).map((p) => [p.leadId, p.plan.transitions]));
+}
+
+/** Reads and reviews one lead (by an SQL expression for its id); null when there is no such lead. */
+export async function reviewLead(context: LedgerContext, lead: SQL, now: number): Promise<Transition[] | null> {
+  const read = await context.ledger.read(lead);
+  if (!read) return null;
+  return (await reviewRead(context, [read], now)).get(read.leadId) ?? [];
+}
+
+/**
+ * After a write that read the lead back with its ledger row (the mark's RETURNING): the work
+ * to run after the response, which reviews the lead only when its ledger segment now differs
+ * from the recorded one, or was recorded under another configuration; when nothing changed it
+ * does nothing (the mark stays, and the sweep confirms the next review time in bulk). No
+ * read: the write's own round trip loaded everything the review needs. Null for no lead.
+ */
+export function reviewIfChanged(
+  context: LedgerContext,
+  lead: LeadInput & { leadId: string | null },
+  mark: LedgerMark | null,
+  now: number,
+): (() => Promise<unknown>) | null {
+  const { leadId } = lead;
+  if (!mark || leadId === null) return null;
+  // Decided after the response: the ledger's own evaluation (no request context) is not the answer's.
+  return async () => {
+    const { state } = mark;
+    if (state.configVersion === context.configVersion && state.segmentId === ledgerSegment(context.config, lead, now)) return;
+    await reviewRead(context, [{ leadId, lead, ...mark }], now);
+  };
+}
+
+/** Leads per sweep batch (one read and one write round trip each), and batches per run at most. */
+export const SWEEP_BATCH = 200;
+export const SWEEP_BATCHES = 20;
+
+/**
+ * The review sweep (every cron run): leads due at `now` (their computed `reviewAt`, or a
+ * write's mark), soonest first, in bounded batches. Each review records time's changes at
+ * the exact instants computed, not at `now`.
+ */
+export async function reviewDue(context: LedgerContext, now: number, batches = SWEEP_BATCHES): Promise<{ reviewed: number; recorded: number }> {
+  let [reviewed, recorded] = [0, 0];
+  for (let batch = 0; batch < batches; batch++) {
+    const { due, reads } = await context.ledger.readDue(now, SWEEP_BATCH);
+    const found = new Set(reads.map((r) => r.leadId));
+    const written = await reviewRead(context, reads, now, due.filter((id) => !found.has(id)));
+    for (const transitions of written.values()) recorded += transitions.length;
+    reviewed += due.length;
+    if (due.length < SWEEP_BATCH) break;
+  }
+  return { reviewed, recorded };
+}

@@ -1,0 +1,205 @@
+import { sql, type SQL } from "drizzle-orm";
+import type { LeadInput } from "../domain/facts";
+import type { Cause, LedgerState, Transition } from "../domain/review-at";
+import { d1Batch, rows, run, runBatch, step, type Step } from "./batch";
+import { toLoaded } from "./store";
+
+/**
+ * The segment ledger's SQL (`lead_segments`, `segment_transitions`; src/app/segment-ledger.ts).
+ * Writes are compare-and-set on `lead_segments.revision`: a review writes only if nothing
+ * (another review, a write's mark) changed the row since it read it.
+ */
+
+/** Deletes a lead's ledger rows; `lead` is the SQL after `lead_id` (`= ?` or `IN (...)`), in the caller's batch. */
+export function deleteLedger(lead: SQL, when: SQL = sql`1`): SQL[] {
+  return [
+    sql`DELETE FROM lead_segments WHERE lead_id ${lead} AND ${when}`,
+    sql`DELETE FROM segment_transitions WHERE lead_id ${lead} AND ${when}`,
+  ];
+}
+
+/**
+ * A write's mark, one statement in the write's own batch: the lead is due for review now, with
+ * this cause (the first cause since the last review is kept), and holds a new revision, so a
+ * review that read the row before the write does not write over it. Lost work after the
+ * response is therefore never lost data: the sweep reviews every due lead.
+ */
+export function markForReview(lead: SQL, cause: Cause, now: number): SQL {
+  // An event's own change is dated by the walk (the event's time); any other cause outranks
+  // it, and among those the first since the last review is kept, with its time.
+  const takes = sql.raw("(pending_cause IS NULL OR (pending_cause = 'event' AND excluded.pending_cause <> 'event'))");
+  return sql`INSERT INTO lead_segments (lead_id, review_at, pending_cause, pending_at, revision)
+    SELECT ${lead}, ${now}, ${cause}, ${now}, lower(hex(randomblob(8))) WHERE ${lead} IS NOT NULL
+    ON CONFLICT (lead_id) DO UPDATE SET review_at = min(coalesce(review_at, excluded.review_at), excluded.review_at),
+      pending_at = CASE WHEN ${takes} THEN excluded.pending_at ELSE pending_at END,
+      pending_cause = CASE WHEN ${takes} THEN excluded.pending_cause ELSE pending_cause END, revision = excluded.revision`;
+}
+
+/** A lead's ledger row as a review needs it: what is recorded, and the revision to compare-and-set on. */
+export interface LedgerMark {
+  state: LedgerState & { configVersion: number | null };
+  revision: string;
+}
+
+export interface LedgerRead extends LedgerMark {
+  leadId: string;
+  lead: LeadInput;
+}
+
+interface SegmentRow {
+  lead_id: string;
+  segment_id: string | null;
+  since: number | null;
+  config_version: number | null;
+  evaluated_at: number | null;
+  review_at: number | null;
+  pending_cause: Cause | null;
+  pending_at: number | null;
+  revision: string;
+}
+
+const SEGMENT_COLUMNS = sql.raw("lead_id, segment_id, since, config_version, evaluated_at, review_at, pending_cause, pending_at, revision");
+
+function toMark(row: SegmentRow | undefined): LedgerMark {
+  return {
+    revision: row?.revision ?? "",
+    state: {
+      segmentId: row?.segment_id ?? null,
+      since: row?.since ?? null,
+      configVersion: row?.config_version ?? null,
+      evaluatedAt: row?.evaluated_at ?? null,
+      pendingCause: row?.pending_cause ?? null,
+      pendingAt: row?.pending_at ?? null,
+      reviewAt: row?.review_at ?? null,
+    },
+  };
+}
+
+/**
+ * The write's mark as a step that also answers the ledger row after it (RETURNING): what
+ * the write path compares its own evaluation with, in the same round trip. Null when the
+ * lead does not exist.
+ */
+export function markAndRead(lead: SQL, cause: Cause, now: number): Step<LedgerMark | null> {
+  return step(sql`${markForReview(lead, cause, now)} RETURNING ${SEGMENT_COLUMNS}`, (r) => {
+    const row = (r.results as SegmentRow[] | undefined)?.[0];
+    return row ? toMark(row) : null;
+  });
+}
+
+export interface ReviewWrite {
+  segmentId: string;
+  since: number;
+  evaluatedAt: number;
+  reviewAt: number | null;
+  transitions: Transition[];
+}
+
+/** One lead's review to write: its plan, and the revision it was planned on. */
+export interface PlannedReview {
+  leadId: string;
+  revision: string;
+  plan: ReviewWrite;
+}
+
+/** Leads a sweep batch reads at once, by an SQL list of their ids. */
+function readLeads(ids: SQL) {
+  return {
+    leads: rows<{ id: string; traits: string }>(sql`SELECT id, traits FROM leads WHERE id IN ${ids}`),
+    activity: rows<{ lead_id: string; key: string; total: number; recent: string }>(
+      sql`SELECT lead_id, key, total, recent FROM lead_activity WHERE lead_id IN ${ids}`,
+    ),
+    segments: rows<SegmentRow>(sql`SELECT ${SEGMENT_COLUMNS} FROM lead_segments WHERE lead_id IN ${ids}`),
+  };
+}
+
+export class LedgerStore {
+  constructor(private readonly d1: D1Database) {}
+
+  /** A lead (by an SQL expression for its id) with its ledger row; null when the lead does not exist. */
+  async read(lead: SQL): Promise<LedgerRead | null> {
+    return (await this.readMany(sql`(${lead})`))[0] ?? null;
+  }
+
+  /**
+   * The leads due for review at `now` (their computed `reviewAt`, or a write's mark), soonest
+   * first, at most `limit`, each with its ledger row, in one round trip (by
+   * `lead_segments_review_at`), and `due`: the ids found, including leads that no longer exist.
+   */
+  async readDue(now: number, limit: number): Promise<{ due: string[]; reads: LedgerRead[] }> {
+    const ids = sql`(SELECT lead_id FROM lead_segments WHERE review_at <= ${now} ORDER BY review_at, lead_id LIMIT ${limit})`;
+    const { due, ...read } = await runBatch(this.d1, { due: rows<{ lead_id: string }>(sql`SELECT lead_id FROM ${ids}`), ...readLeads(ids) });
+    return { due: due.map((r) => r.lead_id), reads: assemble(read) };
+  }
+
+  private async readMany(ids: SQL): Promise<LedgerRead[]> {
+    return assemble(await runBatch(this.d1, readLeads(ids)));
+  }
+
+  /**
+   * Writes reviews in one round trip, each only if its row still holds the revision it was
+   * planned on (compare-and-set): the recorded segment, the next review time, and the
+   * transitions, inserted only for the rows whose compare-and-set took. Forgets the ledger
+   * rows of `gone` leads (erased or merged away since they became due). Answers the lead ids
+   * written.
+   */
+  async writeReviews(reviews: PlannedReview[], configVersion: number, gone: string[] = []): Promise<Set<string>> {
+    const planned = JSON.stringify(
+      reviews.map(({ leadId, revision, plan }) => ({
+        lead: leadId, revision, next: crypto.randomUUID(), segment: plan.segmentId, since: plan.since,
+        evaluated: plan.evaluatedAt, review: plan.reviewAt, transitions: plan.transitions,
+      })),
+    );
+    const forgotten = JSON.stringify(gone);
+    const each = sql`json_each(${planned}) p`;
+    const { written } = await runBatch(this.d1, {
+      // A lead reviewed for the first time (no mark: an old lead) gets its row here.
+      create: run(sql`INSERT OR IGNORE INTO lead_segments (lead_id, revision)
+        SELECT p.value ->> 'lead', '' FROM ${each} WHERE p.value ->> 'revision' = '' AND EXISTS (SELECT 1 FROM leads WHERE id = p.value ->> 'lead')`),
+      written: rows<{ lead_id: string }>(sql`UPDATE lead_segments SET segment_id = p.value ->> 'segment', since = p.value ->> 'since',
+          config_version = ${configVersion}, evaluated_at = p.value ->> 'evaluated', review_at = p.value ->> 'review', pending_cause = NULL, pending_at = NULL,
+          revision = p.value ->> 'next'
+        FROM ${each} WHERE lead_segments.lead_id = p.value ->> 'lead' AND lead_segments.revision = p.value ->> 'revision'
+        RETURNING lead_segments.lead_id`),
+      transitions: run(sql`INSERT INTO segment_transitions (lead_id, from_segment, to_segment, at, cause, config_version)
+        SELECT p.value ->> 'lead', t.value ->> 'from', t.value ->> 'to', t.value ->> 'at', t.value ->> 'cause', ${configVersion}
+        FROM ${each}, json_each(p.value -> 'transitions') t
+        WHERE (SELECT revision FROM lead_segments WHERE lead_id = p.value ->> 'lead') = p.value ->> 'next'
+        ORDER BY p.key, t.key`),
+      forget: deleteLedger(sql`IN (SELECT value FROM json_each(${forgotten}))`, sql`NOT EXISTS (SELECT 1 FROM leads WHERE id = lead_id)`).map(run),
+    });
+    return new Set(written.map((r) => r.lead_id));
+  }
+
+  /**
+   * A lead's recorded segment and its changes before `before` (epoch ms), newest first, at most
+   * `limit`; null when no lead has the email.
+   */
+  async history(lead: SQL, limit: number, before: number | null) {
+    const [found, rows, steps] = await d1Batch(this.d1, [
+      sql`SELECT id FROM leads WHERE id = ${lead}`,
+      sql`SELECT segment_id AS id, since, config_version AS configVersion, review_at AS reviewAt FROM lead_segments WHERE lead_id = ${lead}`,
+      sql`SELECT from_segment AS "from", to_segment AS "to", at, cause, config_version AS configVersion FROM segment_transitions
+        WHERE lead_id = ${lead} AND at < ${before ?? Number.MAX_SAFE_INTEGER} ORDER BY at DESC, id DESC LIMIT ${limit}`,
+    ]);
+    if (found!.length === 0) return null;
+    type Current = { id: string | null; since: number | null; configVersion: number | null; reviewAt: number | null };
+    type Step = { from: string | null; to: string; at: number; cause: string; configVersion: number };
+    return { current: (rows![0] as Current | undefined) ?? null, history: steps as Step[] };
+  }
+}
+
+/** Reads of many leads, put together per lead (leads that no longer exist are left out). */
+function assemble(read: {
+  leads: { id: string; traits: string }[];
+  activity: { lead_id: string; key: string; total: number; recent: string }[];
+  segments: SegmentRow[];
+}): LedgerRead[] {
+  const activity = new Map<string, typeof read.activity>();
+  for (const row of read.activity) activity.set(row.lead_id, [...(activity.get(row.lead_id) ?? []), row]);
+  const segments = new Map(read.segments.map((row) => [row.lead_id, row]));
+  return read.leads.map((lead) => {
+    const loaded = toLoaded([[lead], activity.get(lead.id) ?? []]);
+    return { leadId: lead.id, lead: loaded, ...toMark(segments.get(lead.id)) };
+  });
+}

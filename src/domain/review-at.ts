@@ -1,0 +1,241 @@
+import { computeEngagement, DAY_MS, type ActivityRow } from "./activity";
+import type { CompiledConfig } from "./compile";
+import type { ConfigDocument } from "./config";
+import { buildFacts, type LeadInput } from "./facts";
+import { resolveSegment } from "./segments";
+
+/**
+ * The segment ledger's time (issue 13). A lead's recorded segment is a property of the lead:
+ * it is evaluated from the stored traits and activity alone, with NO request context
+ * (country, language, path, UTM of one request), so it does not flicker with the page a
+ * visitor happens to be on. A segment whose condition reads `context.*` is therefore only
+ * served, never recorded, for that visitor (README "Segment ledger").
+ *
+ * With no new input, a lead's facts change only at these instants: an event's time (one
+ * stored with a future time starts counting), an event leaving a signal's window
+ * (`ts + windowDays`), and an event leaving the engagement horizon (`ts + horizonDays`).
+ * Between two of them the engagement score is Σ pᵢ·2^(-(t-tᵢ)/h) = C·2^(-t/h): one
+ * exponential, monotone towards 0 whatever the signs of the points, so the (rounded) score
+ * passes each value once, and the segment, the level and the lead score can only change
+ * where it passes a number some condition or level compares with. `nextChange` walks those
+ * instants in order and answers the first at which the resolver's answer really changes.
+ */
+
+export type Cause = "event" | "time" | "traits" | "identity" | "import" | "config";
+
+/** The ledger's segment of a lead at `at`: stored traits and activity, no request context. */
+export function ledgerSegment(config: CompiledConfig, lead: LeadInput, at: number): string {
+  return resolveSegment(config, buildFacts(config.doc, lead, {}, at).facts).segment.id;
+}
+
+/**
+ * The first instant after `from` at which the lead's ledger segment differs from `current`
+ * (its segment at `from`) with no new input; null when it never will (every event eventually
+ * leaves every window and the horizon, after which nothing changes).
+ */
+export function nextChange(config: CompiledConfig, lead: LeadInput, from: number, current = ledgerSegment(config, lead, from)): number | null {
+  return walkBoundaries(config, lead, from, current, Infinity);
+}
+
+/**
+ * How many boundaries one look walks at most. A long history has thousands (up to
+ * RECENT_CAP events per kind, each leaving windows); walking them all at every write would
+ * make a review's cost grow with the lead's history. After this many the look stops at a
+ * checkpoint, and the review there walks on: the same instants, found a few at a time.
+ */
+export const BOUNDARIES_PER_LOOK = 24;
+
+/**
+ * When to look at the lead again: `nextChange`, or, when that lies beyond the next
+ * BOUNDARIES_PER_LOOK boundaries, the last of them (a checkpoint where the segment is still
+ * `current`). Never later than the change itself, so reviewing at each answer finds every change.
+ */
+export function nextReview(config: CompiledConfig, lead: LeadInput, from: number, current = ledgerSegment(config, lead, from)): number | null {
+  return walkBoundaries(config, lead, from, current, BOUNDARIES_PER_LOOK);
+}
+
+function walkBoundaries(config: CompiledConfig, lead: LeadInput, from: number, current: string, maxBoundaries: number): number | null {
+  let start = from;
+  let walked = 0;
+  for (const boundary of [...boundaries(config.doc, lead.activity, from), Infinity]) {
+    const during = changeWhileDecaying(config, lead, start, boundary, current);
+    if (during !== null) return during;
+    if (boundary === Infinity) return null;
+    if (ledgerSegment(config, lead, boundary) !== current || ++walked >= maxBoundaries) return boundary;
+    start = boundary;
+  }
+  return null;
+}
+
+/** Whether a stored event happened at `at` (a change there is the event's, not time's). */
+export function isEventTime(lead: LeadInput, at: number): boolean {
+  return lead.activity.some((row) => row.recent.includes(at));
+}
+
+export interface LedgerState {
+  segmentId: string | null;
+  since: number | null;
+  /** The instant up to which `segmentId` is known right (null before the first review). */
+  evaluatedAt: number | null;
+  /** The cause a write marked the lead with, if one did since the last review. */
+  pendingCause: Cause | null;
+  /** When the write that marked `pendingCause` happened. */
+  pendingAt?: number | null;
+  /** When the lead became due: the computed time, or the first write's mark since the last review. */
+  reviewAt: number | null;
+}
+
+export interface Transition {
+  from: string | null;
+  to: string;
+  at: number;
+  cause: Cause;
+}
+
+/**
+ * One review of a lead at `now`: the changes since the last review, in order, each at its
+ * exact instant, and the next instant to look again. When the stored segment is still the
+ * resolver's answer at `evaluatedAt`, only events and time happened since (an event's effect
+ * at an earlier instant is exact: later events do not count yet), and the review walks
+ * `nextChange` from there to `now`. Otherwise something without a time changed (traits,
+ * identity, the configuration) or the lead was never reviewed: one change at the instant the
+ * lead became due (the first write's mark), with the cause it marked, then the walk from there.
+ */
+export function planReview(config: CompiledConfig, lead: LeadInput, stored: LedgerState, asked: number) {
+  // Never back in time: a review that started before another one wrote reviews at that one's instant.
+  const now = Math.max(asked, stored.evaluatedAt ?? asked);
+  const transitions: Transition[] = [];
+  let current = stored.segmentId;
+  let since = stored.since;
+  // Walks from `from` to `now`; answers the segment at `now` and the first look after `now`
+  // (the walk's last answer is already the next review: no change lies between it and now).
+  const walk = (from: number, segment: string) => {
+    for (let t = from; ; ) {
+      const next = nextReview(config, lead, t, segment);
+      if (next === null || next > now) return { segment, next };
+      const to = ledgerSegment(config, lead, next);
+      t = next;
+      if (to === segment) continue; // a checkpoint: walk on from there
+      transitions.push({ from: segment, to, at: next, cause: isEventTime(lead, next) ? "event" : "time" });
+      [segment, since, current] = [to, next, to];
+    }
+  };
+  const from = stored.evaluatedAt;
+  let end: { segment: string; next: number | null };
+  if (current !== null && from !== null && ledgerSegment(config, lead, from) === current) {
+    end = walk(from, current);
+  } else {
+    const at = Math.min(now, Math.max(stored.pendingAt ?? stored.reviewAt ?? now, from ?? -Infinity));
+    const segment = ledgerSegment(config, lead, at);
+    if (segment !== current) {
+      transitions.push({ from: current, to: segment, at, cause: stored.pendingCause ?? "config" });
+      [current, since] = [segment, at];
+    }
+    end = walk(at, segment);
+  }
+  return { transitions, segmentId: end.segment, since: since ?? now, evaluatedAt: now, reviewAt: end.next };
+}
+
+/** The instants after `from` at which a signal count or the set of scored events changes, sorted. */
+function boundaries(doc: ConfigDocument, activity: ActivityRow[], from: number): number[] {
+  const out = new Set<number>();
+  const horizonMs = doc.scoring.engagement.horizonDays * DAY_MS;
+  const add = (t: number) => t > from && out.add(t);
+  for (const row of activity) {
+    const at = row.key.indexOf(":");
+    const [type, category] = [row.key.slice(0, at), row.key.slice(at + 1)];
+    const windows = Object.values(doc.signals)
+      .filter((s) => s.event === type && (s.category === undefined || s.category === category))
+      .map((s) => s.windowDays * DAY_MS);
+    const rule = doc.scoring.engagement.points.find((r) => r.event === type && (r.category === undefined || r.category === category));
+    if (rule) windows.push(horizonMs);
+    if (windows.length === 0) continue;
+    for (const ts of row.recent) {
+      add(ts);
+      for (const w of windows) add(ts + w);
+    }
+  }
+  return [...out].sort((a, b) => a - b);
+}
+
+/**
+ * The first instant in (start, end) at which the segment differs from `current` while only
+ * the engagement score moves (no boundary inside). The score is rounded to cents; the
+ * segment is a function of it here, constant between the cents next to the numbers
+ * conditions compare with ("probes"), so only probes are tried, in the order the score
+ * reaches them; the instant it first reaches one is found by bisection over milliseconds.
+ */
+function changeWhileDecaying(config: CompiledConfig, lead: LeadInput, start: number, end: number, current: string): number | null {
+  const score = (t: number) => computeEngagement(config.doc, lead.activity, t).score;
+  const withScore = (at: number, value: number) =>
+    resolveSegment(config, buildFacts(config.doc, lead, {}, at, { engagement: { score: value } }).facts).segment.id;
+  let from = start;
+  for (;;) {
+    const s = score(from);
+    if (s === 0) return null;
+    const falling = s > 0;
+    const last = end === Infinity ? 0 : score(end - 1);
+    const passes = (value: number, g: number) => (falling ? value <= g : value >= g);
+    const probes = probeCents(config, lead, from)
+      .map((c) => c / 100)
+      .filter((g) => (falling ? g < s && g >= last : g > s && g <= last))
+      .sort((a, b) => (falling ? b - a : a - b));
+    const differing = probes.find((g) => withScore(from, g) !== current);
+    if (differing === undefined) return null;
+    // Bisection: `lo` has not passed the probe, `hi` has.
+    let lo = from;
+    let hi = end === Infinity ? from + DAY_MS : end - 1;
+    while (!passes(score(hi), differing)) hi = from + (hi - from) * 2;
+    while (hi - lo > 1) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (passes(score(mid), differing)) hi = mid;
+      else lo = mid;
+    }
+    // The score may step over the probe's value (fast decay): look again from there.
+    if (ledgerSegment(config, lead, hi) !== current) return hi;
+    from = hi;
+  }
+}
+
+const literalsOf = new WeakMap<CompiledConfig, number[]>();
+
+/** Every number a segment condition or an engagement level compares with. */
+function literals(config: CompiledConfig): number[] {
+  let found = literalsOf.get(config);
+  if (!found) {
+    const numbers = new Set<number>([0]);
+    const visit = (v: unknown): void => {
+      if (typeof v === "number" && Number.isFinite(v)) numbers.add(v);
+      else if (typeof v === "object" && v !== null) Object.values(v).forEach(visit);
+    };
+    const { levels } = config.doc.scoring.engagement;
+    visit(config.doc.segments.map((s) => s.when));
+    visit([levels.high, levels.medium]);
+    found = [...numbers];
+    literalsOf.set(config, found);
+  }
+  return found;
+}
+
+/**
+ * Engagement scores (in cents) next to which the segment may change: each literal, and the
+ * scores at which the 0–100 lead score (rounded) steps past a literal; with each, the cents
+ * on either side, so a value between two literals is always among them.
+ */
+function probeCents(config: CompiledConfig, lead: LeadInput, at: number): number[] {
+  const { fitWeight, engagementWeight } = config.doc.scoring.leadScore;
+  const fit = buildFacts(config.doc, lead, {}, at).facts.fit.score;
+  const candidates: number[] = [];
+  for (const v of literals(config)) {
+    candidates.push(v);
+    if (engagementWeight > 0) {
+      for (let k = Math.floor(v) - 1; k <= Math.floor(v) + 1; k++) candidates.push((k + 0.5 - fitWeight * fit) / engagementWeight);
+    }
+  }
+  const cents = new Set<number>();
+  for (const c of candidates) {
+    const [down, up] = [Math.floor(c * 100), Math.ceil(c * 100)];
+    for (const k of [down - 1, down, up, up + 1]) cents.add(k);
+  }
+  return [...cents];
+}
