@@ -27,7 +27,7 @@ const report = async (from: number, to: number): Promise<Report> =>
 
 const percent = (rate: number | null) => (rate === null ? "—" : `${Math.round(rate * 1000) / 10}%`);
 const TABLE = "Leads, changes and conversions, by segment (rate: converted ÷ leads)";
-const FLOWS = "Segment changes in the period, by from → to";
+const FLOWS = "Segment changes, by from → to";
 /** A segment row's figures as the table shows them, after its name. */
 const figures = (row: Row) =>
   [row.leads, row.entered, row.exited, row.converted, percent(row.conversionRate).replace(".", "\\."), row.convertedFromFirstSegment].join(" ");
@@ -96,7 +96,7 @@ describe("the console's Reports page", () => {
     await expect.poll(() => flowTable.locator("tbody tr").count()).toBe(moved.length);
     expect(await textOf(flowTable.getByRole("row", { name: new RegExp(`^New lead ${entry.toName} `) }))).toBe(`New lead ${entry.toName} ${entry.transitions} ${entry.leads}`);
     expect(await page.getByRole("img", { name: "Segment changes by from → to" }).locator("canvas").count()).toBe(1);
-    await page.getByText("The chart's values").nth(1).click();
+    await page.getByText("The flow chart's values").click();
     const flowValues = await page.getByRole("img", { name: "Segment changes by from → to" }).locator("xpath=..").locator(".chart-list li").allTextContents();
     expect(flowValues).toContain(`New lead → ${entry.toName}: ${entry.transitions} (${entry.leads} lead${entry.leads === 1 ? "" : "s"})`);
     // One cause: the table holds what the API counts for it.

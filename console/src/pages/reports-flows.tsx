@@ -59,7 +59,7 @@ function FlowsView({ report }: { report: FlowReport }) {
     <>
       <div class="report-table">
         <Table
-          caption="Segment changes in the period, by from → to"
+          caption="Segment changes, by from → to"
           rows={report.flows}
           rowKey={(f) => `${f.from}→${f.to}`}
           empty="No lead changed segment in this period."
@@ -106,7 +106,7 @@ function FlowChart({ flows }: { flows: SegmentFlow[] }) {
       options={options}
       data={data}
       height={Math.max(160, 44 * flows.length + 40)}
-      valuesLabel="The chart's values"
+      valuesLabel="The flow chart's values"
       values={
         <ul class="chart-list">
           {flows.map((f) => (

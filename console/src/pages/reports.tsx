@@ -119,6 +119,8 @@ function ReportView({ report, names }: { report: SegmentReport; names: Map<strin
           caption="Leads, changes and conversions, by segment (rate: converted ÷ leads)"
           rows={report.segments}
           rowKey={(s) => s.id}
+          // Seven columns do not fit a phone: there each segment reads as a block of labelled figures.
+          stackOnPhone
           columns={[
             {
               header: "Segment",
