@@ -303,7 +303,7 @@ export interface SegmentReport {
   segments: SegmentConversion[];
 }
 
-/** Leads seen (a page view) in [from, to), by the segment they were in, and how many converted. */
+/** Exact per-segment figures for [from, to) from the segment ledger: leads in it, entries, exits, conversions. */
 export async function segmentReport(period: { from: string; to: string }): Promise<SegmentReport> {
   return (await request<SegmentReport>("GET", "/v1/admin/reports/segments", { query: period })).data;
 }
