@@ -101,6 +101,13 @@ export function printReport(results) {
       `Segment ledger sweep: ${ledger.reviewed} leads reviewed in ${ledger.ms} ms (${ledger.leads_per_second}/s), ${ledger.runs} cron runs` +
         ` of ${ledger.ms_per_run} ms, ${ledger.recorded} transitions recorded${ledger.finished ? ", caught up" : ""}`,
     );
+    const report = results.segment_ledger.report;
+    if (report) {
+      lines.push(
+        `Segment report, 30 days: exact from the ledger ${report.exact_ms} ms (${report.exact_leads.evaluated} leads) vs sampled ${report.sampled_ms} ms` +
+          ` (${report.sampled_leads.evaluated} of ${report.sampled_leads.seen}): time ratio ${report.exact_to_sampled_time_ratio}`,
+      );
+    }
   }
   const r = results.retention;
   if (r) {

@@ -17,6 +17,7 @@ import { adminLeadExportHandler, adminLeadExportRoute } from "./routes/admin-lea
 import { adminLeadGetHandler, adminLeadGetRoute } from "./routes/admin-lead-get";
 import { adminLeadsSearchHandler, adminLeadsSearchRoute } from "./routes/admin-leads-search";
 import { adminPreviewLinksHandler, adminPreviewLinksRoute } from "./routes/admin-preview-links";
+import { adminReportFlowsHandler, adminReportFlowsRoute } from "./routes/admin-report-flows";
 import { adminReportSegmentsHandler, adminReportSegmentsRoute } from "./routes/admin-report-segments";
 import {
   adminSessionDeleteHandler, adminSessionDeleteRoute, adminSessionGetHandler, adminSessionGetRoute, adminSessionPostHandler, adminSessionPostRoute,
@@ -93,6 +94,7 @@ export function createApp() {
   app.openapi(adminLeadEraseRoute, adminLeadEraseHandler);
   app.openapi(adminPreviewLinksRoute, adminPreviewLinksHandler);
   app.openapi(adminReportSegmentsRoute, adminReportSegmentsHandler);
+  app.openapi(adminReportFlowsRoute, adminReportFlowsHandler);
   app.openapi(adminSessionPostRoute, adminSessionPostHandler);
   app.openapi(adminSessionGetRoute, adminSessionGetHandler);
   app.openapi(adminSessionDeleteRoute, adminSessionDeleteHandler);

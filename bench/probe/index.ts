@@ -8,6 +8,9 @@ import { LeadStore } from "../../src/db/store";
 import { publicPointsCap } from "../../src/domain/activity";
 import { prepareEvent } from "../../src/domain/events";
 import { retentionPolicy } from "../../src/domain/retention";
+import { LedgerReports } from "../../src/db/ledger-reports";
+import { segmentReport } from "../../src/domain/report";
+import { loadLeadsSeen, segmentConversions } from "./sampled-report";
 
 /**
  * D1's own accounting for one request of each kind: the probe calls the very LeadStore
@@ -140,6 +143,40 @@ app.get("/ledger-sweep", async (c) => {
   }
   const ms = Math.round(performance.now() - started);
   return c.json({ ...totals, ms, leads_per_second: Math.round(totals.reviewed / (ms / 1000)), ms_per_run: Math.round(ms / Math.max(1, totals.runs)) });
+});
+
+/** `from` and `to` (epoch ms) of a report request; by default the 30 days before now. */
+function period(c: { req: { query(name: string): string | undefined } }) {
+  const to = Number(c.req.query("to") ?? Date.now());
+  return { from: Number(c.req.query("from") ?? to - 30 * 86_400_000), to };
+}
+
+/**
+ * The segment report as GET /v1/admin/reports/segments computes it now (exact, in SQL from the
+ * ledger) and as it was (a sample of `limit` leads re-evaluated in JS: ./sampled-report.ts), each
+ * timed on the bench database: the bench's "exact vs sampled" ratio.
+ */
+app.get("/report-exact", async (c) => {
+  const { db, usage } = metered(c.env.DB);
+  const { from, to } = period(c);
+  const started = performance.now();
+  const counts = await new LedgerReports(db).segments(from, to);
+  const segments = segmentReport(shippedConfig(), counts.segments);
+  const ms = Math.round(performance.now() - started);
+  const { per_statement: _, ...d1 } = usage();
+  return c.json({ ms, leads: { seen: counts.seen, evaluated: counts.members }, segments, d1 });
+});
+
+app.get("/report-sampled", async (c) => {
+  const { db, usage } = metered(c.env.DB);
+  const { from, to } = period(c);
+  const limit = Number(c.req.query("limit") ?? 2000);
+  const started = performance.now();
+  const { seen, leads } = await loadLeadsSeen(db, from, to, limit);
+  const segments = segmentConversions(shippedConfig(), leads, from, to);
+  const ms = Math.round(performance.now() - started);
+  const { per_statement: _, ...d1 } = usage();
+  return c.json({ ms, leads: { seen, evaluated: leads.length }, segments, d1 });
 });
 
 export default app;

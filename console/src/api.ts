@@ -303,7 +303,23 @@ export interface SegmentReport {
   segments: SegmentConversion[];
 }
 
-/** Leads seen (a page view) in [from, to), by the segment they were in, and how many converted. */
+/** Exact per-segment figures for [from, to) from the segment ledger: leads in it, entries, exits, conversions. */
 export async function segmentReport(period: { from: string; to: string }): Promise<SegmentReport> {
   return (await request<SegmentReport>("GET", "/v1/admin/reports/segments", { query: period })).data;
+}
+
+/** One from→to pair of the flows report: the worker's own type (src/domain/report.ts). */
+export type { SegmentFlow } from "../../src/domain/report";
+import type { SegmentFlow } from "../../src/domain/report";
+
+export interface FlowReport {
+  from: string;
+  to: string;
+  cause: string | null;
+  flows: SegmentFlow[];
+}
+
+/** From→to counts of the segment transitions in [from, to), most first (GET /v1/admin/reports/flows). */
+export async function flowReport(period: { from: string; to: string; cause?: string }): Promise<FlowReport> {
+  return (await request<FlowReport>("GET", "/v1/admin/reports/flows", { query: period })).data;
 }

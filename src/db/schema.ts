@@ -306,5 +306,6 @@ export const segmentTransitions = sqliteTable(
     cause: text("cause").notNull(),
     configVersion: integer("config_version").notNull(),
   },
-  (t) => [index("segment_transitions_lead_at").on(t.leadId, t.at)],
+  // segment_transitions_at: the transitions of a period, for the reports (src/db/ledger-reports.ts).
+  (t) => [index("segment_transitions_lead_at").on(t.leadId, t.at), index("segment_transitions_at").on(t.at)],
 );

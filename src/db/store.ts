@@ -231,27 +231,6 @@ export class LeadStore {
     return { into: found[0]!.into_found === 1, from: found[0]!.from_found === 1 };
   }
 
-  /**
-   * Leads with a page view in [from, to): how many there are, and up to `limit` of them
-   * (traits and aggregates), ordered by their random ids so a cut is an unbiased sample.
-   */
-  async loadLeadsSeen(from: number, to: number, limit: number): Promise<{ seen: number; leads: LoadedLead[] }> {
-    // The stored bytes order as the text ids do: the same sample as ordering by leads.id.
-    const cohort = sql`(SELECT ${uuidText(sql`lead_id`)} FROM events WHERE type = 'page_view' AND ts >= ${from} AND ts < ${to}
-      GROUP BY lead_id ORDER BY lead_id LIMIT ${limit})`;
-    const [count, leadRows, activityRows] = (await this.batch([
-      sql`SELECT count(DISTINCT lead_id) AS n FROM events WHERE type = 'page_view' AND ts >= ${from} AND ts < ${to}`,
-      sql`SELECT id, traits FROM leads WHERE id IN ${cohort}`,
-      sql`SELECT lead_id, key, total, recent FROM lead_activity WHERE lead_id IN ${cohort}`,
-    ])) as [{ n: number }[], { id: string; traits: string }[], { lead_id: string; key: string; total: number; recent: string }[]];
-    const activity = new Map<string, { key: string; total: number; recent: string }[]>();
-    for (const row of activityRows) activity.set(row.lead_id, [...(activity.get(row.lead_id) ?? []), row]);
-    return {
-      seen: count[0]?.n ?? 0,
-      leads: leadRows.map((lead) => toLoaded([[lead], activity.get(lead.id) ?? []])),
-    };
-  }
-
   /** The only way this class reaches D1: one batch, one round trip, one transaction. */
   private batch(items: BatchItem[]): Promise<unknown[][]> {
     return d1Batch(this.d1, items);

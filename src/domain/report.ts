@@ -1,46 +1,70 @@
-import type { ActivityRow } from "./activity";
 import type { CompiledConfig } from "./compile";
-import { buildFacts, type LeadInput } from "./facts";
-import { resolveSegment } from "./segments";
 
 /**
- * Do the segments convert differently? For every lead seen in a period (a page view in
- * [from, to)), the segment it was in at its first view of the period, evaluated as of that
- * moment from the stored timestamps, and whether it converted (a `conversion` event) between
- * that view and the end of the period. Traits are today's: a CRM update since then counts.
+ * The segment report and the flows report, from the segment ledger (src/db/ledger-reports.ts
+ * counts in SQL; this file names and orders what it counted). A lead's membership of a segment
+ * is an interval: from a transition into it until the lead's next transition. A lead is in a
+ * segment during [from, to) when that interval overlaps the period, so a lead that moved counts
+ * in every segment it was in.
  */
 export interface SegmentConversion {
   id: string;
   name: string;
   path: string[];
+  /** Leads in the segment at any time during the period (its interval overlaps it). */
   leads: number;
+  /** Transitions into the segment in the period (a lead's first recorded segment included). */
+  entered: number;
+  /** Transitions out of the segment in the period. */
+  exited: number;
+  /** Leads with a `conversion` event in the period while in this segment (the transition at or before the event's time). */
   converted: number;
   /** converted / leads; null without leads. */
   conversionRate: number | null;
+  /** Leads that converted in the period, counted in the first segment they were in during the period. */
+  convertedFromFirstSegment: number;
 }
 
-export function segmentConversions(config: CompiledConfig, leads: LeadInput[], from: number, to: number): SegmentConversion[] {
+/** What SQL counted for one segment id (a segment the configuration no longer has included). */
+export type SegmentCounts = Pick<SegmentConversion, "leads" | "entered" | "exited" | "converted" | "convertedFromFirstSegment"> & { id: string };
+
+export function segmentReport(config: CompiledConfig, counts: SegmentCounts[]): SegmentConversion[] {
+  const zero = { leads: 0, entered: 0, exited: 0, converted: 0, convertedFromFirstSegment: 0 };
   const rows = new Map<string, SegmentConversion>(
-    config.candidates.map((c) => [c.def.id, { id: c.def.id, name: c.def.name, path: c.path, leads: 0, converted: 0, conversionRate: null }]),
+    config.candidates.map((c) => [c.def.id, { id: c.def.id, name: c.def.name, path: c.path, ...zero, conversionRate: null }]),
   );
-  for (const lead of leads) {
-    const firstView = earliest(lead.activity, "page_view", from, to);
-    if (firstView === null) continue;
-    const { facts } = buildFacts(config.doc, lead, {}, firstView);
-    const row = rows.get(resolveSegment(config, facts).segment.id)!;
-    row.leads++;
-    if (earliest(lead.activity, "conversion", firstView, to) !== null) row.converted++;
+  for (const count of counts) {
+    // A segment removed from the configuration still has its history: listed after the others, by id.
+    const row = rows.get(count.id) ?? { id: count.id, name: count.id, path: [], ...zero, conversionRate: null };
+    rows.set(count.id, { ...row, ...count });
   }
-  for (const row of rows.values()) row.conversionRate = row.leads > 0 ? Math.round((row.converted / row.leads) * 10_000) / 10_000 : null;
+  for (const row of rows.values()) row.conversionRate = rate(row.converted, row.leads);
   return [...rows.values()];
 }
 
-/** The earliest event of a type in [from, to), over all its categories; null if none. */
-function earliest(activity: ActivityRow[], type: string, from: number, to: number): number | null {
-  let first: number | null = null;
-  for (const row of activity) {
-    if (!row.key.startsWith(`${type}:`)) continue;
-    for (const ts of row.recent) if (ts >= from && ts < to && (first === null || ts < first)) first = ts;
-  }
-  return first;
+/** A share rounded to 4 decimals; null without a whole. */
+export function rate(part: number, whole: number): number | null {
+  return whole > 0 ? Math.round((part / whole) * 10_000) / 10_000 : null;
+}
+
+/** One from→to pair of the flows report: its transitions in the period and the distinct leads that made them. */
+export interface SegmentFlow {
+  /** Null: the lead entered the ledger (its first recorded segment). */
+  from: string | null;
+  fromName: string | null;
+  to: string;
+  toName: string;
+  transitions: number;
+  leads: number;
+}
+
+export type FlowCounts = Pick<SegmentFlow, "from" | "to" | "transitions" | "leads">;
+
+/** Names each pair from the configuration (a removed segment keeps its id as its name), most transitions first. */
+export function segmentFlows(config: CompiledConfig, counts: FlowCounts[]): SegmentFlow[] {
+  const names = new Map(config.candidates.map((c) => [c.def.id, c.def.name]));
+  const name = (id: string) => names.get(id) ?? id;
+  return counts
+    .map((c) => ({ from: c.from, fromName: c.from === null ? null : name(c.from), to: c.to, toName: name(c.to), transitions: c.transitions, leads: c.leads }))
+    .sort((a, b) => b.transitions - a.transitions || (a.from ?? "").localeCompare(b.from ?? "") || a.to.localeCompare(b.to));
 }

@@ -1,13 +1,10 @@
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
-import { DAY_MS } from "../domain/activity";
-import { segmentConversions } from "../domain/report";
+import { LedgerReports } from "../db/ledger-reports";
+import { segmentReport } from "../domain/report";
 import type { AppEnv } from "../env";
-import { ApiError } from "../errors";
 import { adminErrors, adminSecurity, requireAdmin } from "./admin-common";
+import { PeriodQuery, reportPeriod } from "./report-period";
 import { validationError } from "./schemas";
-import { TimestampQuery } from "./timestamp";
-
-const MAX_PERIOD_DAYS = 365;
 
 const Report = z
   .object({
@@ -15,16 +12,21 @@ const Report = z
     to: z.string(),
     leads: z.object({
       seen: z.number().int().openapi({ description: "Leads with a page view in the period" }),
-      evaluated: z.number().int().openapi({ description: "Leads in the figures: all of them, or an unbiased sample of `limit`" }),
+      evaluated: z.number().int().openapi({ description: "Leads in the figures: every lead that was in a segment during the period (exact; no longer a sample)" }),
     }),
     segments: z.array(
       z.object({
         id: z.string(),
         name: z.string(),
         path: z.array(z.string()),
-        leads: z.number().int(),
-        converted: z.number().int(),
-        conversionRate: z.number().nullable(),
+        leads: z.number().int().openapi({ description: "Leads in the segment at any time during the period: a lead that moved counts in each segment it was in" }),
+        entered: z.number().int().openapi({ description: "Transitions into the segment in the period (a lead's first recorded segment included)" }),
+        exited: z.number().int().openapi({ description: "Transitions out of the segment in the period" }),
+        converted: z.number().int().openapi({ description: "Leads with a `conversion` event in the period while in this segment" }),
+        conversionRate: z.number().nullable().openapi({ description: "converted / leads; null without leads" }),
+        convertedFromFirstSegment: z.number().int().openapi({
+          description: "Leads that converted in the period and whose first segment of the period (held at `from`, or else first entered) is this one",
+        }),
       }),
     ),
   })
@@ -35,38 +37,29 @@ export const adminReportSegmentsRoute = createRoute({
   path: "/v1/admin/reports/segments",
   tags: ["admin"],
   security: adminSecurity,
-  summary: "Do the segments convert differently? Leads seen in a period, by segment, and how many converted",
+  summary: "Do the segments convert differently? Exact counts from the segment ledger for a period",
   description:
-    "Each lead with a page view in [from, to) counts in the segment it was in at its first view of the period " +
-    "(evaluated as of that moment from its stored activity, with today's traits and the active configuration), " +
-    "and as converted if a `conversion` event followed before `to`. Defaults: the last 30 days.",
+    "Counted in SQL from the recorded segment transitions, over every lead (no sample). A lead is in a segment during " +
+    "[from, to) when its membership (from a transition into the segment until its next transition) overlaps the period, " +
+    "so a lead that moved counts in each segment it was in. `entered` and `exited` count the transitions of the period. " +
+    "A `conversion` event in the period counts in `converted` for the segment the lead was in at that moment, and in " +
+    "`convertedFromFirstSegment` for the first segment the lead was in during the period. Changed from the sampled report: " +
+    "a lead no longer needs a page view in the period to count, its segment is the recorded one (not re-evaluated with " +
+    "today's traits), `leads.evaluated` is every lead, and `limit` is gone. Defaults: the last 30 days.",
   middleware: [requireAdmin] as const,
-  request: {
-    query: z.object({
-      from: TimestampQuery.optional().openapi({ description: "ISO 8601 with an offset or Z, or epoch ms; default: 30 days before `to`" }),
-      to: TimestampQuery.optional().openapi({ description: "ISO 8601 with an offset or Z, or epoch ms; exclusive; default: now" }),
-      limit: z.coerce.number().int().min(1).max(5000).default(2000).openapi({ description: "At most this many leads are evaluated" }),
-    }),
-  },
+  request: { query: z.object(PeriodQuery) },
   responses: { 200: { content: { "application/json": { schema: Report } }, description: "The report" }, ...adminErrors, ...validationError },
 });
 
 export const adminReportSegmentsHandler: RouteHandler<typeof adminReportSegmentsRoute, AppEnv> = async (c) => {
-  const query = c.req.valid("query");
-  const to = query.to ?? c.var.now;
-  const from = query.from ?? to - 30 * DAY_MS;
-  if (!(from < to) || to - from > MAX_PERIOD_DAYS * DAY_MS) {
-    throw new ApiError(422, "validation_failed", "The period is not valid.", [
-      { path: "from", message: `must be before \`to\`, at most ${MAX_PERIOD_DAYS} days earlier` },
-    ]);
-  }
-  const { seen, leads } = await c.var.store.loadLeadsSeen(from, to, query.limit);
+  const { from, to } = reportPeriod(c.req.valid("query"), c.var.now);
+  const counts = await new LedgerReports(c.env.DB).segments(from, to);
   return c.json(
     {
       from: new Date(from).toISOString(),
       to: new Date(to).toISOString(),
-      leads: { seen, evaluated: leads.length },
-      segments: segmentConversions(c.var.config, leads, from, to),
+      leads: { seen: counts.seen, evaluated: counts.members },
+      segments: segmentReport(c.var.config, counts.segments),
     },
     200,
   );

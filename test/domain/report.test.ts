@@ -1,41 +1,35 @@
 import { describe, expect, it } from "vitest";
-import { DAY_MS, type ActivityRow } from "../../src/domain/activity";
-import type { LeadInput } from "../../src/domain/facts";
-import { segmentConversions } from "../../src/domain/report";
+import { segmentFlows, segmentReport } from "../../src/domain/report";
 import { defaultConfig } from "../support/config";
 
-const TO = Date.UTC(2026, 10, 23);
-const FROM = TO - 30 * DAY_MS;
 const config = defaultConfig();
-const row = (key: string, ...timestamps: number[]): ActivityRow => ({ key, total: timestamps.length, recent: [...timestamps].sort((a, b) => b - a) });
-const smb = (activity: ActivityRow[]): LeadInput => ({ traits: { company: { employees: 50 } }, activity });
-const rowFor = (id: string, leads: LeadInput[]) => segmentConversions(config, leads, FROM, TO).find((r) => r.id === id)!;
+const counts = (id: string, leads: number, converted = 0) => ({ id, leads, entered: 1, exited: 2, converted, convertedFromFirstSegment: 0 });
 
-describe("segment conversion report", () => {
-  it("places a lead in the segment it was in at its first view of the period", () => {
-    const t = FROM + 10 * DAY_MS;
-    // Three pricing views within the hour: qualified from the third view on, but the lead
-    // entered the period (first view) as nurture.
-    const lead = smb([row("page_view:pricing", t, t + 60_000, t + 120_000)]);
-    expect(rowFor("smb-nurture", [lead])).toMatchObject({ leads: 1, converted: 0 });
-    expect(rowFor("smb-qualified", [lead]).leads).toBe(0);
-    // Already qualified before the period started: counted as qualified.
-    const warmedUp = smb([row("page_view:pricing", FROM - 3_600_000, FROM - 1_800_000, FROM + 60_000)]);
-    expect(rowFor("smb-qualified", [warmedUp]).leads).toBe(1);
-  });
-
-  it("counts a conversion only between the first view and the end of the period", () => {
-    const t = FROM + DAY_MS;
-    const converted = smb([row("page_view:docs", t), row("conversion:other", t + DAY_MS)]);
-    const before = smb([row("page_view:docs", t), row("conversion:other", t - DAY_MS)]);
-    const after = smb([row("page_view:docs", t), row("conversion:other", TO + 1)]);
-    expect(rowFor("smb-nurture", [converted, before, after])).toMatchObject({ leads: 3, converted: 1, conversionRate: 0.3333 });
-  });
-
-  it("lists every resolvable segment in order, with null rates where no lead was seen; skips leads not seen", () => {
-    const unseen = smb([row("page_view:docs", FROM - 1)]);
-    const report = segmentConversions(config, [unseen], FROM, TO);
+describe("segment report from the ledger's counts", () => {
+  it("lists every segment of the configuration in order, with zeros and null rates where nothing was counted", () => {
+    const report = segmentReport(config, [counts("smb-nurture", 3, 1)]);
     expect(report.map((r) => r.id)).toEqual(config.candidates.map((c) => c.def.id));
-    expect(report.every((r) => r.leads === 0 && r.conversionRate === null)).toBe(true);
+    expect(report.find((r) => r.id === "smb-nurture")).toMatchObject({ leads: 3, entered: 1, exited: 2, converted: 1, conversionRate: 0.3333 });
+    const hot = report.find((r) => r.id === "enterprise-hot")!;
+    expect(hot).toMatchObject({ leads: 0, entered: 0, exited: 0, converted: 0, convertedFromFirstSegment: 0, conversionRate: null });
+    expect(hot.name).toBe(config.candidates.find((c) => c.def.id === "enterprise-hot")!.def.name);
+  });
+
+  it("keeps a segment the configuration no longer has, after the others, named by its id", () => {
+    const report = segmentReport(config, [counts("retired", 2)]);
+    expect(report.at(-1)).toMatchObject({ id: "retired", name: "retired", path: [], leads: 2 });
+  });
+});
+
+describe("flows from the ledger's counts", () => {
+  it("names both ends (null for an entry into the ledger), most transitions first", () => {
+    const flows = segmentFlows(config, [
+      { from: null, to: "smb-nurture", transitions: 1, leads: 1 },
+      { from: "smb-nurture", to: "gone", transitions: 4, leads: 2 },
+    ]);
+    expect(flows).toEqual([
+      { from: "smb-nurture", fromName: config.candidates.find((c) => c.def.id === "smb-nurture")!.def.name, to: "gone", toName: "gone", transitions: 4, leads: 2 },
+      { from: null, fromName: null, to: "smb-nurture", toName: expect.any(String), transitions: 1, leads: 1 },
+    ]);
   });
 });

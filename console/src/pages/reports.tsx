@@ -1,16 +1,18 @@
 import { useMemo, useState } from "preact/hooks";
-import uPlot from "uplot";
 import { activeConfig, segmentReport, type SegmentConversion, type SegmentReport } from "../api";
 import { useLoad } from "../use-load";
 import { Chart } from "../ui/chart";
 import { Field } from "../ui/field";
+import { horizontalBars } from "../ui/horizontal-bars";
 import { Load } from "../ui/loading";
 import { Table } from "../ui/table";
+import { Flows } from "./reports-flows";
 
 /**
- * Reports: do the segments convert differently? The leads seen in a period (a page view),
- * by the segment they were in at their first view of it, and how many converted after
- * (GET /v1/admin/reports/segments), as a table and a bar chart of the conversion rates.
+ * Reports: do the segments convert differently? Exact counts from the segment ledger for a
+ * period (GET /v1/admin/reports/segments): the leads in each segment at any time in it, its
+ * entries and exits, and the conversions, as a table and a bar chart of the conversion rates;
+ * then the Flows view (./reports-flows.tsx) for the same period.
  */
 export default function ReportsPage() {
   const [choice, setChoice] = useState<Choice>("30");
@@ -21,8 +23,8 @@ export default function ReportsPage() {
   return (
     <>
       <p class="lead">
-        Each lead with a page view in the period counts in the segment it was in at its first view of it, and as converted if a
-        conversion followed before the period's end (with today's traits and the active configuration).
+        Exact counts from the recorded segment changes: a lead counts in every segment it was in during the period, and a
+        conversion counts for the segment the lead was in when it converted.
       </p>
       <div class="period">
         <Field label="Period">
@@ -49,7 +51,12 @@ export default function ReportsPage() {
           </>
         )}
       </div>
-      {"error" in period ? null : <Report key={`${period.from}/${period.to}`} period={period} />}
+      {"error" in period ? null : (
+        <>
+          <Report key={`${period.from}/${period.to}`} period={period} />
+          <Flows period={period} />
+        </>
+      )}
     </>
   );
 }
@@ -105,14 +112,15 @@ function ReportView({ report, names }: { report: SegmentReport; names: Map<strin
     <>
       <h2>Segment conversion</h2>
       <p data-period>
-        {span}: {report.leads.seen} lead{report.leads.seen === 1 ? "" : "s"} seen
-        {report.leads.evaluated < report.leads.seen && `, of which an unbiased sample of ${report.leads.evaluated} is in the figures`}.
+        {span}: {report.leads.evaluated} lead{report.leads.evaluated === 1 ? "" : "s"} in a segment, {report.leads.seen} seen (a page view).
       </p>
       <div class="report-table">
         <Table
-          caption="Leads seen and converted, by segment (rate: converted ÷ leads)"
+          caption="Leads, changes and conversions, by segment (rate: converted ÷ leads)"
           rows={report.segments}
           rowKey={(s) => s.id}
+          // Seven columns do not fit a phone: there each segment reads as a block of labelled figures.
+          stackOnPhone
           columns={[
             {
               header: "Segment",
@@ -125,13 +133,16 @@ function ReportView({ report, names }: { report: SegmentReport; names: Map<strin
               ),
             },
             { header: "Leads", cell: (s) => s.leads },
+            { header: "Entered", cell: (s) => s.entered },
+            { header: "Exited", cell: (s) => s.exited },
             { header: "Converted", cell: (s) => s.converted },
             { header: "Rate", cell: (s) => percent(s.conversionRate) },
+            { header: "Converted, first segment", cell: (s) => s.convertedFromFirstSegment },
           ]}
         />
       </div>
       {withLeads.length === 0 ? (
-        <p class="muted">No lead was seen in this period: nothing to chart.</p>
+        <p class="muted">No lead was in a segment in this period: nothing to chart.</p>
       ) : (
         <ConversionChart segments={withLeads} />
       )}
@@ -139,30 +150,21 @@ function ReportView({ report, names }: { report: SegmentReport; names: Map<strin
   );
 }
 
-const BRAND = "#1d4ed8";
-const INK = "#52606d";
-const GRID = "#e4e7eb";
-
-/** Horizontal bars (segment names read on the left, even on a phone), one per segment with leads. */
+/** Horizontal bars, one per segment with leads. */
 function ConversionChart({ segments }: { segments: SegmentConversion[] }) {
-  const { options, data } = useMemo(() => {
-    const names = segments.map((s) => s.name);
-    // Up to the highest rate (not always 100%), so that small differences still show.
-    const top = Math.min(100, Math.max(10, Math.ceil((Math.max(...segments.map((s) => s.conversionRate ?? 0)) * 100 * 1.1) / 5) * 5));
-    const axis = { stroke: INK, grid: { stroke: GRID, width: 1 }, ticks: { stroke: GRID, width: 1 } };
-    const options: Omit<uPlot.Options, "width" | "height"> = {
-      // x is the segment (vertical, top to bottom), y the rate (horizontal).
-      scales: { x: { time: false, ori: 1, dir: -1, range: [-0.5, segments.length - 0.5] }, y: { ori: 0, range: [0, top] } },
-      axes: [
-        { ...axis, side: 3, grid: { show: false }, splits: () => names.map((_, i) => i), values: (_u, splits) => splits.map((i) => truncate(names[i] ?? "", 18)), size: 130 },
-        { ...axis, side: 2, values: (_u, splits) => splits.map((v) => `${v}%`) },
-      ],
-      series: [{}, { label: "Conversion rate", fill: BRAND, stroke: BRAND, paths: uPlot.paths.bars!({ size: [0.6, 40] }), points: { show: false } }],
-      cursor: { show: false },
-    };
-    const data: uPlot.AlignedData = [segments.map((_, i) => i), segments.map((s) => (s.conversionRate === null ? null : s.conversionRate * 100))];
-    return { options, data };
-  }, [segments]);
+  const { options, data } = useMemo(
+    () =>
+      horizontalBars({
+        names: segments.map((s) => s.name),
+        values: segments.map((s) => (s.conversionRate === null ? null : s.conversionRate * 100)),
+        // Up to the highest rate (not always 100%), so that small differences still show.
+        top: Math.min(100, Math.max(10, Math.ceil((Math.max(...segments.map((s) => s.conversionRate ?? 0)) * 100 * 1.1) / 5) * 5)),
+        label: "Conversion rate",
+        color: "#1d4ed8",
+        tick: (v) => `${v}%`,
+      }),
+    [segments],
+  );
   const best = segments.reduce((a, b) => ((b.conversionRate ?? 0) > (a.conversionRate ?? 0) ? b : a));
   return (
     <Chart
@@ -190,4 +192,3 @@ function ConversionChart({ segments }: { segments: SegmentConversion[] }) {
   );
 }
 
-const truncate = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);

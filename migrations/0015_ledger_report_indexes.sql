@@ -1,0 +1,1 @@
+CREATE INDEX `segment_transitions_at` ON `segment_transitions` (`at`);
