@@ -15,6 +15,7 @@ import { adminEvaluateHandler, adminEvaluateRoute } from "./routes/admin-evaluat
 import { adminLeadEraseHandler, adminLeadEraseRoute } from "./routes/admin-lead-erase";
 import { adminLeadExportHandler, adminLeadExportRoute } from "./routes/admin-lead-export";
 import { adminLeadGetHandler, adminLeadGetRoute } from "./routes/admin-lead-get";
+import { adminLedgerReevaluationHandler, adminLedgerReevaluationRoute } from "./routes/admin-ledger-reevaluation";
 import { adminLeadsSearchHandler, adminLeadsSearchRoute } from "./routes/admin-leads-search";
 import { adminPreviewLinksHandler, adminPreviewLinksRoute } from "./routes/admin-preview-links";
 import { adminReportSegmentsHandler, adminReportSegmentsRoute } from "./routes/admin-report-segments";
@@ -93,6 +94,7 @@ export function createApp() {
   app.openapi(adminLeadEraseRoute, adminLeadEraseHandler);
   app.openapi(adminPreviewLinksRoute, adminPreviewLinksHandler);
   app.openapi(adminReportSegmentsRoute, adminReportSegmentsHandler);
+  app.openapi(adminLedgerReevaluationRoute, adminLedgerReevaluationHandler);
   app.openapi(adminSessionPostRoute, adminSessionPostHandler);
   app.openapi(adminSessionGetRoute, adminSessionGetHandler);
   app.openapi(adminSessionDeleteRoute, adminSessionDeleteHandler);
