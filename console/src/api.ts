@@ -307,3 +307,26 @@ export interface SegmentReport {
 export async function segmentReport(period: { from: string; to: string }): Promise<SegmentReport> {
   return (await request<SegmentReport>("GET", "/v1/admin/reports/segments", { query: period })).data;
 }
+
+// --- Re-evaluation after an activation (src/routes/admin-ledger-reevaluation.ts) -----------------
+
+export interface Reevaluation {
+  configVersion: number;
+  done: number;
+  total: number;
+  /** Leads whose segment changed. */
+  changed: number;
+  startedAt: string;
+  finishedAt: string | null;
+  supersededBy: number | null;
+}
+
+/** The newest re-evaluation of every lead; null before any activation since the ledger exists. */
+export async function reevaluation(): Promise<Reevaluation | null> {
+  try {
+    return (await request<Reevaluation>("GET", "/v1/admin/ledger/reevaluation")).data;
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return null;
+    throw error;
+  }
+}

@@ -45,18 +45,23 @@ export interface ReevaluationContext {
 /** The job's configuration, compiled once per isolate when it is not the one at hand. */
 let compiled: { version: number; config: CompiledConfig } | undefined;
 
-async function configOf(context: ReevaluationContext, version: number): Promise<CompiledConfig> {
+/** Null when the version is gone or does not compile with this code (then it is not served either). */
+async function configOf(context: ReevaluationContext, version: number): Promise<CompiledConfig | null> {
   if (context.active.configVersion === version) return context.active.config;
   if (compiled?.version !== version) {
     const { found } = await context.configs.version(version);
-    if (!found) throw new Error(`configuration version ${version} does not exist`);
-    compiled = { version, config: compileDocument(JSON.parse(found.document)) };
+    try {
+      compiled = { version, config: compileDocument(JSON.parse(found!.document)) };
+    } catch (error) {
+      console.error(`ledger re-evaluation: version ${version} cannot be compiled; the job ends`, error);
+      return null;
+    }
   }
   return compiled.config;
 }
 
 /**
- * One chunk of the newest unfinished job at `now`: claims it, reviews its leads (those
+ * One chunk of the active version's unfinished job at `now`: claims it, reviews its leads (those
  * already at the job's version, re-evaluated by a write meanwhile, are only counted), and
  * advances the cursor. Null when there is nothing to do (no open job, or another runner holds
  * the chunk); otherwise the progress after it (`finishedAt` set on the last chunk).
@@ -66,6 +71,10 @@ export async function reevaluateChunk(context: ReevaluationContext, now: number)
   const chunk = await context.jobs.claim(now, CHUNK_LEASE_MS, size);
   if (!chunk) return null;
   const config = await configOf(context, chunk.configVersion);
+  if (!config) {
+    await context.jobs.abandon(chunk, now);
+    return null;
+  }
   const stale = chunk.leads.filter((l) => !l.current).map((l) => l.id);
   const review = context.review ?? reviewEach;
   const changed = stale.length ? await review({ ledger: context.ledger, config, configVersion: chunk.configVersion }, stale, now) : 0;

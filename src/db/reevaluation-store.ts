@@ -6,6 +6,7 @@ import { d1Batch, d1BatchResults } from "./batch";
  * src/app/ledger-reevaluation.ts runs it). Chunks go in lead id order from a persisted cursor;
  * a runner claims the chunk after the cursor with a lease, and advances the cursor only while
  * it still holds that lease, so two runners never both do a chunk and a retry counts once.
+ * The cursor (a lead id) is kept only while the job runs: a finished job names no lead.
  */
 
 /**
@@ -15,7 +16,7 @@ import { d1Batch, d1BatchResults } from "./batch";
 export function startReevaluation(version: number, now: number) {
   const activated = sql`(SELECT max(version) FROM config_versions) = ${version}`;
   return [
-    sql`UPDATE ledger_reevaluations SET finished_at = ${now}, superseded_by = ${version}, lease = NULL, lease_until = NULL
+    sql`UPDATE ledger_reevaluations SET finished_at = ${now}, superseded_by = ${version}, cursor = '', lease = NULL, lease_until = NULL
       WHERE finished_at IS NULL AND config_version < ${version} AND ${activated}`,
     sql`INSERT OR IGNORE INTO ledger_reevaluations (config_version, started_at, total)
       SELECT ${version}, ${now}, (SELECT count(*) FROM leads) WHERE ${activated}`,
@@ -74,14 +75,15 @@ export class ReevaluationStore {
   }
 
   /**
-   * Claims the next chunk of the newest unfinished job until `now + leaseMs`, in one batch:
-   * null when there is none, or another runner holds an unexpired lease on it.
+   * Claims the next chunk of the active version's job until `now + leaseMs`, in one batch:
+   * null when it is finished (or there is none: a version activated before this table, or a
+   * restored database), or another runner holds an unexpired lease on it.
    */
   async claim(now: number, leaseMs: number, size: number): Promise<Chunk | null> {
     const lease = crypto.randomUUID();
     const [claimed, leads] = await d1Batch(this.d1, [
       sql`UPDATE ledger_reevaluations SET lease = ${lease}, lease_until = ${now + leaseMs}
-        WHERE config_version = (SELECT max(config_version) FROM ledger_reevaluations)
+        WHERE config_version = (SELECT max(version) FROM config_versions)
           AND finished_at IS NULL AND (lease_until IS NULL OR lease_until <= ${now})
         RETURNING config_version`,
       sql`SELECT l.id, s.config_version IS j.config_version AS current
@@ -102,7 +104,7 @@ export class ReevaluationStore {
   async advance(chunk: Chunk, changed: number, last: boolean, now: number): Promise<ReevaluationProgress | null> {
     const cursor = chunk.leads.at(-1)?.id;
     const [result] = await d1BatchResults(this.d1, [
-      sql`UPDATE ledger_reevaluations SET ${cursor === undefined ? sql`` : sql`cursor = ${cursor},`}
+      sql`UPDATE ledger_reevaluations SET ${last || cursor === undefined ? sql`cursor = ''` : sql`cursor = ${cursor}`},
           done = done + ${chunk.leads.length}, changed = changed + ${changed}, lease = NULL, lease_until = NULL,
           finished_at = ${last ? now : null}, total = ${last ? sql`done + ${chunk.leads.length}` : sql`total`}
         WHERE config_version = ${chunk.configVersion} AND lease = ${chunk.lease}
@@ -110,5 +112,13 @@ export class ReevaluationStore {
     ]);
     const row = (result!.results as JobRow[])[0];
     return row ? toProgress(row) : null;
+  }
+
+  /** Ends a job that cannot run (its version no longer compiles with this code), if `lease` is still held. */
+  async abandon(chunk: Chunk, now: number): Promise<void> {
+    await d1Batch(this.d1, [
+      sql`UPDATE ledger_reevaluations SET finished_at = ${now}, cursor = '', lease = NULL, lease_until = NULL
+        WHERE config_version = ${chunk.configVersion} AND lease = ${chunk.lease}`,
+    ]);
   }
 }

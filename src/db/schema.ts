@@ -310,7 +310,7 @@ export const segmentTransitions = sqliteTable(
 /**
  * The re-evaluation of every lead after a configuration version is activated (one row per
  * activated version, inserted in the activation's own batch). Chunks of leads in id order:
- * `cursor` is the last lead id done ('' before the first chunk), advanced with compare-and-set;
+ * `cursor` is the last lead id done ('' before the first chunk and once finished), advanced with compare-and-set;
  * a runner holds `lease` until `leaseUntil` while it works on the chunk after `cursor`.
  * `total` is the number of leads when the version was activated; `finishedAt` is set when the
  * last chunk is done, or when a newer activation supersedes the job (`supersededBy`).

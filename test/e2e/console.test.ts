@@ -80,6 +80,12 @@ describe("the console", () => {
     await pageReady(page, "history");
     const row = page.getByRole("row", { name: new RegExp(`^Version ${made} active`) });
     expect(await textOf(row)).toContain(`admin ${message} slots.hero changed`);
+    // The publish re-evaluates every lead in the background: its progress, polled until it is done.
+    await page.getByText(new RegExp(`^Every lead was re-evaluated against version ${made}: `)).waitFor();
+    const progress = page.getByRole("progressbar");
+    expect(await progress.getAttribute("aria-valuenow")).toBe(await progress.getAttribute("aria-valuemax"));
+    const job = (await (await admin("GET", "/v1/admin/ledger/reevaluation")).json()) as { configVersion: number; done: number; total: number };
+    expect(job).toMatchObject({ configVersion: made, done: Number(await progress.getAttribute("aria-valuenow")) });
     await inspect(page, "history");
 
     await row.getByRole("link", { name: `Version ${made}` }).click();
@@ -114,6 +120,7 @@ describe("the console", () => {
     await page.getByRole("status").getByText(`Version ${after.version} is now active: a copy of version ${before.version}.`).waitFor();
     await page.getByRole("row", { name: new RegExp(`^Version ${after.version} active`) }).waitFor();
     expect(page.url()).toBe(`${workerUrl()}/admin/history`);
+    await page.getByText(new RegExp(`^Every lead was re-evaluated against version ${after.version}: `)).waitFor();
     expect(after.document.slots.hero.variants["smb-nurture"]).toBe(content("hero", "smb-nurture"));
     const versions = (await (await admin("GET", "/v1/admin/config/versions?limit=1")).json()) as { versions: any[] };
     expect(versions.versions[0]).toMatchObject({
