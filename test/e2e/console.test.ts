@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { workerUrl } from "./support/browser";
 import { docsScreenshot, inspect, pageReady, submitSignIn, useConsole } from "./support/console";
-import { admin, content } from "./support/server";
+import { admin, content, newEmail, putLead } from "./support/server";
 
 /**
  * The console's shell and its first pages in Chromium: sign-in (token and Cloudflare
@@ -67,6 +67,7 @@ describe("the console", () => {
   });
 
   it("History: a version made through the API, its changes and document, and a rollback after a confirmation", async () => {
+    await putLead(newEmail(), { company: { employees: 500 } }); // at least one lead to re-evaluate
     const before = await activeConfig();
     const edited = structuredClone(before.document);
     const hero = `A hero from the console test ${crypto.randomUUID().slice(0, 8)}`;
@@ -86,6 +87,7 @@ describe("the console", () => {
     expect(await progress.getAttribute("aria-valuenow")).toBe(await progress.getAttribute("aria-valuemax"));
     const job = (await (await admin("GET", "/v1/admin/ledger/reevaluation")).json()) as { configVersion: number; done: number; total: number };
     expect(job).toMatchObject({ configVersion: made, done: Number(await progress.getAttribute("aria-valuenow")) });
+    expect(job.done).toBeGreaterThanOrEqual(1);
     await inspect(page, "history");
 
     await row.getByRole("link", { name: `Version ${made}` }).click();
