@@ -7,8 +7,11 @@ import { retentionPolicy } from "./domain/retention";
 import { continueReevaluation, reevaluationContext } from "./queue";
 import { createServices } from "./services";
 
-/** Chunks of a configuration change's re-evaluation a cron run does itself (a lost message's work). */
-const CRON_REEVALUATION_CHUNKS = 4;
+/**
+ * Chunks of a configuration change's re-evaluation a cron run does itself (a lost message's
+ * work) before handing the rest back to the queue: one, beside the review sweep's queries.
+ */
+const CRON_REEVALUATION_CHUNKS = 1;
 
 /**
  * The cron (`[triggers] crons` in wrangler.toml, every minute): the segment ledger's review

@@ -86,9 +86,11 @@ export class ReevaluationStore {
         WHERE config_version = (SELECT max(version) FROM config_versions)
           AND finished_at IS NULL AND (lease_until IS NULL OR lease_until <= ${now})
         RETURNING config_version`,
-      sql`SELECT l.id, s.config_version IS j.config_version AS current
-        FROM ledger_reevaluations j JOIN leads l ON l.id > j.cursor LEFT JOIN lead_segments s ON s.lead_id = l.id
-        WHERE j.lease = ${lease} ORDER BY l.id LIMIT ${size}`,
+      // The cursor as a scalar subquery, so this is a range search on the leads' key (a join
+      // on it made SQLite scan the keys from the start: every chunk read all those before it).
+      sql`SELECT l.id, s.config_version IS (SELECT config_version FROM ledger_reevaluations WHERE lease = ${lease}) AS current
+        FROM leads l LEFT JOIN lead_segments s ON s.lead_id = l.id
+        WHERE l.id > (SELECT cursor FROM ledger_reevaluations WHERE lease = ${lease}) ORDER BY l.id LIMIT ${size}`,
     ]);
     const job = (claimed as { config_version: number }[])[0];
     if (!job) return null;
