@@ -7,7 +7,7 @@ const POLL_MS = 1000;
 /**
  * The re-evaluation of every lead after the newest activation (a publish or a rollback): a
  * progress bar with its figures in words, polled while it runs. `version` is the version the
- * page knows is active: when it changes (a publish here), polling starts again. Shows nothing
+ * page knows is active: when it changes (a publish here), it is read again. Shows nothing
  * before any activation, and nothing when progress cannot be read (the page still works).
  */
 export function ReevaluationProgress({ version }: { version?: number | undefined }) {
@@ -17,16 +17,18 @@ export function ReevaluationProgress({ version }: { version?: number | undefined
     let live = true;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const poll = async () => {
-      let answer: Reevaluation | null = null;
+      let answer: Reevaluation | null;
       try {
         answer = await reevaluation();
       } catch {
-        // A failed poll is retried; the last figures stay.
+        // The last figures stay; asked again, less often.
+        if (live) timer = setTimeout(poll, POLL_MS * 5);
+        return;
       }
       if (!live) return;
-      if (answer) setJob(answer);
-      const waiting = version !== undefined && answer !== null && answer.configVersion < version;
-      if (answer === null ? version !== undefined : waiting || answer.finishedAt === null) timer = setTimeout(poll, POLL_MS);
+      setJob(answer);
+      // The job is written with the activation, so a version the page knows has its job already.
+      if (answer?.finishedAt === null) timer = setTimeout(poll, POLL_MS);
     };
     void poll();
     return () => {
