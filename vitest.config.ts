@@ -43,6 +43,8 @@ export default defineConfig({
           LF_ALLOWED_ORIGINS: "https://site.example,http://127.0.0.1:8787",
           // The worker serves the demo site itself, at the origin test requests go to.
           LF_SITE_ORIGIN: "https://leadflare.test",
+          // Small chunks: the re-evaluation tests go through many of them.
+          LF_REEVALUATION_CHUNK: "3",
         },
       },
     })),

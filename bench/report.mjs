@@ -101,6 +101,12 @@ export function printReport(results) {
       `Segment ledger sweep: ${ledger.reviewed} leads reviewed in ${ledger.ms} ms (${ledger.leads_per_second}/s), ${ledger.runs} cron runs` +
         ` of ${ledger.ms_per_run} ms, ${ledger.recorded} transitions recorded${ledger.finished ? ", caught up" : ""}`,
     );
+    const re = results.segment_ledger.reevaluation_100k;
+    if (re) {
+      lines.push(
+        `Configuration change: ${re.leads} leads re-evaluated in ${re.ms} ms (${re.leads_per_second}/s, ${re.chunks} chunks), ${re.changed} changed segment${re.finished ? "" : " (unfinished)"}`,
+      );
+    }
     const report = results.segment_ledger.report;
     if (report) {
       lines.push(

@@ -215,6 +215,13 @@ const reportRuns = async (kind) => {
 };
 const reportExact = await reportRuns("report-exact");
 const reportSampled = await reportRuns("report-sampled");
+// A configuration change (Enterprise from 500 employees instead of 1,000) re-evaluates every
+// lead, chunk after chunk as the queue runs them: the time the 100k database takes.
+step("configuration change: re-evaluating every lead of the 100k database (at most 10 min)");
+const reevaluated = await fetch(`${probe.url}/reevaluate?budgetMs=600000`);
+if (!reevaluated.ok) throw new Error(`probe reevaluate: ${reevaluated.status} ${await reevaluated.text()}`);
+const reevaluation = await reevaluated.json();
+step(`re-evaluated ${reevaluation.leads} leads in ${reevaluation.ms} ms (${reevaluation.leads_per_second}/s), ${reevaluation.changed} changed segment`);
 // Last, as it deletes: the sweep 60 days after the seed, when its oldest events and many idle
 // anonymous leads are past the shipped bounds (180 and 90 days).
 step("retention sweep over the 100k database, as of 60 days after the seed (at most 20 s)");
@@ -284,6 +291,7 @@ const results = {
     sweep_1k: ledgerSweeps[1],
     leads_per_second_per_run: ledgerSweep.leads_per_second,
     full_review_seconds_100k: ledgerSweep.ms / 1000,
+    reevaluation_100k: reevaluation,
     report: {
       exact_ms: reportExact.ms,
       sampled_ms: reportSampled.ms,

@@ -15,6 +15,7 @@ import { adminEvaluateHandler, adminEvaluateRoute } from "./routes/admin-evaluat
 import { adminLeadEraseHandler, adminLeadEraseRoute } from "./routes/admin-lead-erase";
 import { adminLeadExportHandler, adminLeadExportRoute } from "./routes/admin-lead-export";
 import { adminLeadGetHandler, adminLeadGetRoute } from "./routes/admin-lead-get";
+import { adminLedgerReevaluationHandler, adminLedgerReevaluationRoute } from "./routes/admin-ledger-reevaluation";
 import { adminLeadsSearchHandler, adminLeadsSearchRoute } from "./routes/admin-leads-search";
 import { adminPreviewLinksHandler, adminPreviewLinksRoute } from "./routes/admin-preview-links";
 import { adminReportFlowsHandler, adminReportFlowsRoute } from "./routes/admin-report-flows";
@@ -95,6 +96,7 @@ export function createApp() {
   app.openapi(adminPreviewLinksRoute, adminPreviewLinksHandler);
   app.openapi(adminReportSegmentsRoute, adminReportSegmentsHandler);
   app.openapi(adminReportFlowsRoute, adminReportFlowsHandler);
+  app.openapi(adminLedgerReevaluationRoute, adminLedgerReevaluationHandler);
   app.openapi(adminSessionPostRoute, adminSessionPostHandler);
   app.openapi(adminSessionGetRoute, adminSessionGetHandler);
   app.openapi(adminSessionDeleteRoute, adminSessionDeleteHandler);

@@ -1,4 +1,5 @@
 import { createApp } from "./app";
+import { queue } from "./queue";
 import { scheduled } from "./scheduled";
 
 const app = createApp();
@@ -6,4 +7,5 @@ const app = createApp();
 export default {
   fetch: app.fetch,
   scheduled,
+  queue,
 } satisfies ExportedHandler<Cloudflare.Env>;

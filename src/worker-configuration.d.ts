@@ -9,6 +9,7 @@ interface __BaseEnv_Env {
 	LIMIT_ADMIN_IP: RateLimit;
 	LIMIT_SIGN_IN_IP: RateLimit;
 	DB: D1Database;
+	LEDGER_QUEUE: Queue;
 	ASSETS: Fetcher;
 	LF_ALLOWED_ORIGINS: string;
 	LF_SITE_ORIGIN: string;
@@ -16,6 +17,7 @@ interface __BaseEnv_Env {
 	LF_ACCESS_TEAM_DOMAIN: string;
 	LF_ACCESS_AUD: string;
 	LF_ACCESS_JWKS: string;
+	LF_REEVALUATION_CHUNK: string;
 	LF_API_KEY: string;
 	LF_ESP_KEY: string;
 	LF_ADMIN_TOKENS: string;
@@ -35,7 +37,7 @@ type StringifyValues<EnvType extends Record<string, unknown>> = {
 	[Binding in keyof EnvType]: EnvType[Binding] extends string ? EnvType[Binding] : string;
 };
 declare namespace NodeJS {
-	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "LF_ALLOWED_ORIGINS" | "LF_SITE_ORIGIN" | "LF_PUBLIC_ORIGIN" | "LF_ACCESS_TEAM_DOMAIN" | "LF_ACCESS_AUD" | "LF_ACCESS_JWKS" | "LF_API_KEY" | "LF_ESP_KEY" | "LF_ADMIN_TOKENS" | "LF_ADMIN_TOKEN" | "LF_LINK_SECRET" | "LF_PREVIEW_SECRET" | "LF_SESSION_SECRET">> {}
+	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "LF_ALLOWED_ORIGINS" | "LF_SITE_ORIGIN" | "LF_PUBLIC_ORIGIN" | "LF_ACCESS_TEAM_DOMAIN" | "LF_ACCESS_AUD" | "LF_ACCESS_JWKS" | "LF_REEVALUATION_CHUNK" | "LF_API_KEY" | "LF_ESP_KEY" | "LF_ADMIN_TOKENS" | "LF_ADMIN_TOKEN" | "LF_LINK_SECRET" | "LF_PREVIEW_SECRET" | "LF_SESSION_SECRET">> {}
 }
 declare module "*.txt" {
 	const value: string;

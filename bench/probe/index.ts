@@ -1,8 +1,11 @@
 import { Hono } from "hono";
+import { reevaluateChunk } from "../../src/app/ledger-reevaluation";
 import { runRetention } from "../../src/app/retention";
 import { reviewDue } from "../../src/app/segment-ledger";
 import { LedgerStore } from "../../src/db/ledger-store";
-import { shippedConfig } from "../../src/config/active";
+import { compileDocument, shippedConfig } from "../../src/config/active";
+import { ConfigStore } from "../../src/db/config-store";
+import { ReevaluationStore } from "../../src/db/reevaluation-store";
 import { RetentionStore } from "../../src/db/retention-store";
 import { LeadStore } from "../../src/db/store";
 import { publicPointsCap } from "../../src/domain/activity";
@@ -177,6 +180,46 @@ app.get("/report-sampled", async (c) => {
   const ms = Math.round(performance.now() - started);
   const { per_statement: _, ...d1 } = usage();
   return c.json({ ms, leads: { seen, evaluated: leads.length }, segments, d1 });
+});
+
+/**
+ * A configuration change's re-evaluation of every lead, as the queue and the cron run it
+ * (`reevaluateChunk`, the shipped chunk size unless `chunk` is given), one chunk after another
+ * until the job is done or `budgetMs` has passed. The change activated: Enterprise starts at
+ * 500 employees instead of 1000, or back again when that is active, so every call moves leads.
+ */
+app.get("/reevaluate", async (c) => {
+  const configs = new ConfigStore(c.env.DB);
+  const active = (await configs.active({ document: JSON.stringify(shippedConfig().doc), now: Date.now() }))!;
+  const doc = JSON.parse(active.document);
+  const enterprise = doc.segments.find((s: { id: string }) => s.id === "enterprise");
+  enterprise.when = { "company.employees": { $gte: enterprise.when?.["company.employees"]?.$gte === 500 ? 1000 : 500 } };
+  const changes = ["segments.enterprise.when changed (bench)"];
+  const activated = await configs.activate(active.version, { document: JSON.stringify(doc), author: "bench", authorNote: null, message: "bench", action: "activate", rolledBackFrom: null, changes }, Date.now());
+  if (!("activated" in activated)) return c.json({ error: "activation conflict", activated }, 409);
+  const context = {
+    jobs: new ReevaluationStore(c.env.DB),
+    ledger: new LedgerStore(c.env.DB),
+    configs,
+    active: { config: compileDocument(doc), configVersion: activated.activated },
+    ...(c.req.query("chunk") ? { chunkSize: Number(c.req.query("chunk")) } : {}),
+  };
+  const budgetMs = Number(c.req.query("budgetMs") ?? 600_000);
+  const started = performance.now();
+  let progress = null;
+  let chunks = 0;
+  while (performance.now() - started < budgetMs) {
+    progress = await reevaluateChunk(context, Date.now());
+    if (!progress) break;
+    chunks++;
+    if (progress.finishedAt !== null) break;
+  }
+  const ms = Math.round(performance.now() - started);
+  const leads = progress?.done ?? 0;
+  return c.json({
+    ms, leads, leads_per_second: ms > 0 ? Math.round((leads / ms) * 1000) : null,
+    chunks, changed: progress?.changed ?? 0, finished: progress?.finishedAt != null, config_version: activated.activated,
+  });
 });
 
 export default app;

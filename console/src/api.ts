@@ -323,3 +323,26 @@ export interface FlowReport {
 export async function flowReport(period: { from: string; to: string; cause?: string }): Promise<FlowReport> {
   return (await request<FlowReport>("GET", "/v1/admin/reports/flows", { query: period })).data;
 }
+
+// --- Re-evaluation after an activation (src/routes/admin-ledger-reevaluation.ts) -----------------
+
+export interface Reevaluation {
+  configVersion: number;
+  done: number;
+  total: number;
+  /** Leads whose segment changed. */
+  changed: number;
+  startedAt: string;
+  finishedAt: string | null;
+  supersededBy: number | null;
+}
+
+/** The newest re-evaluation of every lead; null before any activation since the ledger exists. */
+export async function reevaluation(): Promise<Reevaluation | null> {
+  try {
+    return (await request<Reevaluation>("GET", "/v1/admin/ledger/reevaluation")).data;
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return null;
+    throw error;
+  }
+}

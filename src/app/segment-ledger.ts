@@ -18,8 +18,14 @@ export interface LedgerContext {
 function plan({ config, configVersion }: LedgerContext, read: LedgerRead, now: number): PlannedReview {
   const { state } = read;
   const changedConfig = state.configVersion !== null && state.configVersion !== configVersion;
-  const cause = state.pendingCause ?? (changedConfig ? "config" : null);
-  return { leadId: read.leadId, revision: read.revision, plan: planReview(config, read.lead, { ...state, pendingCause: cause }, now) };
+  // A new configuration is a change without a time of its own, at the review that applies it:
+  // the recorded segment holds until then, and the new rules' walk starts there. (A pending
+  // event's own change was already recorded after its response when there was one.)
+  const applied =
+    changedConfig && (state.pendingCause === null || state.pendingCause === "event")
+      ? { ...state, pendingCause: "config" as const, pendingAt: now, evaluatedAt: now, reviewAt: now }
+      : state;
+  return { leadId: read.leadId, revision: read.revision, plan: planReview(config, read.lead, applied, now) };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { d1Batch } from "./batch";
+import { startReevaluation } from "./reevaluation-store";
 
 /**
  * Configuration versions in D1 (table `config_versions`, see ./schema.ts). Versions are
@@ -92,7 +93,8 @@ export class ConfigStore {
 
   /**
    * Activates a new version, `expected + 1`, only while `expected` is still the active
-   * one (the If-Match check, done in SQL so two concurrent edits cannot both win).
+   * one (the If-Match check, done in SQL so two concurrent edits cannot both win), and
+   * starts re-evaluating every lead against it (./reevaluation-store.ts).
    */
   async activate(expected: number, next: NewVersion, now: number): Promise<{ activated: number } | { conflict: number | null }> {
     const [inserted, current] = await d1Batch(this.d1, [
@@ -102,6 +104,8 @@ export class ConfigStore {
         WHERE (SELECT max(version) FROM config_versions) = ${expected}
         RETURNING version`,
       sql`SELECT max(version) AS version FROM config_versions`,
+      // In the same transaction, so an activation never exists without its re-evaluation.
+      ...startReevaluation(expected + 1, now),
     ]);
     if (inserted!.length === 1) return { activated: expected + 1 };
     return { conflict: (current as { version: number | null }[])[0]?.version ?? null };

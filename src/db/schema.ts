@@ -309,3 +309,24 @@ export const segmentTransitions = sqliteTable(
   // segment_transitions_at: the transitions of a period, for the reports (src/db/ledger-reports.ts).
   (t) => [index("segment_transitions_lead_at").on(t.leadId, t.at), index("segment_transitions_at").on(t.at)],
 );
+
+/**
+ * The re-evaluation of every lead after a configuration version is activated (one row per
+ * activated version, inserted in the activation's own batch). Chunks of leads in id order:
+ * `cursor` is the last lead id done ('' before the first chunk and once finished), advanced with compare-and-set;
+ * a runner holds `lease` until `leaseUntil` while it works on the chunk after `cursor`.
+ * `total` is the number of leads when the version was activated; `finishedAt` is set when the
+ * last chunk is done, or when a newer activation supersedes the job (`supersededBy`).
+ */
+export const ledgerReevaluations = sqliteTable("ledger_reevaluations", {
+  configVersion: integer("config_version").primaryKey(),
+  startedAt: integer("started_at").notNull(),
+  cursor: text("cursor").notNull().default(""),
+  done: integer("done").notNull().default(0),
+  total: integer("total").notNull(),
+  changed: integer("changed").notNull().default(0),
+  lease: text("lease"),
+  leaseUntil: integer("lease_until"),
+  finishedAt: integer("finished_at"),
+  supersededBy: integer("superseded_by"),
+});

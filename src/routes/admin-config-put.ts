@@ -1,6 +1,7 @@
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
 import { activateDocument, conflict } from "../config/versions";
 import type { AppEnv } from "../env";
+import { continueReevaluation } from "../queue";
 import { ifMatchVersion, requireIfMatch, versionTag } from "../middleware/if-match";
 import {
   adminJsonBody, adminSecurity, AuthorHeader, auditOf, IfMatchHeader, ConfigDocumentIn, Message, newVersionResponses, preconditionRequired,
@@ -38,6 +39,8 @@ export const adminConfigPutHandler: RouteHandler<typeof adminConfigPutRoute, App
     { expected: found, document, ...auditOf(c.var.admin, c.req.valid("header")), message: message ?? null, action: "activate", rolledBackFrom: null },
     c.var.now,
   );
+  // Every lead is re-evaluated against it in the background (the job is in the activation's batch).
+  c.executionCtx.waitUntil(continueReevaluation(c.env));
   c.header("ETag", versionTag(info.version));
   return c.json(versionOut(info, info.version), 200);
 };

@@ -1,6 +1,7 @@
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
 import { activateDocument, conflict, storedDocument } from "../config/versions";
 import type { AppEnv } from "../env";
+import { continueReevaluation } from "../queue";
 import { ApiError } from "../errors";
 import { ifMatchVersion, versionTag } from "../middleware/if-match";
 import { adminJsonBody, adminSecurity, AuthorHeader, auditOf, IfMatchHeader, Message, newVersionResponses, requireAdmin, versionOut } from "./admin-common";
@@ -46,6 +47,8 @@ export const adminConfigRollbackHandler: RouteHandler<typeof adminConfigRollback
     },
     c.var.now,
   );
+  // Every lead is re-evaluated against it in the background (the job is in the activation's batch).
+  c.executionCtx.waitUntil(continueReevaluation(c.env));
   c.header("ETag", versionTag(info.version));
   return c.json(versionOut(info, info.version), 200);
 };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { workerUrl } from "./support/browser";
 import { docsScreenshot, inspect, pageReady, submitSignIn, useConsole } from "./support/console";
-import { admin, content } from "./support/server";
+import { admin, content, newEmail, putLead } from "./support/server";
 
 /**
  * The console's shell and its first pages in Chromium: sign-in (token and Cloudflare
@@ -67,6 +67,7 @@ describe("the console", () => {
   });
 
   it("History: a version made through the API, its changes and document, and a rollback after a confirmation", async () => {
+    await putLead(newEmail(), { company: { employees: 500 } }); // at least one lead to re-evaluate
     const before = await activeConfig();
     const edited = structuredClone(before.document);
     const hero = `A hero from the console test ${crypto.randomUUID().slice(0, 8)}`;
@@ -80,6 +81,13 @@ describe("the console", () => {
     await pageReady(page, "history");
     const row = page.getByRole("row", { name: new RegExp(`^Version ${made} active`) });
     expect(await textOf(row)).toContain(`admin ${message} slots.hero changed`);
+    // The publish re-evaluates every lead in the background: its progress, polled until it is done.
+    await page.getByText(new RegExp(`^Every lead was re-evaluated against version ${made}: `)).waitFor();
+    const progress = page.getByRole("progressbar");
+    expect(await progress.getAttribute("aria-valuenow")).toBe(await progress.getAttribute("aria-valuemax"));
+    const job = (await (await admin("GET", "/v1/admin/ledger/reevaluation")).json()) as { configVersion: number; done: number; total: number };
+    expect(job).toMatchObject({ configVersion: made, done: Number(await progress.getAttribute("aria-valuenow")) });
+    expect(job.done).toBeGreaterThanOrEqual(1);
     await inspect(page, "history");
 
     await row.getByRole("link", { name: `Version ${made}` }).click();
@@ -114,6 +122,7 @@ describe("the console", () => {
     await page.getByRole("status").getByText(`Version ${after.version} is now active: a copy of version ${before.version}.`).waitFor();
     await page.getByRole("row", { name: new RegExp(`^Version ${after.version} active`) }).waitFor();
     expect(page.url()).toBe(`${workerUrl()}/admin/history`);
+    await page.getByText(new RegExp(`^Every lead was re-evaluated against version ${after.version}: `)).waitFor();
     expect(after.document.slots.hero.variants["smb-nurture"]).toBe(content("hero", "smb-nurture"));
     const versions = (await (await admin("GET", "/v1/admin/config/versions?limit=1")).json()) as { versions: any[] };
     expect(versions.versions[0]).toMatchObject({

@@ -21,6 +21,7 @@ export const NOT_PER_LEAD: Record<string, string> = {
   config_versions: "configuration documents: segments and content, no lead data",
   privacy_requests: "the proof of the erase itself: an HMAC of the email under LF_LINK_SECRET, never the email or a lead id",
   admin_sessions: "who signed in to the admin console: admin token names, never lead data",
+  ledger_reevaluations: "a configuration change's re-evaluation: counts, and while it runs the id of the last lead done (its cursor, emptied when it finishes)",
   retention_batch: "scratch of one retention batch, filled and emptied inside one D1 transaction: never a row outside it",
 };
 

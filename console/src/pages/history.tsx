@@ -9,6 +9,7 @@ import { ConfirmDialog } from "../ui/dialog";
 import { TextField } from "../ui/field";
 import { Link } from "../ui/link";
 import { Load } from "../ui/loading";
+import { ReevaluationProgress } from "../ui/reevaluation-progress";
 import { Notice, useStatus } from "../ui/status";
 import { Table } from "../ui/table";
 import type { PageProps } from "./registry";
@@ -52,6 +53,7 @@ function VersionList() {
         return (
           <>
             <p class="lead">Version {page.active} is active. Open a version to see its document and what it changed, or to roll back to it.</p>
+            <ReevaluationProgress version={page.active} />
             <Table
               caption="Configuration versions, newest first"
               stackOnPhone

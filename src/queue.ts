@@ -1,0 +1,51 @@
+import { reevaluateChunk, type ReevaluationContext } from "./app/ledger-reevaluation";
+import { LedgerStore } from "./db/ledger-store";
+import { ReevaluationStore } from "./db/reevaluation-store";
+import { createServices, type Services } from "./services";
+
+/**
+ * The queue (`[[queues.consumers]]` in wrangler.toml, this worker's own LEDGER_QUEUE): the
+ * messages the worker sends itself for background work. Today one kind: the next chunk of a
+ * configuration change's re-evaluation (src/app/ledger-reevaluation.ts).
+ */
+export type QueueMessage = { kind: "ledger-reevaluation" };
+
+/** Asks for the next chunk of the running re-evaluation (any runner may take it). */
+export async function continueReevaluation(env: Cloudflare.Env): Promise<void> {
+  await env.LEDGER_QUEUE.send({ kind: "ledger-reevaluation" } satisfies QueueMessage);
+}
+
+/** What a re-evaluation runner works with, from an invocation's services. */
+export function reevaluationContext(env: Cloudflare.Env, services: Services): ReevaluationContext {
+  return {
+    jobs: new ReevaluationStore(env.DB),
+    ledger: new LedgerStore(env.DB),
+    configs: services.configs,
+    active: { config: services.config, configVersion: services.configVersion },
+    chunkSize: Number(env.LF_REEVALUATION_CHUNK) || undefined,
+  };
+}
+
+/**
+ * One chunk per message, then the message for the next one while the job is unfinished. A
+ * message that finds nothing to do (the job finished, or another runner holds the chunk) ends
+ * its chain: the runner holding the chunk continues it, and the cron takes over a dead one.
+ */
+export async function queue(batch: MessageBatch<unknown>, env: Cloudflare.Env, ctx: ExecutionContext): Promise<void> {
+  for (const message of batch.messages) {
+    if ((message.body as QueueMessage | null)?.kind !== "ledger-reevaluation") {
+      console.error(`queue: dropping an unknown message ${JSON.stringify(message.body)}`);
+      message.ack();
+      continue;
+    }
+    const services = await createServices(env, Date.now(), (work) => ctx.waitUntil(work));
+    try {
+      const progress = await reevaluateChunk(reevaluationContext(env, services), services.now);
+      if (progress && progress.finishedAt === null) await continueReevaluation(env);
+      message.ack();
+    } catch (error) {
+      console.error("ledger re-evaluation chunk failed", error);
+      message.retry();
+    }
+  }
+}
