@@ -288,7 +288,11 @@ export const leadSegments = sqliteTable(
     pendingCause: text("pending_cause"),
     revision: text("revision").notNull().default(""),
   },
-  (t) => [index("lead_segments_review_at").on(t.reviewAt)],
+  (t) => [
+    index("lead_segments_review_at").on(t.reviewAt),
+    // GET /v1/segments counts by segment; GET /v1/segments/{id}/leads pages by (since, lead).
+    index("lead_segments_segment_since").on(t.segmentId, t.since, t.leadId),
+  ],
 );
 
 /** Every recorded change of a lead's segment, append-only. `fromSegment` is null for the first. */
@@ -304,5 +308,9 @@ export const segmentTransitions = sqliteTable(
     cause: text("cause").notNull(),
     configVersion: integer("config_version").notNull(),
   },
-  (t) => [index("segment_transitions_lead_at").on(t.leadId, t.at)],
+  (t) => [
+    index("segment_transitions_lead_at").on(t.leadId, t.at),
+    // GET /v1/segments: entries and exits in the last 7 days, a range on `at`.
+    index("segment_transitions_at").on(t.at),
+  ],
 );
