@@ -310,7 +310,7 @@ export const segmentTransitions = sqliteTable(
   },
   (t) => [
     index("segment_transitions_lead_at").on(t.leadId, t.at),
-    // GET /v1/segments: entries and exits in the last 7 days, a range on `at`.
-    index("segment_transitions_at").on(t.at),
+    // GET /v1/segments: entries and exits in the last 7 days, a range on `at` that covers both counts.
+    index("segment_transitions_at").on(t.at, t.fromSegment, t.toSegment),
   ],
 );

@@ -63,7 +63,7 @@ export class SegmentDirectory {
     const [rows] = await d1Batch(this.d1, [
       sql`SELECT s.lead_id AS leadId, s.since AS since, l.email AS email
           FROM lead_segments s JOIN leads l ON l.id = s.lead_id
-          WHERE s.segment_id = ${segmentId} AND (s.since > ${since} OR (s.since = ${since} AND s.lead_id > ${leadId}))
+          WHERE s.segment_id = ${segmentId} AND (s.since, s.lead_id) > (${since}, ${leadId})
             AND l.email IS NOT NULL
           ORDER BY s.since, s.lead_id LIMIT ${limit}`,
     ]);

@@ -212,6 +212,24 @@ describe("GET /v1/segments/{id}/leads", () => {
     expect(listed.length).toBeLessThan(members!.n);
   });
 
+  it("pages through members that entered at the same instant one by one, none twice", async () => {
+    const leads = [];
+    for (let i = 0; i < 3; i++) leads.push(await smbLead(0));
+    // Members recorded under a segment of their own, all since one instant: the order falls back to the lead.
+    const segment = `tied-${crypto.randomUUID().slice(0, 8)}`;
+    for (const { leadId } of leads) {
+      await env.DB.prepare("UPDATE lead_segments SET segment_id = ?, since = ? WHERE lead_id = ?").bind(segment, Date.UTC(2030, 0, 1), leadId).run();
+    }
+    try {
+      const { pages, leads: listed } = await allMembers(segment, 1);
+      expect(pages).toBe(3);
+      expect(listed.map((l) => l.email).sort()).toEqual(leads.map((l) => l.email).sort());
+      expect(listed.every((l) => l.since === "2030-01-01T00:00:00.000Z")).toBe(true);
+    } finally {
+      for (const { leadId } of leads) await env.DB.prepare("DELETE FROM lead_segments WHERE lead_id = ?").bind(leadId).run();
+    }
+  });
+
   it("keeps its place when members join and leave between pages", async () => {
     for (let i = 0; i < 3; i++) await smbLead(0);
     const first = await jsonOf<Members>(await server("GET", "/v1/segments/smb-nurture/leads?limit=2"));
