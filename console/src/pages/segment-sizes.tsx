@@ -17,18 +17,20 @@ export function SegmentSizes() {
         {(sizes) => (
           <>
             <p class="muted">
-              Leads in each segment as recorded now; entries and exits from {new Date(sizes.from).toLocaleDateString()} to now (7 days).
+              Leads: in the segment as recorded now. Entered, Exited: recorded changes into and out of it in the last 7 days (since{" "}
+              {new Date(sizes.from).toLocaleString()}).
             </p>
             <Table
               caption="Segment sizes and 7-day entries and exits"
               showCaption={false}
               rows={sizes.segments}
+              stackOnPhone
               rowKey={(s) => s.id}
               columns={[
                 { header: "Segment", rowHeader: true, cell: segmentLabel },
                 { header: "Leads", cell: (s) => <span data-leads={s.id}>{s.leads.toLocaleString()}</span> },
-                { header: "Entered (7 days)", cell: (s) => <span data-entered={s.id}>{s.entered.toLocaleString()}</span> },
-                { header: "Exited (7 days)", cell: (s) => <span data-exited={s.id}>{s.exited.toLocaleString()}</span> },
+                { header: "Entered", cell: (s) => <span data-entered={s.id}>{s.entered.toLocaleString()}</span> },
+                { header: "Exited", cell: (s) => <span data-exited={s.id}>{s.exited.toLocaleString()}</span> },
               ]}
             />
           </>
