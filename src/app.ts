@@ -43,6 +43,9 @@ import { leadsVisitorsHandler, leadsVisitorsRoute } from "./routes/leads-visitor
 import { personalizeHandler, personalizeRoute } from "./routes/personalize";
 import { personalizeGetHandler, personalizeGetRoute } from "./routes/personalize-get";
 import { rateLimitErrors } from "./routes/schemas";
+import { adminLeadSegmentsHandler, adminLeadSegmentsRoute } from "./routes/admin-lead-segments";
+import { segmentMembersHandler, segmentMembersRoute } from "./routes/segment-members";
+import { adminSegmentsListHandler, adminSegmentsListRoute, segmentsListHandler, segmentsListRoute } from "./routes/segments-list";
 
 /** Endpoints a browser calls directly: CORS and writes for LF_ALLOWED_ORIGINS only. */
 const PUBLIC_PATHS = ["/v1/personalize", "/v1/events", "/v1/identify"];
@@ -55,6 +58,7 @@ const LIMITED_PREFIXES = [
   ["/v1/leads/", rateLimit("serverKey", credentialKey)],
   ["/v1/email/", rateLimit("serverKey", credentialKey)],
   ["/v1/admin/", rateLimit("adminIp", clientIp)],
+  ["/v1/segments", rateLimit("serverKey", credentialKey)],
 ] as const;
 
 export function createApp() {
@@ -105,6 +109,10 @@ export function createApp() {
   app.openapi(emailContentPostRoute, emailContentPostHandler);
   app.openapi(emailClickRoute, emailClickHandler);
   app.openapi(emailOpenRoute, emailOpenHandler);
+  app.openapi(segmentsListRoute, segmentsListHandler);
+  app.openapi(segmentMembersRoute, segmentMembersHandler);
+  app.openapi(adminSegmentsListRoute, adminSegmentsListHandler);
+  app.openapi(adminLeadSegmentsRoute, adminLeadSegmentsHandler);
   // A token with a slash cannot be ours; an email link still must not end on an error page.
   app.get("/r/*", (c) => c.redirect("/r/-", 302));
   app.get("/i/*", (c) => c.redirect("/i/-", 302));

@@ -255,6 +255,8 @@ export interface AdminLead {
   recentEvents: { type: string; category: string; at: string }[];
   /** Daily from 30 days back (stored activity) to 30 ahead (decay alone): index 30 is now. */
   timeline: TimelinePoint[];
+  /** The segment ledger: recorded segment, next review, newest changes (more: leadSegmentHistory). */
+  ledger: SegmentHistory;
 }
 
 /** The lead with this email; 404 (an ApiError) when there is none, or it was erased. */
@@ -345,4 +347,48 @@ export async function reevaluation(): Promise<Reevaluation | null> {
     if (error instanceof ApiError && error.status === 404) return null;
     throw error;
   }
+}
+
+// --- The segment ledger (src/routes/segments-list.ts, admin-lead-segments.ts) -----------------
+
+export interface SegmentSize {
+  id: string;
+  /** null for a segment the active configuration no longer has. */
+  name: string | null;
+  inConfiguration: boolean;
+  leads: number;
+  entered: number;
+  exited: number;
+}
+
+export interface SegmentSizes {
+  from: string;
+  to: string;
+  configVersion: number;
+  segments: SegmentSize[];
+}
+
+/** Every segment with its current members and its entries and exits in the last 7 days, from the ledger. */
+export async function segmentSizes(): Promise<SegmentSizes> {
+  return (await request<SegmentSizes>("GET", "/v1/admin/segments")).data;
+}
+
+export interface SegmentStep {
+  from: string | null;
+  to: string;
+  at: string;
+  cause: string;
+  configVersion: number;
+}
+
+export interface SegmentHistory {
+  current: { id: string; name: string | null; since: string; configVersion: number } | null;
+  reviewAt: string | null;
+  /** Newest first. */
+  history: SegmentStep[];
+}
+
+/** The lead's recorded segment changes strictly before `before` (the `at` of the oldest shown), newest first. */
+export async function leadSegmentHistory(email: string, options: { limit?: number; before?: string } = {}): Promise<SegmentHistory> {
+  return (await request<SegmentHistory>("GET", `/v1/admin/leads/${encodeURIComponent(email)}/segments`, { query: options })).data;
 }

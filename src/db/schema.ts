@@ -290,7 +290,11 @@ export const leadSegments = sqliteTable(
     pendingAt: integer("pending_at"),
     revision: text("revision").notNull().default(""),
   },
-  (t) => [index("lead_segments_review_at").on(t.reviewAt)],
+  (t) => [
+    index("lead_segments_review_at").on(t.reviewAt),
+    // GET /v1/segments counts by segment; GET /v1/segments/{id}/leads pages by (since, lead).
+    index("lead_segments_segment_since").on(t.segmentId, t.since, t.leadId),
+  ],
 );
 
 /** Every recorded change of a lead's segment, append-only. `fromSegment` is null for the first. */
@@ -306,8 +310,12 @@ export const segmentTransitions = sqliteTable(
     cause: text("cause").notNull(),
     configVersion: integer("config_version").notNull(),
   },
-  // segment_transitions_at: the transitions of a period, for the reports (src/db/ledger-reports.ts).
-  (t) => [index("segment_transitions_lead_at").on(t.leadId, t.at), index("segment_transitions_at").on(t.at)],
+  (t) => [
+    index("segment_transitions_lead_at").on(t.leadId, t.at),
+    // A range on `at`: the reports' transitions of a period (src/db/ledger-reports.ts), and GET /v1/segments'
+    // entries and exits in the last 7 days, which it covers (from and to are in the index).
+    index("segment_transitions_at").on(t.at, t.fromSegment, t.toSegment),
+  ],
 );
 
 /**

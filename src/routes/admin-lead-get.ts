@@ -4,9 +4,11 @@ import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
 import { adminErrors, adminSecurity, requireAdmin } from "./admin-common";
 import { LeadReport, leadReport } from "./lead-report";
+import { SegmentHistory, segmentHistoryOf } from "./leads-segments";
 import { Email, notFound, validationError } from "./schemas";
 
 const RECENT_EVENTS = 50;
+const LEDGER_STEPS = 10;
 const Iso = z.string().openapi({ description: "ISO 8601", example: "2026-11-23T12:00:00.000Z" });
 
 const AdminLead = LeadReport.extend({
@@ -16,6 +18,9 @@ const AdminLead = LeadReport.extend({
   timeline: z
     .array(z.object({ at: Iso, engagement: z.number(), level: z.enum(["high", "medium", "low"]), score: z.number(), segment: z.string() }))
     .openapi({ description: "Daily, 30 days back (stored activity) to 30 ahead (decay alone)" }),
+  ledger: SegmentHistory.openapi({
+    description: `The segment ledger: the recorded segment, its next review, the newest ${LEDGER_STEPS} changes (more: GET /v1/admin/leads/{email}/segments)`,
+  }),
 }).openapi("AdminLead");
 
 export const adminLeadGetRoute = createRoute({
@@ -31,8 +36,11 @@ export const adminLeadGetRoute = createRoute({
 
 export const adminLeadGetHandler: RouteHandler<typeof adminLeadGetRoute, AppEnv> = async (c) => {
   const { email } = c.req.valid("param");
-  const lead = await c.var.store.loadByEmail(email);
-  if (!lead.leadId) throw new ApiError(404, "not_found", "No lead has this email.");
+  const [lead, ledger] = await Promise.all([
+    c.var.store.loadByEmail(email),
+    segmentHistoryOf(c.env.DB, c.var.config, email, LEDGER_STEPS, null),
+  ]);
+  if (!lead.leadId || !ledger) throw new ApiError(404, "not_found", "No lead has this email.");
   const iso = (at: number) => new Date(at).toISOString();
   c.header("Cache-Control", "no-store");
   return c.json(
@@ -40,6 +48,7 @@ export const adminLeadGetHandler: RouteHandler<typeof adminLeadGetRoute, AppEnv>
       ...leadReport(c.var.config, email, lead, c.var.now),
       recentEvents: recentActivity(lead.activity, RECENT_EVENTS).map((e) => ({ ...e, at: iso(e.at) })),
       timeline: leadTimeline(c.var.config, lead, c.var.now).map((p) => ({ ...p, at: iso(p.at) })),
+      ledger,
     },
     200,
   );

@@ -42,10 +42,10 @@ describe("the console", () => {
   it("Segments: the seed's criteria table tier by tier, rules in words, sales routes, and each slot's content with where it comes from", async () => {
     const { page } = await signedIn("/segments");
     await pageReady(page, "segments");
-    expect(await page.getByRole("heading", { level: 2 }).allTextContents()).toEqual(["Enterprise", "Mid-Market", "SMB", "Outside any tier"]);
+    expect(await page.getByRole("heading", { level: 2 }).allTextContents()).toEqual(["Members now", "Enterprise", "Mid-Market", "SMB", "Outside any tier"]);
     const enterprise = page.getByRole("region", { name: "Enterprise", exact: true });
     expect(await textOf(enterprise.locator(".tier-rule"))).toBe("Tier rule: employees ≥ 1000 (1000+ employees)");
-    const row = (name: string) => textOf(page.getByRole("row", { name: new RegExp(`^${name}\\b`) }));
+    const row = (name: string) => textOf(page.locator("section.tier").getByRole("row", { name: new RegExp(`^${name}\\b`) }));
     expect(await row("Enterprise Hot")).toContain("engagement high and score ≥ 65 Immediate AE outreach Executive ABM");
     expect(await row("Enterprise Cold")).toContain("anyone else in Enterprise Automated nurture Awareness content");
     expect(await row("Mid-Market Warm")).toContain("engagement high or medium and score ≥ 35 Automated qualification Feature education");

@@ -9,6 +9,7 @@ import { Link } from "../ui/link";
 import { Load } from "../ui/loading";
 import { Notice, useStatus } from "../ui/status";
 import { Table } from "../ui/table";
+import { SegmentLedger } from "./lead-ledger";
 import { EngagementTimeline } from "./lead-timeline";
 
 interface LeadDetail {
@@ -136,6 +137,11 @@ function LeadDetails({ detail: { lead, names }, onErased }: { detail: LeadDetail
             </li>
           ))}
         </ol>
+      </section>
+
+      <section aria-labelledby="lead-ledger">
+        <h3 id="lead-ledger">Segment history</h3>
+        <SegmentLedger email={lead.email} ledger={lead.ledger} segmentName={nameOf} />
       </section>
 
       <section aria-labelledby="lead-timeline">

@@ -7,6 +7,7 @@ import { useLoad } from "../use-load";
 import { Load } from "../ui/loading";
 import { OriginBadge, SlotPreview } from "../ui/slot-preview";
 import { Table } from "../ui/table";
+import { SegmentSizes } from "./segment-sizes";
 
 /**
  * The Segmentation Criteria Table as marketing knows it: tier by tier (the top-level
@@ -51,6 +52,7 @@ function Segments({ document, version }: { document: ConfigDocument; version: nu
         Active version {version}. A lead gets the first segment, top to bottom, whose rule it meets; a segment in a tier also meets
         the tier's rule.
       </p>
+      <SegmentSizes />
       {tiers.map((tier) => {
         const tierName = tier.group?.name ?? "Outside any tier";
         const tierRule = conditionWords(tier.group?.when);
