@@ -15,7 +15,8 @@ export type RecordingServices = Pick<Services, "store" | "ledger" | "config" | "
 
 export interface Recorded<T> {
   result: T;
-  afterResponse: (() => Promise<unknown>) | null;
+  /** `served`: the segment the response served, if the caller evaluated the lead (saves evaluating it again). */
+  afterResponse: ((served?: string) => Promise<unknown>) | null;
 }
 
 export function ledgerContext(services: Pick<Services, "ledger" | "config" | "configVersion">): LedgerContext {

@@ -2,7 +2,7 @@ import type { SQL } from "drizzle-orm";
 import type { LedgerMark, LedgerRead, LedgerStore, PlannedReview } from "../db/ledger-store";
 import type { CompiledConfig } from "../domain/compile";
 import type { LeadInput } from "../domain/facts";
-import { ledgerSegment, planReview, type Transition } from "../domain/review-at";
+import { ledgerSegment, planReview, readsRequestContext, type Transition } from "../domain/review-at";
 
 /**
  * The segment ledger's use cases, shared by the write paths (after the response), the cron
@@ -59,13 +59,16 @@ export function reviewIfChanged(
   lead: LeadInput & { leadId: string | null },
   mark: LedgerMark | null,
   now: number,
-): (() => Promise<unknown>) | null {
+): ((served?: string) => Promise<unknown>) | null {
   const { leadId } = lead;
   if (!mark || leadId === null) return null;
-  // Decided after the response: the ledger's own evaluation (no request context) is not the answer's.
-  return async () => {
+  // Decided after the response. `served`: the segment the response served; it is the ledger's
+  // when no condition reads the request context, else the lead is evaluated without it.
+  return async (served?: string) => {
     const { state } = mark;
-    if (state.configVersion === context.configVersion && state.segmentId === ledgerSegment(context.config, lead, now)) return;
+    const { config } = context;
+    const segment = served !== undefined && !readsRequestContext(config) ? served : ledgerSegment(config, lead, now);
+    if (state.configVersion === context.configVersion && state.segmentId === segment) return;
     await reviewRead(context, [{ leadId, lead, ...mark }], now);
   };
 }

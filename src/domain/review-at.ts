@@ -67,6 +67,24 @@ function walkBoundaries(config: CompiledConfig, lead: LeadInput, from: number, c
   return null;
 }
 
+const readsContextOf = new WeakMap<CompiledConfig, boolean>();
+
+/**
+ * Whether the request context can change a lead's segment: some segment condition, fit rule or
+ * engagement level reads `context.*`. When none does, the segment a request served is the
+ * ledger's, and a write path need not evaluate the lead a second time.
+ */
+export function readsRequestContext(config: CompiledConfig): boolean {
+  let reads = readsContextOf.get(config);
+  if (reads === undefined) {
+    const { segments, scoring } = config.doc;
+    const conditions = JSON.stringify([segments.map((s) => s.when), scoring.fit.rules.map((r) => r.when), scoring.engagement.levels]);
+    reads = /"context[."]/.test(conditions);
+    readsContextOf.set(config, reads);
+  }
+  return reads;
+}
+
 /** Whether a stored event happened at `at` (a change there is the event's, not time's). */
 export function isEventTime(lead: LeadInput, at: number): boolean {
   return lead.activity.some((row) => row.recent.includes(at));

@@ -67,6 +67,6 @@ export const personalizeHandler: RouteHandler<typeof personalizeRoute, AppEnv> =
   const result = evaluateLead(config, lead, context, now, { slots: body.slots });
   await counting;
   const outcome = recordingOutcome(visitor.notRecorded ?? (recorded?.capped ? "daily_cap" : null));
-  afterResponse(c, recording?.afterResponse ?? null);
+  afterResponse(c, recording?.afterResponse ?? null, result.segment.id);
   return c.json({ segment: result.segment, slots: result.slots, ...outcome, preview: false }, 200);
 };

@@ -11,11 +11,11 @@ import type { AppEnv } from "../env";
  */
 
 /** Runs a use case's `afterResponse` work, if any, after the response. */
-export function afterResponse(c: Context<AppEnv>, work: (() => Promise<unknown>) | null): void {
+export function afterResponse(c: Context<AppEnv>, work: ((served?: string) => Promise<unknown>) | null, served?: string): void {
   if (!work) return;
   // Started on the next turn of the event loop: after the response, not competing with it.
   const turn = new Promise((resolve) => setTimeout(resolve, 0));
-  c.executionCtx.waitUntil(turn.then(work).catch((error: unknown) => console.error("segment review failed (the sweep retries)", error)));
+  c.executionCtx.waitUntil(turn.then(() => work(served)).catch((error: unknown) => console.error("segment review failed (the sweep retries)", error)));
 }
 
 /** A write that did not read the lead back (identify, import, merge): read and review it after the response. */

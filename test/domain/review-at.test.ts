@@ -4,7 +4,8 @@ import { activityKey, DAY_MS, type ActivityRow } from "../../src/domain/activity
 import { compileConfig, type CompiledConfig } from "../../src/domain/compile";
 import type { EventType } from "../../src/domain/config";
 import type { LeadInput } from "../../src/domain/facts";
-import { BOUNDARIES_PER_LOOK, ledgerSegment, nextChange, nextReview, planReview } from "../../src/domain/review-at";
+import { BOUNDARIES_PER_LOOK, ledgerSegment, nextChange, nextReview, planReview, readsRequestContext } from "../../src/domain/review-at";
+import { evaluateLead } from "../../src/domain/evaluate";
 import { defaultConfig } from "../support/config";
 
 const NOW = Date.UTC(2026, 10, 23, 12);
@@ -83,6 +84,20 @@ describe.each([
       }),
       { numRuns: 40 },
     );
+  });
+});
+
+describe("readsRequestContext", () => {
+  it("tells whether a served segment can differ from the ledger's: only when a condition reads context.*", () => {
+    expect(readsRequestContext(shipped)).toBe(false);
+    const doc = structuredClone(shipped.doc);
+    doc.segments.unshift({ id: "emea-visit", name: "EMEA visit", when: { "context.country": { $in: ["DE", "FR"] } } });
+    const geo = compileConfig(doc);
+    expect(readsRequestContext(geo)).toBe(true);
+    // The ledger's segment ignores the request: a German visit is served EMEA, recorded by traits and activity.
+    const lead: LeadInput = { traits: { company: { employees: 50 } }, activity: [] };
+    expect(evaluateLead(geo, lead, { country: "DE", utm: {} }, NOW).segment.id).toBe("emea-visit");
+    expect(ledgerSegment(geo, lead, NOW)).toBe(ledgerSegment(shipped, lead, NOW));
   });
 });
 
