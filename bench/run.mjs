@@ -348,7 +348,8 @@ async function preflight() {
 
 /** What the load earned per visitor and day (visitor_daily_points, read once the worker has stopped). */
 function dailyPoints(persistDir) {
-  const db = new DatabaseSync(d1File(persistDir), { readOnly: true });
+  // A stopped worker's process may hold its lock a moment longer: wait for it (busy timeout).
+  const db = new DatabaseSync(d1File(persistDir), { readOnly: true, timeout: 10_000 });
   const row = db.prepare("SELECT count(*) AS visitor_days, coalesce(max(points), 0) AS max_points, coalesce(avg(points), 0) AS mean_points FROM visitor_daily_points").get();
   db.close();
   return { visitor_days: row.visitor_days, max_points: row.max_points, mean_points: Math.round(row.mean_points * 10) / 10 };
