@@ -2,7 +2,7 @@ import type { SQL } from "drizzle-orm";
 import type { LedgerMark, LedgerRead, LedgerStore, PlannedReview } from "../db/ledger-store";
 import type { CompiledConfig } from "../domain/compile";
 import type { LeadInput } from "../domain/facts";
-import { ledgerSegment, planReview, readsRequestContext, type Transition } from "../domain/review-at";
+import { ledgerSegment, readsRequestContext, reviewUnder, type Transition } from "../domain/review-at";
 
 /**
  * The segment ledger's use cases, shared by the write paths (after the response), the cron
@@ -16,16 +16,7 @@ export interface LedgerContext {
 }
 
 function plan({ config, configVersion }: LedgerContext, read: LedgerRead, now: number): PlannedReview {
-  const { state } = read;
-  const changedConfig = state.configVersion !== null && state.configVersion !== configVersion;
-  // A new configuration is a change without a time of its own, at the review that applies it:
-  // the recorded segment holds until then, and the new rules' walk starts there. (A pending
-  // event's own change was already recorded after its response when there was one.)
-  const applied =
-    changedConfig && (state.pendingCause === null || state.pendingCause === "event")
-      ? { ...state, pendingCause: "config" as const, pendingAt: now, evaluatedAt: now, reviewAt: now }
-      : state;
-  return { leadId: read.leadId, revision: read.revision, plan: planReview(config, read.lead, applied, now) };
+  return { leadId: read.leadId, revision: read.revision, plan: reviewUnder(config, configVersion, read.lead, read.state, now) };
 }
 
 /**

@@ -140,7 +140,10 @@ export function planReview(config: CompiledConfig, lead: LeadInput, stored: Ledg
   };
   const from = stored.evaluatedAt;
   let end: { segment: string; next: number | null };
-  if (current !== null && from !== null && ledgerSegment(config, lead, from) === current) {
+  // Traits, identity, an import or a configuration have no time of their own: the stored data
+  // already holds them, so walking the time before they happened would apply them too early.
+  const timeless = stored.pendingCause !== null && stored.pendingCause !== "event";
+  if (!timeless && current !== null && from !== null && ledgerSegment(config, lead, from) === current) {
     end = walk(from, current);
   } else {
     const at = Math.min(now, Math.max(stored.pendingAt ?? stored.reviewAt ?? now, from ?? -Infinity));
@@ -152,6 +155,28 @@ export function planReview(config: CompiledConfig, lead: LeadInput, stored: Ledg
     end = walk(at, segment);
   }
   return { transitions, segmentId: end.segment, since: since ?? now, evaluatedAt: now, reviewAt: end.next };
+}
+
+/**
+ * A review under the active configuration (`configVersion`) of a lead recorded under
+ * `stored.configVersion`. A new configuration is a change without a time of its own, at the
+ * review that applies it: the recorded segment holds until then, and the new rules' walk
+ * starts there. (A pending event's own change was already recorded after its response when
+ * there was one; a pending traits, identity or import change keeps its cause and time.)
+ */
+export function reviewUnder(
+  config: CompiledConfig,
+  configVersion: number,
+  lead: LeadInput,
+  stored: LedgerState & { configVersion: number | null },
+  now: number,
+) {
+  const changedConfig = stored.configVersion !== null && stored.configVersion !== configVersion;
+  const applied =
+    changedConfig && (stored.pendingCause === null || stored.pendingCause === "event")
+      ? { ...stored, pendingCause: "config" as const, pendingAt: now, evaluatedAt: now, reviewAt: now }
+      : stored;
+  return planReview(config, lead, applied, now);
 }
 
 /** The instants after `from` at which a signal count or the set of scored events changes, sorted. */
