@@ -31,6 +31,8 @@ export interface RetentionRun {
   rested: boolean;
   /** Events older than `eventsDays` deleted. */
   eventsDeleted: number;
+  /** Segment transitions older than `eventsDays` deleted (the ledger's history, same bound). */
+  transitionsDeleted: number;
   /** Anonymous leads examined and deleted (idle for `anonymousDays`), and their events. */
   leadsExamined: number;
   leadsDeleted: number;
@@ -41,9 +43,9 @@ export interface RetentionRun {
 }
 
 /**
- * One retention run as of `now`: deletes events older than the policy's `eventsDays`, then
- * walks anonymous leads (from where the last run stopped) deleting those idle for
- * `anonymousDays`, each in bounded batches. Why no score changes: src/domain/retention.ts.
+ * One retention run as of `now`: deletes events and segment transitions older than the
+ * policy's `eventsDays`, then walks anonymous leads (from where the last run stopped)
+ * deleting those idle for `anonymousDays`, each in bounded batches. Why no score changes: src/domain/retention.ts.
  */
 export async function runRetention(
   store: RetentionStore,
@@ -54,6 +56,7 @@ export async function runRetention(
   const run: RetentionRun = {
     rested: false,
     eventsDeleted: 0,
+    transitionsDeleted: 0,
     leadsExamined: 0,
     leadsDeleted: 0,
     leadEventsDeleted: 0,
@@ -63,13 +66,18 @@ export async function runRetention(
   if (now < (await store.resumeAt())) return { ...run, rested: true };
   const { eventsBefore, idleBefore } = retentionCutoffs(policy, now);
 
-  let eventsLeft = true;
-  for (let i = 0; i < limits.eventBatches && eventsLeft; i++) {
-    const deleted = await store.deleteEventsBefore(eventsBefore, limits.eventsPerBatch);
-    run.eventsDeleted += deleted;
-    run.batches++;
-    eventsLeft = deleted === limits.eventsPerBatch;
-  }
+  /** Up to `eventBatches` batches of `deleteBatch`; answers whether rows may be left. */
+  const deleteInBatches = async (deleteBatch: (limit: number) => Promise<number>, counted: "eventsDeleted" | "transitionsDeleted") => {
+    for (let i = 0; i < limits.eventBatches; i++) {
+      const deleted = await deleteBatch(limits.eventsPerBatch);
+      run[counted] += deleted;
+      run.batches++;
+      if (deleted < limits.eventsPerBatch) return false;
+    }
+    return true;
+  };
+  const eventsLeft = await deleteInBatches((limit) => store.deleteEventsBefore(eventsBefore, limit), "eventsDeleted");
+  const transitionsLeft = await deleteInBatches((limit) => store.deleteTransitionsBefore(eventsBefore, limit), "transitionsDeleted");
 
   let leadsLeft = true;
   for (let i = 0; i < limits.leadBatches && leadsLeft; i++) {
@@ -85,7 +93,7 @@ export async function runRetention(
   const pointsLeft = (await store.deleteDailyPointsBefore(Math.floor(now / DAY_MS) - 1, limits.eventsPerBatch, now)) === limits.eventsPerBatch;
   run.batches++;
 
-  run.finished = !eventsLeft && !leadsLeft && !pointsLeft;
+  run.finished = !eventsLeft && !transitionsLeft && !leadsLeft && !pointsLeft;
   if (run.finished) await store.rest(now + limits.restMs);
   return run;
 }

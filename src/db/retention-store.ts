@@ -51,6 +51,20 @@ export class RetentionStore {
   }
 
   /**
+   * Deletes up to `limit` segment transitions dated before `before` (the events' cutoff): a
+   * kept lead's ledger history is bounded like its events. The lead's current segment and
+   * since when (`lead_segments`) stay; reports over a period before the cutoff read nothing.
+   * The oldest are found through `segment_transitions_at`.
+   */
+  async deleteTransitionsBefore(before: number, limit: number): Promise<number> {
+    const [result] = await d1BatchResults(this.d1, [
+      sql`DELETE FROM segment_transitions WHERE id IN (
+        SELECT id FROM segment_transitions WHERE at < ${before} ORDER BY at LIMIT ${limit})`,
+    ]);
+    return result!.meta.changes;
+  }
+
+  /**
    * Deletes up to `limit` daily points rows of days before `beforeDay` (days since the epoch):
    * the cap only reads today's, so yesterday's are kept for a day at most (by the day index);
    * and up to `limit` expired email-link verifications. Answers the larger count.

@@ -96,6 +96,27 @@ describe("the scheduled retention sweep", () => {
     expect(await countRows("events", "ts < ?", sweptAt - 180 * DAY)).toBe(0);
   });
 
+  it("deletes a kept lead's segment transitions older than eventsDays, keeping the newer ones and its current segment", async () => {
+    const now = Date.now();
+    const email = newEmail();
+    await putLead(email, { company: { employees: 50 } });
+    const leadId = (await env.DB.prepare("SELECT id FROM leads WHERE email = ?").bind(email).first<{ id: string }>())!.id;
+    const current = await env.DB.prepare("SELECT segment_id, since FROM lead_segments WHERE lead_id = ?").bind(leadId).first();
+    expect(current).not.toBeNull();
+    const transition = env.DB.prepare(
+      "INSERT INTO segment_transitions (lead_id, from_segment, to_segment, at, cause, config_version) VALUES (?, 'smb-nurture', 'smb-qualified', ?, 'event', 1)",
+    );
+    const ages = [400, 181, 179, 2];
+    await env.DB.batch(ages.map((days) => transition.bind(leadId, now - days * DAY)));
+    const recorded = await countRows("segment_transitions", "lead_id = ?", leadId);
+
+    await runCron(now);
+
+    expect(await countRows("segment_transitions", "lead_id = ? AND at < ?", leadId, now - 180 * DAY)).toBe(0);
+    expect(await countRows("segment_transitions", "lead_id = ?", leadId)).toBe(recorded - 2);
+    expect(await env.DB.prepare("SELECT segment_id, since FROM lead_segments WHERE lead_id = ?").bind(leadId).first()).toEqual(current);
+  });
+
   it("keeps an old anonymous lead that was active within anonymousDays, and a young one", async () => {
     const now = Date.now();
     const returning = newVisitorId();
@@ -189,8 +210,9 @@ describe("bounded batches", () => {
     for (const run of runs) {
       expect(run.eventsDeleted).toBeLessThanOrEqual(LIMITS.eventsPerBatch * LIMITS.eventBatches);
       expect(run.leadsExamined).toBeLessThanOrEqual(LIMITS.leadsPerBatch * LIMITS.leadBatches);
-      // + 1: the daily points rows of past days, one batch a run.
-      expect(run.batches).toBeLessThanOrEqual(LIMITS.eventBatches + LIMITS.leadBatches + 1);
+      expect(run.transitionsDeleted).toBeLessThanOrEqual(LIMITS.eventsPerBatch * LIMITS.eventBatches);
+      // Events and transitions in up to eventBatches each; + 1: the daily points rows of past days, one batch a run.
+      expect(run.batches).toBeLessThanOrEqual(2 * LIMITS.eventBatches + LIMITS.leadBatches + 1);
     }
     expect(runs.length).toBeGreaterThan(1);
     expect(runs.at(-1)!.finished).toBe(true);
@@ -207,7 +229,7 @@ describe("bounded batches", () => {
     // One statement per events batch; no statement binds more than a handful of parameters.
     expect(RETENTION_LIMITS.eventsPerBatch).toBeLessThanOrEqual(1_000);
     expect(RETENTION_LIMITS.leadsPerBatch).toBeLessThanOrEqual(200);
-    expect((RETENTION_LIMITS.eventBatches + RETENTION_LIMITS.leadBatches) * 8).toBeLessThan(1_000);
+    expect((2 * RETENTION_LIMITS.eventBatches + RETENTION_LIMITS.leadBatches) * 8).toBeLessThan(1_000);
   });
 
   it("never scans a table: every statement finds its rows through an index", async () => {
@@ -237,6 +259,7 @@ describe("bounded batches", () => {
       plans.push(...plan.results.map((r) => r.detail));
     }
     expect(plans.some((p) => /events_ts/.test(p))).toBe(true);
+    expect(plans.some((p) => /segment_transitions_at/.test(p))).toBe(true);
     expect(plans.some((p) => /leads_anonymous_created/.test(p))).toBe(true);
     // Only the scratch table (at most one batch of leads) is ever read whole. `email IS NULL`
     // through the unique email index would read every anonymous lead.

@@ -102,7 +102,7 @@ export async function sendEvents(visitorId: string, events: Record<string, unkno
 }
 
 /** Row counts straight from D1, for "nothing was written" assertions (events with text ids: ./events-table.ts). */
-export async function countRows(table: "leads" | "visitors" | "events" | "lead_activity" | "privacy_requests", where = "1=1", ...params: unknown[]) {
+export async function countRows(table: "leads" | "visitors" | "events" | "lead_activity" | "privacy_requests" | "segment_transitions", where = "1=1", ...params: unknown[]) {
   const from = table === "events" ? `${EVENTS} AS events` : table;
   const row = await env.DB.prepare(`SELECT count(*) AS n FROM ${from} WHERE ${where}`).bind(...params).first<{ n: number }>();
   return row?.n ?? 0;
