@@ -2,7 +2,7 @@ import type { SQL } from "drizzle-orm";
 import type { LedgerMark, LedgerRead, LedgerStore, PlannedReview } from "../db/ledger-store";
 import type { CompiledConfig } from "../domain/compile";
 import type { LeadInput } from "../domain/facts";
-import { ledgerSegment, readsRequestContext, reviewUnder, type Transition } from "../domain/review-at";
+import { ledgerSegment, readsRequestContext, reviewUnder, writeNeedsReview, type Transition } from "../domain/review-at";
 
 /**
  * The segment ledger's use cases, shared by the write paths (after the response), the cron
@@ -59,7 +59,7 @@ export function reviewIfChanged(
     const { state } = mark;
     const { config } = context;
     const segment = served !== undefined && !readsRequestContext(config) ? served : ledgerSegment(config, lead, now);
-    if (state.configVersion === context.configVersion && state.segmentId === segment) return;
+    if (!writeNeedsReview(context.configVersion, state, segment)) return;
     await reviewRead(context, [{ leadId, lead, ...mark }], now);
   };
 }

@@ -1,5 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { LeadInput } from "../domain/facts";
+import { parseStoredTraits } from "../domain/traits";
 import type { Cause, LedgerState, Transition } from "../domain/review-at";
 import { d1Batch, rows, run, runBatch, step, type Step } from "./batch";
 import { toLoaded } from "./store";
@@ -35,6 +36,15 @@ export function markForReview(lead: SQL, cause: Cause, now: number): SQL {
       pending_cause = CASE WHEN ${takes} THEN excluded.pending_cause ELSE pending_cause END, revision = excluded.revision`;
 }
 
+/**
+ * Before a traits write, in its batch: keeps the lead's traits as they were, when this write
+ * is the first change without a time since the last review (an earlier one keeps its own).
+ */
+export function keepPriorTraits(lead: SQL): SQL {
+  return sql`UPDATE lead_segments SET prior_traits = (SELECT traits FROM leads WHERE id = lead_segments.lead_id)
+    WHERE lead_id = ${lead} AND (pending_cause IS NULL OR pending_cause = 'event')`;
+}
+
 /** A lead's ledger row as a review needs it: what is recorded, and the revision to compare-and-set on. */
 export interface LedgerMark {
   state: LedgerState & { configVersion: number | null };
@@ -55,10 +65,11 @@ interface SegmentRow {
   review_at: number | null;
   pending_cause: Cause | null;
   pending_at: number | null;
+  prior_traits: string | null;
   revision: string;
 }
 
-const SEGMENT_COLUMNS = sql.raw("lead_id, segment_id, since, config_version, evaluated_at, review_at, pending_cause, pending_at, revision");
+const SEGMENT_COLUMNS = sql.raw("lead_id, segment_id, since, config_version, evaluated_at, review_at, pending_cause, pending_at, prior_traits, revision");
 
 function toMark(row: SegmentRow | undefined): LedgerMark {
   return {
@@ -70,6 +81,7 @@ function toMark(row: SegmentRow | undefined): LedgerMark {
       evaluatedAt: row?.evaluated_at ?? null,
       pendingCause: row?.pending_cause ?? null,
       pendingAt: row?.pending_at ?? null,
+      priorTraits: row?.prior_traits ? parseStoredTraits(row.prior_traits) : null,
       reviewAt: row?.review_at ?? null,
     },
   };
@@ -162,7 +174,7 @@ export class LedgerStore {
       create: run(sql`INSERT OR IGNORE INTO lead_segments (lead_id, revision)
         SELECT p.value ->> 'lead', '' FROM ${each} WHERE p.value ->> 'revision' = '' AND EXISTS (SELECT 1 FROM leads WHERE id = p.value ->> 'lead')`),
       written: rows<{ lead_id: string }>(sql`UPDATE lead_segments SET segment_id = p.value ->> 'segment', since = p.value ->> 'since',
-          config_version = ${configVersion}, evaluated_at = p.value ->> 'evaluated', review_at = p.value ->> 'review', pending_cause = NULL, pending_at = NULL,
+          config_version = ${configVersion}, evaluated_at = p.value ->> 'evaluated', review_at = p.value ->> 'review', pending_cause = NULL, pending_at = NULL, prior_traits = NULL,
           revision = p.value ->> 'next'
         FROM ${each} WHERE lead_segments.lead_id = p.value ->> 'lead' AND lead_segments.revision = p.value ->> 'revision'
         RETURNING lead_segments.lead_id`),

@@ -288,6 +288,12 @@ export const leadSegments = sqliteTable(
     pendingCause: text("pending_cause"),
     /** When the write that set `pendingCause` happened: the instant of a change without a time of its own (traits, identity, import). */
     pendingAt: integer("pending_at"),
+    /**
+     * The lead's traits (JSON) before a traits write that marked it, when that write was the
+     * first change without a time since the last review: the review walks time's changes
+     * under them up to the write (src/domain/review-at.ts), so none is folded into the write's.
+     */
+    priorTraits: text("prior_traits"),
     revision: text("revision").notNull().default(""),
   },
   (t) => [

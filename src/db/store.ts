@@ -5,7 +5,7 @@ import type { EventType } from "../domain/config";
 import { parseStoredTraits, type Traits, type TraitsPatch } from "../domain/traits";
 import { compound, d1Batch, rows, run, runBatch, step, type Step } from "./batch";
 import { joinLead, moveActivity } from "./lead-merge-sql";
-import { deleteLedger, markAndRead, markForReview, type LedgerMark } from "./ledger-store";
+import { deleteLedger, keepPriorTraits, markAndRead, markForReview, type LedgerMark } from "./ledger-store";
 import { uuidBytes, uuidText } from "./uuid";
 
 /** An event ready to store: category resolved, timestamp clamped. */
@@ -159,6 +159,7 @@ export class LeadStore {
   async upsertTraits(email: string, patch: TraitsPatch, newLeadId: string, now: number): Promise<LoadedLead & { ledger: LedgerMark | null }> {
     const json = JSON.stringify(patch);
     const { ledger, lead } = await runBatch(this.d1, {
+      prior: run(keepPriorTraits(leadOfEmail(email))),
       upsert: run(sql`INSERT INTO leads (id, email, traits, created_at, updated_at)
         VALUES (${newLeadId}, ${email}, json_patch('{}', ${json}), ${now}, ${now})
         ON CONFLICT (email) DO UPDATE SET traits = json_patch(leads.traits, ${json}), updated_at = ${now}`),

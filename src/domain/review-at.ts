@@ -3,6 +3,7 @@ import type { CompiledConfig } from "./compile";
 import type { ConfigDocument } from "./config";
 import { buildFacts, type LeadInput } from "./facts";
 import { resolveSegment } from "./segments";
+import type { Traits } from "./traits";
 
 /**
  * The segment ledger's time (issue 13). A lead's recorded segment is a property of the lead:
@@ -101,6 +102,8 @@ export interface LedgerState {
   pendingAt?: number | null;
   /** When the lead became due: the computed time, or the first write's mark since the last review. */
   reviewAt: number | null;
+  /** With `pendingCause` "traits": the lead's traits before that write (none kept: null). */
+  priorTraits?: Traits | null;
 }
 
 export interface Transition {
@@ -119,7 +122,9 @@ export interface Transition {
  * identity, the configuration) or the lead was never reviewed: one change at the instant the
  * lead became due (the first write's mark), with the cause it marked, then the walk from there.
  */
-export function planReview(config: CompiledConfig, lead: LeadInput, stored: LedgerState, asked: number) {
+export function planReview(config: CompiledConfig, lead: LeadInput, stored: LedgerState, asked: number): Plan {
+  const caughtUp = catchUpBeforeTraits(config, lead, stored, asked);
+  if (caughtUp) return caughtUp;
   // Never back in time: a review that started before another one wrote reviews at that one's instant.
   const now = Math.max(asked, stored.evaluatedAt ?? asked);
   const transitions: Transition[] = [];
@@ -155,6 +160,41 @@ export function planReview(config: CompiledConfig, lead: LeadInput, stored: Ledg
     end = walk(at, segment);
   }
   return { transitions, segmentId: end.segment, since: since ?? now, evaluatedAt: now, reviewAt: end.next };
+}
+
+export interface Plan {
+  transitions: Transition[];
+  segmentId: string;
+  since: number;
+  evaluatedAt: number;
+  reviewAt: number | null;
+}
+
+/**
+ * After a write that marked the lead: whether to review it at once, given the segment it has
+ * now. Yes when that differs from the recorded one or another configuration recorded it, and
+ * after a traits write that kept the traits it replaced: time may have moved the lead before
+ * it, and a second traits write before the sweep would leave nothing to walk those under.
+ * Otherwise the mark stays and the sweep confirms the lead in bulk.
+ */
+export function writeNeedsReview(configVersion: number, state: LedgerState & { configVersion: number | null }, segment: string): boolean {
+  return state.configVersion !== configVersion || state.segmentId !== segment || !!state.priorTraits;
+}
+
+/**
+ * A traits write with the traits it replaced: the time before it ran under those, so a change
+ * time made before the write (a lead cooling while the cron had not yet looked) is recorded
+ * at its instant, and the write's own change after it. Null when there is nothing to walk.
+ */
+function catchUpBeforeTraits(config: CompiledConfig, lead: LeadInput, stored: LedgerState, asked: number): Plan | null {
+  const { priorTraits, pendingAt, evaluatedAt, segmentId } = stored;
+  if (stored.pendingCause !== "traits" || !priorTraits || pendingAt == null || evaluatedAt === null || segmentId === null) return null;
+  const before = { ...lead, traits: priorTraits };
+  if (pendingAt - 1 <= evaluatedAt || ledgerSegment(config, before, evaluatedAt) !== segmentId) return null;
+  const untilWrite = planReview(config, before, { ...stored, pendingCause: null, pendingAt: null, priorTraits: null }, pendingAt - 1);
+  const { segmentId: segment, since, evaluatedAt: walked } = untilWrite;
+  const fromWrite = planReview(config, lead, { ...stored, segmentId: segment, since, evaluatedAt: walked, priorTraits: null }, asked);
+  return { ...fromWrite, transitions: [...untilWrite.transitions, ...fromWrite.transitions] };
 }
 
 /**

@@ -4,7 +4,7 @@ import { activityKey, DAY_MS, RECENT_CAP, type ActivityRow } from "../../src/dom
 import { compileConfig, type CompiledConfig } from "../../src/domain/compile";
 import type { EventType } from "../../src/domain/config";
 import type { LeadInput } from "../../src/domain/facts";
-import { ledgerSegment, reviewUnder, type Cause, type LedgerState, type Transition } from "../../src/domain/review-at";
+import { ledgerSegment, reviewUnder, writeNeedsReview, type Cause, type LedgerState, type Transition } from "../../src/domain/review-at";
 import { defaultConfig } from "../support/config";
 
 /**
@@ -49,8 +49,8 @@ const histories = fc
     let t = T0;
     return steps.map(([step, gap]) => ({ ...step, t: (t += gap) }) as Input);
   });
-/** How late each cron review runs after the lead became due (0: on time). */
-const lateness = fc.array(fc.constantFrom(0, 0, 60_000, 3_600_000, DAY_MS), { minLength: 1, maxLength: 40 });
+/** How late each cron review runs after the lead became due (0: on time; Infinity: not before the next write). */
+const lateness = fc.array(fc.constantFrom(0, 0, 60_000, 3_600_000, DAY_MS, Infinity), { minLength: 1, maxLength: 40 });
 
 interface World {
   lead: LeadInput;
@@ -84,26 +84,34 @@ function simulate(history: Input[], late: number[]) {
     instants.push(now, ...(plan.reviewAt === null ? [] : [plan.reviewAt]));
     state = { segmentId: plan.segmentId, since: plan.since, configVersion: world.version + 1, evaluatedAt: now, pendingCause: null, pendingAt: null, reviewAt: plan.reviewAt };
   };
-  const cronUntil = (before: number) => {
-    while (state.reviewAt !== null && state.reviewAt < before) review(Math.min(state.reviewAt + late[lateIndex++ % late.length]!, before - 1));
+  // A late cron may not run before the next write (Infinity): a traits write then lands after
+  // a change of time the ledger has not recorded yet. (An activation reaches every lead first.)
+  const cronUntil = (before: number, mayMiss: boolean) => {
+    while (state.reviewAt !== null && state.reviewAt < before) {
+      const delay = late[lateIndex++ % late.length]!;
+      if (delay === Infinity && mayMiss) return;
+      review(Math.min(state.reviewAt + (delay === Infinity ? 0 : delay), before - 1));
+    }
   };
-  const mark = (cause: Cause, t: number) => {
+  // markForReview's CASE rule, and keepPriorTraits before a traits write.
+  const mark = (cause: Cause, t: number, traitsBefore: LeadInput["traits"]) => {
     const takes = state.pendingCause === null || (state.pendingCause === "event" && cause !== "event");
-    state = { ...state, reviewAt: Math.min(state.reviewAt ?? t, t), ...(takes ? { pendingCause: cause, pendingAt: t } : {}) };
+    const prior = cause === "traits" && takes ? { priorTraits: traitsBefore } : {};
+    state = { ...state, reviewAt: Math.min(state.reviewAt ?? t, t), ...prior, ...(takes ? { pendingCause: cause, pendingAt: t } : {}) };
   };
   for (const step of history) {
-    cronUntil(step.t);
+    cronUntil(step.t, step.kind === "traits");
+    const traitsBefore = world.lead.traits;
     applyInput(world, step);
     if (step.kind === "config") {
       review(step.t); // the activation's re-evaluation reaches the lead
       continue;
     }
-    mark(step.kind === "traits" ? "traits" : "event", step.t);
-    // The write path: a review after the response only when the lead's segment differs.
-    const differs = state.configVersion !== world.version + 1 || state.segmentId !== ledgerSegment(CONFIGS[world.version]!, world.lead, step.t);
-    if (differs) review(step.t);
+    mark(step.kind === "traits" ? "traits" : "event", step.t, traitsBefore);
+    // The write path: a review after the response only when writeNeedsReview says so.
+    if (writeNeedsReview(world.version + 1, state, ledgerSegment(CONFIGS[world.version]!, world.lead, step.t))) review(step.t);
   }
-  cronUntil(END);
+  cronUntil(END, false);
   return { recorded, instants };
 }
 

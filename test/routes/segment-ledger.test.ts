@@ -171,6 +171,28 @@ describe("the segment ledger", () => {
     expect(await ledgerRow(leadId)).toMatchObject({ segment_id: "smb-nurture", pending_cause: null });
   });
 
+  it("records a change of time that was due before a traits write at its instant, then the write's, even when only the sweep reviews", async () => {
+    const { email, visitor, leadId } = await smbLead();
+    const store = new LeadStore(env.DB);
+    const config = defaultConfig();
+    const t0 = Date.UTC(2031, 2, 3, 9);
+    for (const ts of [t0, t0 + 60_000, t0 + 120_000]) {
+      await store.recordPageViewAndLoad(visitor, crypto.randomUUID(), prepareEvent(config, { id: crypto.randomUUID(), type: "page_view", url: "/pricing" }, ts), ts);
+    }
+    await runCron(t0 + 180_000);
+    expect(await ledgerRow(leadId)).toMatchObject({ segment_id: "smb-qualified", review_at: t0 + 7 * DAY });
+    // Due at t0 + 7 days (the first view leaves the window); the traits arrive an hour later,
+    // before any cron looked, and the work after that response never runs.
+    const written = t0 + 7 * DAY + 3_600_000;
+    await store.upsertTraits(email, { company: { employees: 5000 } }, crypto.randomUUID(), written);
+    await runCron(written + 60_000);
+    expect((await transitionsOf(leadId)).slice(2)).toEqual([
+      { from: "smb-qualified", to: "smb-nurture", at: t0 + 7 * DAY, cause: "time" },
+      { from: "smb-nurture", to: "enterprise-warm", at: written, cause: "traits" },
+    ]);
+    expect(await env.DB.prepare("SELECT prior_traits FROM lead_segments WHERE lead_id = ?").bind(leadId).first("prior_traits")).toBeNull();
+  });
+
   it("records what traits and an import change, with their causes; a merge that changes nothing records nothing", async () => {
     const { email, visitor, leadId } = await smbLead();
     await pricingView(visitor);

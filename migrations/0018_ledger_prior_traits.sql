@@ -1,0 +1,1 @@
+ALTER TABLE `lead_segments` ADD `prior_traits` text;
