@@ -1,15 +1,22 @@
-// `npm run build`: bundles the browser script (src/client/) with esbuild and collects the
-// demo pages (src/demo/) into src/generated/assets.ts, the module the worker serves them
-// from; builds the console (console/, Vite) into console/dist/, which wrangler.toml serves
-// as static assets. Neither is committed; prestart/pretest/prebench/test:e2e run this first.
+// `npm run build`: bundles the browser script (src/client/) with esbuild and writes it, the
+// demo pages (src/demo/) and the demo's banners into console/dist/site/ (p.js, demo/,
+// demo/img/); builds the console (console/, Vite) into console/dist/admin/. wrangler.toml
+// serves console/dist/ as static assets, so none of these bodies is in the worker bundle:
+// src/generated/assets.ts holds only what the routes need to answer without them (p.js's
+// version, the demo's file names). Nothing here is committed; prestart/pretest/prebench/
+// test:e2e run this first.
 import { build } from "esbuild";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { crc32, deflateSync, gzipSync } from "node:zlib";
 import { build as viteBuild } from "vite";
 import { CONSOLE_DIST, CONSOLE_JS_BUDGET_BYTES, consoleJsSize } from "./console-size.mjs";
+
+/** Where p.js and the demo go: console/dist/site/, served by the worker (src/routes/). */
+const SITE_DIST = fileURLToPath(new URL("../console/dist/site/", import.meta.url));
 
 /** The script tag's budget, gzipped. */
 const BUDGET_BYTES = 2560;
@@ -34,7 +41,7 @@ const demoFiles = Object.fromEntries(
   readdirSync(demoDir)
     .filter((f) => /\.(html|css)$/.test(f))
     .sort()
-    .map((f) => [f, readFileSync(new URL(f, demoDir), "utf8")]),
+    .map((f) => [f, readFileSync(new URL(f, demoDir))]),
 );
 
 // The email banners the default configuration names (/demo/img/banner-<segment>.png), so
@@ -52,22 +59,32 @@ const demoImages = Object.fromEntries(
       const tier = Object.keys(COLOURS).find((t) => segment.startsWith(t)) ?? "default";
       const lift = /-(hot|qualified)$/.test(segment) ? 40 : 0;
       const colour = COLOURS[tier].map((c) => Math.min(255, c + lift));
-      return [file, png(600, 200, colour).toString("base64")];
+      return [file, png(600, 200, colour)];
     }),
 );
 
-/** Makes `to` hold exactly the files of `from`, touching only those that differ (index.html last). */
-function syncDir(from, to) {
-  const list = (dir) => (existsSync(dir) ? readdirSync(dir, { recursive: true }).map(String).filter((f) => !statSync(join(dir, f)).isDirectory()) : []);
-  const wanted = list(from).sort((a, b) => (a === "index.html") - (b === "index.html"));
-  for (const file of wanted) {
-    const body = readFileSync(join(from, file));
+/** The files under `dir` (relative paths), none when it does not exist. */
+const list = (dir) => (existsSync(dir) ? readdirSync(dir, { recursive: true }).map(String).filter((f) => !statSync(join(dir, f)).isDirectory()) : []);
+
+/**
+ * Makes `to` hold exactly `files` (relative path → bytes), touching only those that differ, in
+ * the order given, and removing the rest last. Only `to` is touched: console/dist/admin/ and
+ * console/dist/site/ are synced separately and never delete each other's files.
+ */
+function syncFiles(files, to) {
+  for (const [file, body] of files) {
     const target = join(to, file);
     if (existsSync(target) && readFileSync(target).equals(body)) continue;
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, body);
   }
-  for (const file of list(to)) if (!wanted.includes(file)) rmSync(join(to, file));
+  for (const file of list(to)) if (!files.has(file)) rmSync(join(to, file));
+}
+
+/** Makes `to` hold exactly the files of `from` (index.html last). */
+function syncDir(from, to) {
+  const wanted = list(from).sort((a, b) => (a === "index.html") - (b === "index.html"));
+  syncFiles(new Map(wanted.map((file) => [file, readFileSync(join(from, file))])), to);
 }
 
 /** A width × height RGB PNG: `colour` above, a darker band along the bottom fifth. */
@@ -100,23 +117,36 @@ function png(width, height, colour) {
   ]);
 }
 
+console.log(`p.js: ${script.length} bytes, ${gzipped} bytes gzipped (budget ${BUDGET_BYTES}), version ${version}`);
+if (gzipped > BUDGET_BYTES) {
+  console.error(`p.js is over its budget by ${gzipped - BUDGET_BYTES} bytes gzipped.`);
+  process.exit(1);
+}
+
+// The bodies first, then the module naming them, so a running `wrangler dev` that reloads for
+// the module finds its files.
+syncFiles(
+  new Map([
+    ["p.js", Buffer.from(script)],
+    ...Object.entries(demoFiles).map(([file, body]) => [join("demo", file), body]),
+    ...Object.entries(demoImages).map(([file, body]) => [join("demo", "img", file), body]),
+  ]),
+  SITE_DIST,
+);
 const module = `// Generated by scripts/build.mjs from src/client/ and src/demo/: do not edit, not committed.
-export const clientScript = ${JSON.stringify({ body: script, version })} as const;
-export const demoFiles: Record<string, string> = ${JSON.stringify(demoFiles, null, 2)};
-/** PNGs, base64. */
-export const demoImages: Record<string, string> = ${JSON.stringify(demoImages, null, 2)};
+// The bodies are static assets (console/dist/site/), not in the worker bundle.
+/** /p.js: its version (the ETag); the body is site/p.js. */
+export const clientScript = ${JSON.stringify({ version })} as const;
+/** The demo's pages and stylesheet: site/demo/<file>. */
+export const demoFiles: readonly string[] = ${JSON.stringify(Object.keys(demoFiles))};
+/** The demo's PNGs: site/demo/img/<file>. */
+export const demoImages: readonly string[] = ${JSON.stringify(Object.keys(demoImages))};
 `;
 const outDir = at("src/generated/");
 const outFile = new URL("assets.ts", outDir);
 mkdirSync(outDir, { recursive: true });
 // Rewrite only on change, so a running `wrangler dev` does not reload for nothing.
 if (!existsSync(outFile) || readFileSync(outFile, "utf8") !== module) writeFileSync(outFile, module);
-
-console.log(`p.js: ${script.length} bytes, ${gzipped} bytes gzipped (budget ${BUDGET_BYTES}), version ${version}`);
-if (gzipped > BUDGET_BYTES) {
-  console.error(`p.js is over its budget by ${gzipped - BUDGET_BYTES} bytes gzipped.`);
-  process.exit(1);
-}
 
 // Vite builds into a scratch folder; the served one (console/dist/admin/) changes only where a
 // file did, new files before index.html names them and old ones go last, so a running

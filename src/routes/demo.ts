@@ -5,11 +5,13 @@ import type { AppEnv } from "../env";
 import { errorBody } from "../errors";
 import { demoFiles, demoImages } from "../generated/assets";
 import { Email, VisitorId } from "./schemas";
+import { siteAsset } from "./site-asset";
 
 /**
  * The demo site (src/demo/): a plain marketing site that uses the script tag exactly as a
  * customer would. Deliberately no Content-Security-Policy, so the browser tests prove the
- * script itself never runs markup that arrives as content.
+ * script itself never runs markup that arrives as content. The files are static assets
+ * (console/dist/site/demo/), served only through these routes.
  */
 export const DEMO_ROUTES: [path: string, file: string][] = [
   ["/demo", "index.html"],
@@ -22,10 +24,9 @@ export const DEMO_ROUTES: [path: string, file: string][] = [
 const TYPES: Record<string, string> = { html: "text/html; charset=utf-8", css: "text/css; charset=utf-8" };
 
 export function demoFile(file: string) {
-  const body = demoFiles[file];
   const type = TYPES[file.split(".").pop()!];
-  if (body === undefined || !type) throw new Error(`demo file ${file} was not built (npm run build)`);
-  return (c: Context<AppEnv>) => c.body(body, 200, { "content-type": type, "cache-control": "no-cache" });
+  if (!demoFiles.includes(file) || !type) throw new Error(`demo file ${file} was not built (npm run build)`);
+  return async (c: Context<AppEnv>) => c.body(await siteAsset(c, `demo/${file}`), 200, { "content-type": type, "cache-control": "no-cache" });
 }
 
 /**
@@ -50,14 +51,11 @@ export async function demoContactHandler(c: Context<AppEnv>): Promise<Response> 
 
 /**
  * GET /demo/img/<file>: the email banners the default configuration names, so an open of a
- * demo email (`/i/<token>` redirects here) shows a real image. Decoded once per isolate.
+ * demo email (`/i/<token>` redirects here) shows a real image. Only the names the build
+ * wrote (static assets, console/dist/site/demo/img/); any other is a 404.
  */
-const imageCache = new Map<string, Uint8Array<ArrayBuffer>>();
-export function demoImageHandler(c: Context<AppEnv>): Response {
+export async function demoImageHandler(c: Context<AppEnv>): Promise<Response> {
   const file = c.req.param("file") ?? "";
-  const base64 = Object.hasOwn(demoImages, file) ? demoImages[file] : undefined;
-  if (base64 === undefined) return c.json(errorBody("not_found", `No demo image ${file}.`), 404);
-  let bytes = imageCache.get(file);
-  if (!bytes) imageCache.set(file, (bytes = Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0))));
-  return c.body(bytes, 200, { "content-type": "image/png", "cache-control": "public, max-age=86400" });
+  if (!demoImages.includes(file)) return c.json(errorBody("not_found", `No demo image ${file}.`), 404);
+  return c.body(await siteAsset(c, `demo/img/${file}`), 200, { "content-type": "image/png", "cache-control": "public, max-age=86400" });
 }
