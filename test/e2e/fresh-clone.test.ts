@@ -6,8 +6,9 @@ import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 
 /**
- * A fresh clone has no src/generated (it is git-ignored): every npm script that bundles the
- * worker must build it first. Runs in a copy of the tracked files (node_modules linked).
+ * A fresh clone has no src/generated and no console/dist (both git-ignored; p.js and the demo
+ * are in console/dist/site/): every npm script that bundles the worker must build them first.
+ * Runs in a copy of the tracked files (node_modules linked).
  */
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const clone = mkdtempSync(join(tmpdir(), "leadflare-clone-"));
@@ -22,6 +23,7 @@ symlinkSync(join(root, "node_modules"), join(clone, "node_modules"));
 describe("a fresh clone", () => {
   it("has no generated assets", () => {
     expect(existsSync(join(clone, "src/generated"))).toBe(false);
+    expect(existsSync(join(clone, "console/dist"))).toBe(false);
   });
 
   it("npm run bench builds before bundling the worker (the benchmark's first step)", () => {
