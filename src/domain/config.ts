@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { checkCondition, type Condition } from "./conditions";
 import { scoringLookback } from "./retention";
+import { routingProblems, routingSchema } from "./routing-config";
 import { isSafeContentUrl } from "./safe-url";
 
 /**
@@ -167,6 +168,8 @@ export const configSchema = z
         anonymousDays: z.number().int().min(1).max(3650).optional(),
       })
       .optional(),
+    /** Where changes of segment are sent (src/domain/routing-config.ts). */
+    routing: routingSchema.optional(),
   })
   .superRefine(
     (doc, ctx) => {
@@ -297,6 +300,13 @@ export function validateReferences(input: unknown): ConfigProblem[] {
   });
 
   problems.push(...retentionProblems(doc));
+  problems.push(
+    ...routingProblems(doc.routing, new Set(ids.keys()), (when, at) => {
+      const before = problems.length;
+      conditionProblems(when, at, () => true);
+      return problems.splice(before);
+    }),
+  );
 
   for (const [slotId, slot] of Object.entries(asObject(doc.slots))) {
     const variants = asObject(asObject(slot).variants);
