@@ -45,6 +45,9 @@ export default defineConfig({
           LF_SITE_ORIGIN: "https://leadflare.test",
           // Small chunks: the re-evaluation tests go through many of them.
           LF_REEVALUATION_CHUNK: "3",
+          // Routing's tests deliver to a receiver on 127.0.0.1 (test/support/receiver-server.ts).
+          LF_DEV_ALLOW_LOOPBACK: "true",
+          TEST_WEBHOOK_SECRET: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
         },
       },
     })),
@@ -52,5 +55,7 @@ export default defineConfig({
   test: {
     include: ["test/domain/**/*.test.ts", "test/routes/**/*.test.ts"],
     setupFiles: ["./test/setup.ts"],
+    // A real HTTP receiver on 127.0.0.1 for routing's deliveries (started and stopped here).
+    globalSetup: ["./test/support/receiver-server.ts"],
   },
 });

@@ -69,7 +69,7 @@ console.log(`Console: ${origin}/admin (sign in with LF_ADMIN_TOKEN from ${varsPa
 // Its own process group (detached), so that one signal reaches wrangler and its workerd, and a
 // terminal's Ctrl-C reaches them only through here.
 const dev = spawn(
-  ...wrangler(["dev", "--ip", "127.0.0.1", "--port", port, "--var", `LF_SITE_ORIGIN:${siteOrigin}`, "--show-interactive-dev-session=false", ...process.argv.slice(2)], {
+  ...wrangler(["dev", "--ip", "127.0.0.1", "--port", port, "--var", `LF_SITE_ORIGIN:${siteOrigin}`, "--var", "LF_DEV_ALLOW_LOOPBACK:true", "--show-interactive-dev-session=false", ...process.argv.slice(2)], {
     detached: true,
   }),
 );

@@ -1,14 +1,17 @@
+import { attemptDelivery, type DeliveryContext } from "./app/delivery";
 import { reevaluateChunk, type ReevaluationContext } from "./app/ledger-reevaluation";
 import { LedgerStore } from "./db/ledger-store";
 import { ReevaluationStore } from "./db/reevaluation-store";
-import { createServices, type Services } from "./services";
+import { RoutingStore } from "./db/routing-store";
+import { configuredOrigin } from "./domain/email-content";
+import { createServices, enqueueDeliveries, type Services } from "./services";
 
 /**
  * The queue (`[[queues.consumers]]` in wrangler.toml, this worker's own LEDGER_QUEUE): the
  * messages the worker sends itself for background work. Today one kind: the next chunk of a
  * configuration change's re-evaluation (src/app/ledger-reevaluation.ts).
  */
-export type QueueMessage = { kind: "ledger-reevaluation" };
+export type QueueMessage = { kind: "ledger-reevaluation" } | { kind: "deliver"; id: string };
 
 /** Asks for the next chunk of the running re-evaluation (any runner may take it). */
 export async function continueReevaluation(env: Cloudflare.Env): Promise<void> {
@@ -32,6 +35,7 @@ export function reevaluationContext(env: Cloudflare.Env, services: Services): Re
  * its chain: the runner holding the chunk continues it, and the cron takes over a dead one.
  */
 export async function queue(batch: MessageBatch<unknown>, env: Cloudflare.Env, ctx: ExecutionContext): Promise<void> {
+  if (batch.queue.startsWith("leadflare-routing")) return deliverBatch(batch, env, ctx);
   for (const message of batch.messages) {
     if ((message.body as QueueMessage | null)?.kind !== "ledger-reevaluation") {
       console.error(`queue: dropping an unknown message ${JSON.stringify(message.body)}`);
@@ -48,4 +52,41 @@ export async function queue(batch: MessageBatch<unknown>, env: Cloudflare.Env, c
       message.retry();
     }
   }
+}
+
+/** What a delivery attempt works with, from an invocation's services. */
+export function deliveryContext(env: Cloudflare.Env, services: Services): DeliveryContext {
+  const linkOrigin = configuredOrigin(env.LF_PUBLIC_ORIGIN) ?? configuredOrigin(env.LF_SITE_ORIGIN);
+  const siteOrigin = configuredOrigin(env.LF_SITE_ORIGIN);
+  return {
+    store: new RoutingStore(env.DB),
+    config: services.config,
+    secrets: env as unknown as Record<string, unknown>,
+    allowLoopback: env.LF_DEV_ALLOW_LOOPBACK === "true",
+    links: env.LF_LINK_SECRET && linkOrigin && siteOrigin ? { secret: env.LF_LINK_SECRET, linkOrigin, siteOrigin } : null,
+    fetch: (input, init) => fetch(input, init),
+    enqueue: (ids, delaySeconds) => enqueueDeliveries(env, ids, delaySeconds),
+    clock: () => Date.now(),
+  };
+}
+
+/**
+ * Routing's queue: one attempt per message, all of a batch at once. A message is always
+ * acknowledged: what follows an attempt is in D1 (a retry is a new, delayed message, and the
+ * sweep re-sends what a crash lost), so Queues' own redelivery would only send it twice.
+ */
+async function deliverBatch(batch: MessageBatch<unknown>, env: Cloudflare.Env, ctx: ExecutionContext): Promise<void> {
+  const services = await createServices(env, Date.now(), (work) => ctx.waitUntil(work));
+  const context = deliveryContext(env, services);
+  await Promise.all(
+    batch.messages.map(async (message) => {
+      const body = message.body as QueueMessage | null;
+      if (body?.kind === "deliver" && typeof body.id === "string") {
+        await attemptDelivery(context, body.id).catch((error) => console.error(`routing: delivery ${body.id} failed`, error));
+      } else {
+        console.error(`queue: dropping an unknown message ${JSON.stringify(message.body)}`);
+      }
+      message.ack();
+    }),
+  );
 }

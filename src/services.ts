@@ -5,6 +5,8 @@ import { LedgerStore } from "./db/ledger-store";
 import { PrivacyStore } from "./db/privacy-store";
 import { LeadStore } from "./db/store";
 import type { CompiledConfig } from "./domain/compile";
+import type { RoutingContext } from "./app/routing";
+import { liveDestinations } from "./domain/routing";
 
 /** What every entry point works with: the stores, the active configuration and the clock. */
 export interface Services {
@@ -20,6 +22,8 @@ export interface Services {
   config: CompiledConfig;
   /** The version `config` was compiled from (cached per isolate, see src/config/active.ts). */
   configVersion: number;
+  /** Where the ledger's recorded changes are sent (README "Routing"). */
+  routing: RoutingContext;
   /** The time this work happens at (epoch ms): the domain takes time as an argument, never from a clock. */
   now: number;
 }
@@ -32,5 +36,27 @@ export async function createServices(env: Cloudflare.Env, now: number, defer: De
   const configs = new ConfigStore(env.DB);
   // Cached per isolate: the periodic check for a newer version runs after the response.
   const active = await configCache.get(configs, now, defer);
-  return { store: new LeadStore(env.DB), directory: new LeadDirectory(env.DB), privacy: new PrivacyStore(env.DB), ledger: new LedgerStore(env.DB), configs, config: active.config, configVersion: active.version, now };
+  return {
+    store: new LeadStore(env.DB), directory: new LeadDirectory(env.DB), privacy: new PrivacyStore(env.DB), ledger: new LedgerStore(env.DB),
+    configs, config: active.config, configVersion: active.version, routing: routingContext(env, active.config), now,
+  };
+}
+
+/** Routing's live destinations under `config`, and the queue its deliveries go to. */
+export function routingContext(env: Cloudflare.Env, config: CompiledConfig): RoutingContext {
+  return {
+    live: liveDestinations(config.doc.routing, env as unknown as Record<string, unknown>),
+    enqueue: (ids) => enqueueDeliveries(env, ids),
+  };
+}
+
+/** One message per delivery; a failure here is logged, and the cron's sweep sends them instead. */
+export async function enqueueDeliveries(env: Cloudflare.Env, ids: string[], delaySeconds = 0): Promise<void> {
+  try {
+    for (let i = 0; i < ids.length; i += 100) {
+      await env.ROUTING_QUEUE.sendBatch(ids.slice(i, i + 100).map((id) => ({ body: { kind: "deliver", id }, delaySeconds })));
+    }
+  } catch (error) {
+    console.error("routing: enqueue failed, the sweep sends these", ids, error);
+  }
 }

@@ -3,6 +3,8 @@ declare namespace Cloudflare {
     TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
     /** Each rate-limit binding's limit as the tests run it (vitest.config.ts). */
     TEST_RATE_LIMITS: Record<string, number>;
+    /** The routing tests' webhook secret (the Standard Webhooks specification's example). */
+    TEST_WEBHOOK_SECRET: string;
   }
 }
 

@@ -11,7 +11,7 @@ import { reviewIfChanged, type LedgerContext } from "./segment-ledger";
  * sweep record the same change (src/app/segment-ledger.ts).
  */
 
-export type RecordingServices = Pick<Services, "store" | "ledger" | "config" | "configVersion" | "now">;
+export type RecordingServices = Pick<Services, "store" | "ledger" | "config" | "configVersion" | "routing" | "now">;
 
 export interface Recorded<T> {
   result: T;
@@ -19,8 +19,8 @@ export interface Recorded<T> {
   afterResponse: ((served?: string) => Promise<unknown>) | null;
 }
 
-export function ledgerContext(services: Pick<Services, "ledger" | "config" | "configVersion">): LedgerContext {
-  return { ledger: services.ledger, config: services.config, configVersion: services.configVersion };
+export function ledgerContext(services: Pick<Services, "ledger" | "config" | "configVersion" | "routing">): LedgerContext {
+  return { ledger: services.ledger, config: services.config, configVersion: services.configVersion, routing: services.routing };
 }
 
 type Loaded = Awaited<ReturnType<LeadStore["recordPageViewAndLoad"]>>;

@@ -3,6 +3,8 @@ import type { LedgerMark, LedgerRead, LedgerStore, PlannedReview } from "../db/l
 import type { CompiledConfig } from "../domain/compile";
 import type { LeadInput } from "../domain/facts";
 import { ledgerSegment, readsRequestContext, reviewUnder, writeNeedsReview, type Transition } from "../domain/review-at";
+import { quietPeriodMs } from "../domain/routing";
+import { planDeliveries, type RoutingContext } from "./routing";
 
 /**
  * The segment ledger's use cases, shared by the write paths (after the response), the cron
@@ -13,10 +15,14 @@ export interface LedgerContext {
   ledger: LedgerStore;
   config: CompiledConfig;
   configVersion: number;
+  /** Where recorded changes are routed (absent: nowhere). */
+  routing?: RoutingContext;
 }
 
-function plan({ config, configVersion }: LedgerContext, read: LedgerRead, now: number): PlannedReview {
-  return { leadId: read.leadId, revision: read.revision, plan: reviewUnder(config, configVersion, read.lead, read.state, now) };
+function plan({ config, configVersion, routing }: LedgerContext, read: LedgerRead, now: number): PlannedReview {
+  const review = reviewUnder(config, configVersion, read.lead, read.state, now);
+  const deliveries = routing ? planDeliveries(config, read.lead, review.transitions, routing.live, now) : [];
+  return { leadId: read.leadId, revision: read.revision, plan: review, deliveries };
 }
 
 /**
@@ -27,7 +33,9 @@ function plan({ config, configVersion }: LedgerContext, read: LedgerRead, now: n
  */
 export async function reviewRead(context: LedgerContext, reads: LedgerRead[], now: number, gone: string[] = []): Promise<Map<string, Transition[]>> {
   const plans = reads.map((read) => plan(context, read, now));
-  const written = await context.ledger.writeReviews(plans, context.configVersion, gone);
+  const written = await context.ledger.writeReviews(plans, context.configVersion, gone, now, quietPeriodMs(context.config.doc.routing));
+  const sent = plans.filter((p) => written.has(p.leadId)).flatMap((p) => p.deliveries ?? []);
+  if (sent.length > 0) await context.routing!.enqueue(sent.map((d) => d.id));
   return new Map(plans.filter((p) => written.has(p.leadId)).map((p) => [p.leadId, p.plan.transitions]));
 }
 

@@ -11,9 +11,11 @@ import { toLoaded } from "./store";
  * (another review, a write's mark) changed the row since it read it.
  */
 
-/** Deletes a lead's ledger rows; `lead` is the SQL after `lead_id` (`= ?` or `IN (...)`), in the caller's batch. */
+/** Deletes a lead's ledger and routing rows; `lead` is the SQL after `lead_id` (`= ?` or `IN (...)`), in the caller's batch. */
 export function deleteLedger(lead: SQL, when: SQL = sql`1`): SQL[] {
   return [
+    sql`DELETE FROM routing_attempts WHERE delivery_id IN (SELECT id FROM routing_deliveries WHERE lead_id ${lead} AND ${when})`,
+    sql`DELETE FROM routing_deliveries WHERE lead_id ${lead} AND ${when}`,
     sql`DELETE FROM lead_segments WHERE lead_id ${lead} AND ${when}`,
     sql`DELETE FROM segment_transitions WHERE lead_id ${lead} AND ${when}`,
   ];
@@ -112,6 +114,59 @@ export interface PlannedReview {
   leadId: string;
   revision: string;
   plan: ReviewWrite;
+  /** Routing's deliveries of its transitions (src/app/routing.ts), written with them. */
+  deliveries?: PlannedDelivery[];
+}
+
+/** A delivery to write with a review's transitions; `rank`: 0 for the review's first change to its destination, 1 for the second... */
+export interface PlannedDelivery {
+  id: string;
+  destination: string;
+  rule: number;
+  pool: string[] | null;
+  from: string | null;
+  to: string;
+  cause: string;
+  at: number;
+  rank: number;
+}
+
+/**
+ * The planned deliveries of the reviews whose compare-and-set took, of known leads only (an
+ * anonymous lead, or a browser's unverified claim, never routes). A change is sent now,
+ * unless it is a flap: it takes the lead back to where the last delivery to that destination
+ * (within the quiet period) came from, or a held one is already waiting. A flap is held, one
+ * row per lead and destination, which later flaps update; when the period ends the sweep
+ * sends the net change since the last delivery, or nothing when the lead is back there.
+ * One statement per `rank` (a review's first, second, later change to a destination), so
+ * each sees the rows the one before wrote; a third or later change of one review is held.
+ */
+function insertDeliveries(each: SQL, configVersion: number, now: number, quietMs: number, rank: number): SQL {
+  const lead = sql.raw("p.value ->> 'lead'");
+  const destination = sql.raw("d.value ->> 'destination'");
+  const last = sql`(SELECT r.sent_at, r.from_segment, r.to_segment FROM routing_deliveries r
+    WHERE r.lead_id = ${lead} AND r.destination = ${destination} AND r.status NOT IN ('held', 'dropped')
+    ORDER BY r.sent_at DESC LIMIT 1)`;
+  const waiting = sql`EXISTS (SELECT 1 FROM routing_deliveries h WHERE h.lead_id = ${lead} AND h.destination = ${destination} AND h.status = 'held')`;
+  const flap = sql`coalesce((SELECT sent_at > ${now - quietMs} AND from_segment IS d.value ->> 'to' FROM ${last}), 0)`;
+  const held = rank >= 2 ? sql`1` : sql`(${waiting} OR ${flap})`;
+  return sql`INSERT INTO routing_deliveries (id, lead_id, destination, from_segment, to_segment, cause, at, config_version, rule, pool,
+      status, next_at, enqueued_at, created_at, sent_at)
+    SELECT d.value ->> 'id', ${lead}, ${destination},
+      CASE WHEN ${held} THEN coalesce((SELECT to_segment FROM ${last}), d.value ->> 'from') ELSE d.value ->> 'from' END,
+      d.value ->> 'to', d.value ->> 'cause', d.value ->> 'at', ${configVersion}, d.value ->> 'rule',
+      CASE WHEN d.value ->> 'pool' IS NULL THEN NULL ELSE d.value -> 'pool' END,
+      CASE WHEN ${held} THEN 'held' ELSE 'pending' END,
+      CASE WHEN ${held} THEN coalesce((SELECT sent_at FROM ${last}), ${now}) + ${quietMs} ELSE ${now} END,
+      ${now}, ${now}, CASE WHEN ${held} THEN NULL ELSE ${now} END
+    FROM ${each}, json_each(p.value -> 'deliveries') d
+    WHERE min(d.value ->> 'rank', 2) = ${rank}
+      AND (SELECT revision FROM lead_segments WHERE lead_id = ${lead}) = p.value ->> 'next'
+      AND EXISTS (SELECT 1 FROM leads WHERE id = ${lead} AND email IS NOT NULL)
+    ORDER BY p.key, d.key
+    ON CONFLICT (lead_id, destination) WHERE status = 'held'
+      DO UPDATE SET to_segment = excluded.to_segment, cause = excluded.cause, at = excluded.at,
+        config_version = excluded.config_version, rule = excluded.rule, pool = excluded.pool`;
 }
 
 /** Leads a sweep batch reads at once, by an SQL list of their ids. */
@@ -160,11 +215,11 @@ export class LedgerStore {
    * rows of `gone` leads (erased or merged away since they became due). Answers the lead ids
    * written.
    */
-  async writeReviews(reviews: PlannedReview[], configVersion: number, gone: string[] = []): Promise<Set<string>> {
+  async writeReviews(reviews: PlannedReview[], configVersion: number, gone: string[] = [], now = Date.now(), quietMs = 0): Promise<Set<string>> {
     const planned = JSON.stringify(
-      reviews.map(({ leadId, revision, plan }) => ({
+      reviews.map(({ leadId, revision, plan, deliveries }) => ({
         lead: leadId, revision, next: crypto.randomUUID(), segment: plan.segmentId, since: plan.since,
-        evaluated: plan.evaluatedAt, review: plan.reviewAt, transitions: plan.transitions,
+        evaluated: plan.evaluatedAt, review: plan.reviewAt, transitions: plan.transitions, deliveries: deliveries ?? [],
       })),
     );
     const forgotten = JSON.stringify(gone);
@@ -183,6 +238,8 @@ export class LedgerStore {
         FROM ${each}, json_each(p.value -> 'transitions') t
         WHERE (SELECT revision FROM lead_segments WHERE lead_id = p.value ->> 'lead') = p.value ->> 'next'
         ORDER BY p.key, t.key`),
+      // Routing's outbox, in the transitions' batch and under their compare-and-set.
+      deliveries: [0, 1, 2].map((rank) => run(insertDeliveries(each, configVersion, now, quietMs, rank))),
       forget: deleteLedger(sql`IN (SELECT value FROM json_each(${forgotten}))`, sql`NOT EXISTS (SELECT 1 FROM leads WHERE id = lead_id)`).map(run),
     });
     return new Set(written.map((r) => r.lead_id));

@@ -23,6 +23,9 @@ export const NOT_PER_LEAD: Record<string, string> = {
   admin_sessions: "who signed in to the admin console: admin token names, never lead data",
   ledger_reevaluations: "a configuration change's re-evaluation: counts, and while it runs the id of the last lead done (its cursor, emptied when it finishes)",
   retention_batch: "scratch of one retention batch, filled and emptied inside one D1 transaction: never a row outside it",
+  routing_attempts: "a delivery's attempts, by the delivery's id only (status, latency, error; no lead id, email or payload): deleted with the lead's deliveries (test/routes/routing.test.ts)",
+  routing_turns: "a round-robin counter per pool of owner ids: sales owners, never lead data",
+  routing_disabled: "destinations that answered 410: destination names, never lead data",
 };
 
 /** Every table the migrations created, but SQLite's, D1's and the migration bookkeeping. */
@@ -129,6 +132,11 @@ export async function leadInEveryTable() {
   const leadId = await leadIdOf(email);
   // Its segment ledger: the review a write path runs after its response.
   await reviewLead({ ledger: new LedgerStore(env.DB), config: defaultConfig(), configVersion: 1 }, sql`${leadId}`, Date.now());
+  // A routing delivery of its change of segment (written directly: routing needs a live destination).
+  await env.DB.prepare(
+    `INSERT INTO routing_deliveries (id, lead_id, destination, to_segment, cause, at, config_version, rule, status, next_at, created_at)
+     VALUES (?, ?, 'crm-webhook', 'smb-nurture', 'traits', ?, 1, 0, 'delivered', ?, ?)`,
+  ).bind(`msg_${crypto.randomUUID().replaceAll("-", "")}`, leadId, Date.now(), Date.now(), Date.now()).run();
   // A sweep whose walk over leads stopped at this one (its cursor names the lead's id).
   await env.DB.prepare("INSERT INTO sweep_state (name, cursor_created_at, cursor_id) VALUES (?, 0, ?)").bind(`erase-fixture-${crypto.randomUUID()}`, leadId).run();
   return {

@@ -1,0 +1,276 @@
+import { createExecutionContext, createMessageBatch, createScheduledController, env, getQueueResult, waitOnExecutionContext } from "cloudflare:test";
+import { Webhook } from "standardwebhooks";
+import { describe, expect, inject, it } from "vitest";
+import worker from "../../src/index";
+import { signWebhook } from "../../src/domain/webhook-signature";
+import { BROWSER_UA, leadIdOf } from "../support/email";
+import { claimIdentity, newEmail, newVisitorId, SERVER_KEY } from "../support/harness";
+
+/**
+ * Routing through the worker: the default configuration's rules with its `crm-webhook`
+ * destination made live (its two secrets set) and pointed at a real receiver on 127.0.0.1
+ * (test/support/receiver-server.ts), the queue driven with vitest's queue helpers.
+ */
+
+const SECRET = env.TEST_WEBHOOK_SECRET;
+const receiver = (path: string) => `http://127.0.0.1:${inject("receiverPort")}${path}`;
+
+interface Received {
+  headers: Record<string, string>;
+  body: string;
+  verified: boolean | null;
+}
+
+/** A receiver path of this test's own, answering `responses` in turn (then 200). */
+async function hook(responses: { status: number; retryAfter?: string; location?: string }[] = []) {
+  const name = crypto.randomUUID();
+  const res = await fetch(receiver(`/script/${name}`), { method: "POST", body: JSON.stringify({ responses, secret: SECRET }) });
+  expect(res.status).toBe(204);
+  return {
+    url: receiver(`/hook/${name}`),
+    received: async () => (await (await fetch(receiver(`/received/${name}`))).json()) as Received[],
+  };
+}
+
+/** The worker's env with routing live at `url`, and its queue's messages kept for the test to deliver. */
+function routedEnv(url: string) {
+  const sent: { id: string; delaySeconds: number }[] = [];
+  const queue = {
+    async send(body: { id: string }, options?: { delaySeconds?: number }) {
+      sent.push({ id: body.id, delaySeconds: options?.delaySeconds ?? 0 });
+    },
+    async sendBatch(messages: { body: { id: string }; delaySeconds?: number }[]) {
+      for (const m of messages) sent.push({ id: m.body.id, delaySeconds: m.delaySeconds ?? 0 });
+    },
+  };
+  return { env: { ...env, LF_ROUTING_WEBHOOK_URL: url, LF_ROUTING_WEBHOOK_SECRET: SECRET, ROUTING_QUEUE: queue } as unknown as Cloudflare.Env, sent };
+}
+
+type TestEnv = ReturnType<typeof routedEnv>;
+
+async function settle(testEnv: TestEnv, request: Request): Promise<Response> {
+  const ctx = createExecutionContext();
+  const response = await worker.fetch(request as never, testEnv.env, ctx);
+  await waitOnExecutionContext(ctx);
+  return response;
+}
+
+const server = (testEnv: TestEnv, method: string, path: string, body: unknown) =>
+  settle(testEnv, new Request(`https://leadflare.test${path}`, {
+    method, headers: { "content-type": "application/json", authorization: `Bearer ${SERVER_KEY}` }, body: JSON.stringify(body),
+  }));
+
+const pricingView = (testEnv: TestEnv, visitorId: string) =>
+  settle(testEnv, new Request("https://leadflare.test/v1/personalize", {
+    method: "POST", headers: { "content-type": "application/json", "user-agent": BROWSER_UA },
+    body: JSON.stringify({ visitorId, page: { url: "/pricing" } }),
+  }));
+
+/** Delivers the queue's messages so far through the worker's queue handler (and forgets them). */
+async function drain(testEnv: TestEnv) {
+  const messages = testEnv.sent.splice(0).map((m, i) => ({ id: `m${i}-${crypto.randomUUID()}`, timestamp: new Date(), attempts: 1, body: { kind: "deliver", id: m.id } }));
+  const batch = createMessageBatch("leadflare-routing", messages);
+  const ctx = createExecutionContext();
+  await worker.queue(batch as never, testEnv.env, ctx);
+  const result = await getQueueResult(batch, ctx);
+  expect(result.explicitAcks.length).toBe(messages.length);
+}
+
+async function runCron(testEnv: TestEnv, scheduledTime: number) {
+  const ctx = createExecutionContext();
+  await worker.scheduled(createScheduledController({ scheduledTime, cron: "* * * * *" }), testEnv.env, ctx);
+  await waitOnExecutionContext(ctx);
+}
+
+const SMB = { company: { employees: 50, industry: "saas" }, person: { seniority: "director" } };
+
+/** The seed's SMB lead verified by the site's server with one browser. */
+async function smbLead(testEnv: TestEnv) {
+  const email = newEmail();
+  const visitor = newVisitorId();
+  const path = `/v1/leads/${encodeURIComponent(email)}`;
+  expect((await server(testEnv, "PUT", path, SMB)).status).toBe(200);
+  expect((await server(testEnv, "POST", `${path}/visitors`, { visitorId: visitor })).status).toBe(200);
+  return { email, visitor, leadId: await leadIdOf(email) };
+}
+
+/** As if the quiet period had passed: the lead's held delivery is due now. */
+async function endQuietPeriod(leadId: string) {
+  const { meta } = await env.DB.prepare("UPDATE routing_deliveries SET next_at = ? WHERE lead_id = ? AND status = 'held'").bind(Date.now() - 1, leadId).run();
+  expect(meta.changes).toBe(1);
+}
+
+async function deliveriesOf(leadId: string) {
+  const { results } = await env.DB.prepare(
+    `SELECT id, destination, from_segment AS "from", to_segment AS "to", status, attempts FROM routing_deliveries WHERE lead_id = ? ORDER BY created_at, id`,
+  ).bind(leadId).all<{ id: string; destination: string; from: string | null; to: string; status: string; attempts: number }>();
+  return results;
+}
+
+const bodies = (received: Received[]) => received.map((r) => JSON.parse(r.body) as { type: string; data: { from: string | null; to: string; lead: { id: string; email: string }; sales: Record<string, unknown>; links: Record<string, string> } });
+
+describe("routing a lead's change of segment to a webhook", () => {
+  it("signs with WebCrypto exactly as the Standard Webhooks specification's test vector", async () => {
+    const signature = await signWebhook(["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"], "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, '{"test": 2432232314}');
+    expect(signature).toBe("v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
+    // During a rotation: one signature per secret, and a receiver holding either verifies.
+    const other = "whsec_" + btoa("another key of 24 bytes!");
+    const timestamp = Math.floor(Date.now() / 1000);
+    const both = await signWebhook([SECRET, other], "msg_1", timestamp, "{}");
+    expect(both.split(" ")).toHaveLength(2);
+    const headers = { "webhook-id": "msg_1", "webhook-timestamp": String(timestamp), "webhook-signature": both };
+    for (const secret of [SECRET, other]) expect(new Webhook(secret).verify("{}", headers)).toEqual({});
+    expect(() => new Webhook("whsec_" + btoa("a third key, not used!!!")).verify("{}", headers)).toThrow(/signature/i);
+  });
+
+  it("three pricing views move a verified SMB lead into smb-qualified: the receiver gets that move once, signed, with the sales route and links", async () => {
+    const target = await hook();
+    const testEnv = routedEnv(target.url);
+    const { visitor, leadId, email } = await smbLead(testEnv);
+    await drain(testEnv);
+    for (let i = 0; i < 3; i++) expect((await pricingView(testEnv, visitor)).status).toBe(200);
+    await drain(testEnv);
+    const received = await target.received();
+    expect(received.map((r) => r.verified)).toEqual([true, true]);
+    const moves = bodies(received);
+    expect(moves.map((m) => `${m.type} ${m.data.from}→${m.data.to}`)).toEqual([
+      "lead.segment_changed null→smb-nurture",
+      "lead.segment_changed smb-nurture→smb-qualified",
+    ]);
+    const qualified = moves[1]!;
+    expect(qualified.data.lead).toEqual({ id: leadId, email });
+    expect(qualified.data.sales).toMatchObject({ action: "Self-service signup", track: "Product-led growth", team: "self-serve", owner: null });
+    expect(Object.keys(qualified.data.links)).toContain("primary-cta");
+    expect(qualified.data.links["primary-cta"]).toMatch(/^https:\/\/leadflare\.test\/r\//);
+    const rows = await deliveriesOf(leadId);
+    expect(rows.map((r) => r.status)).toEqual(["delivered", "delivered"]);
+    expect(received[1]!.headers["webhook-id"]).toBe(rows[1]!.id);
+  });
+
+  it("the same move by a browser that only claimed the lead's email sends nothing", async () => {
+    const target = await hook();
+    const testEnv = routedEnv(target.url);
+    const { email, leadId } = await smbLead(testEnv);
+    await drain(testEnv);
+    const stranger = newVisitorId();
+    await claimIdentity(stranger, email);
+    for (let i = 0; i < 3; i++) await pricingView(testEnv, stranger);
+    await drain(testEnv);
+    expect(bodies(await target.received()).map((m) => m.data.to)).toEqual(["smb-nurture"]);
+    expect((await deliveriesOf(leadId)).map((r) => r.to)).toEqual(["smb-nurture"]);
+  });
+
+  it("500, 500, 200: three attempts of one logical delivery with one webhook-id, on the retry schedule", async () => {
+    const target = await hook([{ status: 500 }, { status: 500 }]);
+    const testEnv = routedEnv(target.url);
+    const { leadId } = await smbLead(testEnv);
+    await drain(testEnv);
+    const [first] = await deliveriesOf(leadId);
+    expect(first).toMatchObject({ status: "pending", attempts: 1 });
+    // The retry is a delayed message: 5 s after the first failure, 5 min after the second.
+    expect(testEnv.sent).toEqual([{ id: first!.id, delaySeconds: 5 }]);
+    await env.DB.prepare("UPDATE routing_deliveries SET next_at = ? WHERE id = ?").bind(Date.now(), first!.id).run();
+    await drain(testEnv);
+    expect(testEnv.sent).toEqual([{ id: first!.id, delaySeconds: 300 }]);
+    await env.DB.prepare("UPDATE routing_deliveries SET next_at = ? WHERE id = ?").bind(Date.now(), first!.id).run();
+    await drain(testEnv);
+    const received = await target.received();
+    expect(received).toHaveLength(3);
+    expect(new Set(received.map((r) => r.headers["webhook-id"]))).toEqual(new Set([first!.id]));
+    expect(received.every((r) => r.verified)).toBe(true);
+    expect(await deliveriesOf(leadId)).toEqual([expect.objectContaining({ status: "delivered", attempts: 3 })]);
+    const { results } = await env.DB.prepare("SELECT attempt, status FROM routing_attempts WHERE delivery_id = ? ORDER BY attempt").bind(first!.id).all();
+    expect(results).toEqual([{ attempt: 1, status: 500 }, { attempt: 2, status: 500 }, { attempt: 3, status: 200 }]);
+  });
+
+  it("a message delivered twice sends once: the second finds the delivery taken or done", async () => {
+    const target = await hook();
+    const testEnv = routedEnv(target.url);
+    const { leadId } = await smbLead(testEnv);
+    testEnv.sent.push(...testEnv.sent);
+    await drain(testEnv);
+    expect(await target.received()).toHaveLength(1);
+    expect(await deliveriesOf(leadId)).toEqual([expect.objectContaining({ status: "delivered", attempts: 1 })]);
+  });
+
+  it("429 with Retry-After waits at least that long; 410 disables the destination and what waits for it", async () => {
+    const target = await hook([{ status: 429, retryAfter: "120" }, { status: 410 }]);
+    const testEnv = routedEnv(target.url);
+    const { leadId } = await smbLead(testEnv);
+    await drain(testEnv);
+    expect(testEnv.sent.map((m) => m.delaySeconds)).toEqual([120]);
+    const [first] = await deliveriesOf(leadId);
+    await env.DB.prepare("UPDATE routing_deliveries SET next_at = ? WHERE id = ?").bind(Date.now(), first!.id).run();
+    await drain(testEnv);
+    expect(await deliveriesOf(leadId)).toEqual([expect.objectContaining({ status: "disabled", attempts: 2 })]);
+    expect(await env.DB.prepare("SELECT reason FROM routing_disabled WHERE destination = 'crm-webhook'").first("reason")).toMatch(/410/);
+    await env.DB.prepare("DELETE FROM routing_disabled").run();
+  });
+
+  it("a crash between the commit and the enqueue: the cron's sweep sends what was never enqueued", async () => {
+    const target = await hook();
+    const testEnv = routedEnv(target.url);
+    const { leadId } = await smbLead(testEnv);
+    // The messages are lost (the isolate died after the batch committed).
+    testEnv.sent.length = 0;
+    expect(await deliveriesOf(leadId)).toEqual([expect.objectContaining({ status: "pending", attempts: 0 })]);
+    // Within the grace period the message may still be on its way: the sweep waits...
+    await runCron(testEnv, Date.now() + 60_000);
+    expect(testEnv.sent).toEqual([]);
+    // ...then sends it, once.
+    const [row] = await deliveriesOf(leadId);
+    await runCron(testEnv, Date.now() + 180_000);
+    expect(testEnv.sent).toEqual([{ id: row!.id, delaySeconds: 0 }]);
+    await drain(testEnv);
+    expect(await target.received()).toHaveLength(1);
+    expect(await deliveriesOf(leadId)).toEqual([expect.objectContaining({ status: "delivered" })]);
+  });
+
+  it("a lead that flaps back within the quiet period is sent once at its end, as the net change, or not at all when it is back", async () => {
+    const target = await hook();
+    const testEnv = routedEnv(target.url);
+    const { email, visitor, leadId } = await smbLead(testEnv);
+    const path = `/v1/leads/${encodeURIComponent(email)}`;
+    for (let i = 0; i < 3; i++) await pricingView(testEnv, visitor);
+    await server(testEnv, "PUT", path, { company: { employees: 5000 } });
+    await drain(testEnv);
+    const moves = () => target.received().then((r) => bodies(r).map((m) => `${m.data.from}→${m.data.to}`));
+    expect(await moves()).toEqual(["null→smb-nurture", "smb-nurture→smb-qualified", "smb-qualified→enterprise-hot"]);
+    // Back and forth twice: each move is held, none sent.
+    for (const employees of [50, 5000, 50, 5000]) await server(testEnv, "PUT", path, { company: { employees } });
+    await drain(testEnv);
+    expect(await moves()).toHaveLength(3);
+    const held = (await deliveriesOf(leadId)).filter((r) => r.status === "held");
+    expect(held).toEqual([expect.objectContaining({ from: "enterprise-hot", to: "enterprise-hot" })]);
+    // At the end of the quiet period the lead is where the last delivery left it: nothing to send.
+    await endQuietPeriod(leadId);
+    await runCron(testEnv, Date.now());
+    await drain(testEnv);
+    expect(await moves()).toHaveLength(3);
+    expect((await deliveriesOf(leadId)).map((r) => r.status)).toEqual(["delivered", "delivered", "delivered", "dropped"]);
+
+    // Back once more, and left there: one delivery of the net change when the period ends.
+    await server(testEnv, "PUT", path, { company: { employees: 50 } });
+    await server(testEnv, "PUT", path, { company: { employees: 5000 } });
+    await server(testEnv, "PUT", path, { company: { employees: 50 } });
+    await drain(testEnv);
+    expect(await moves()).toHaveLength(3);
+    await endQuietPeriod(leadId);
+    await runCron(testEnv, Date.now());
+    await drain(testEnv);
+    expect((await moves()).at(-1)).toBe("enterprise-hot→smb-qualified");
+    expect(await moves()).toHaveLength(4);
+  });
+
+  it("erasing the lead deletes its deliveries and their attempts", async () => {
+    const target = await hook([{ status: 500 }]);
+    const testEnv = routedEnv(target.url);
+    const { email, leadId } = await smbLead(testEnv);
+    await drain(testEnv);
+    const [row] = await deliveriesOf(leadId);
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM routing_attempts WHERE delivery_id = ?").bind(row!.id).first("n")).toBe(1);
+    expect((await server(testEnv, "DELETE", `/v1/leads/${encodeURIComponent(email)}`, undefined)).status).toBe(204);
+    expect(await deliveriesOf(leadId)).toEqual([]);
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM routing_attempts WHERE delivery_id = ?").bind(row!.id).first("n")).toBe(0);
+  });
+});
