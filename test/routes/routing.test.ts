@@ -2,6 +2,7 @@ import { createExecutionContext, createMessageBatch, createScheduledController, 
 import { Webhook } from "standardwebhooks";
 import { describe, expect, inject, it } from "vitest";
 import worker from "../../src/index";
+import { RoutingStore } from "../../src/db/routing-store";
 import { signWebhook } from "../../src/domain/webhook-signature";
 import { BROWSER_UA, leadIdOf } from "../support/email";
 import { claimIdentity, newEmail, newVisitorId, SERVER_KEY } from "../support/harness";
@@ -272,5 +273,25 @@ describe("routing a lead's change of segment to a webhook", () => {
     expect((await server(testEnv, "DELETE", `/v1/leads/${encodeURIComponent(email)}`, undefined)).status).toBe(204);
     expect(await deliveriesOf(leadId)).toEqual([]);
     expect(await env.DB.prepare("SELECT count(*) AS n FROM routing_attempts WHERE delivery_id = ?").bind(row!.id).first("n")).toBe(0);
+  });
+
+  it("owners from one pool go in turn: twenty concurrent first attempts take twenty different turns", async () => {
+    const { leadId } = await smbLead(routedEnv("http://127.0.0.1:9/unused"));
+    const pool = JSON.stringify([`ae-${crypto.randomUUID()}`, "ae-2", "ae-3", "ae-4"]);
+    const ids = Array.from({ length: 20 }, () => `msg_${crypto.randomUUID().replaceAll("-", "")}`);
+    const now = Date.now();
+    await env.DB.batch(ids.map((id) => env.DB.prepare(
+      `INSERT INTO routing_deliveries (id, lead_id, destination, to_segment, cause, at, config_version, rule, pool, status, next_at, created_at)
+       VALUES (?, ?, 'crm-webhook', 'enterprise-hot', 'traits', ?, 1, 0, ?, 'pending', ?, ?)`).bind(id, leadId, now, pool, now, now)));
+    const store = new RoutingStore(env.DB);
+    const claimed = await Promise.all(ids.map((id) => store.claim(id, crypto.randomUUID(), now)));
+    const owners = claimed.map((c) => c!.owner);
+    // Four owners, twenty turns: each owner five times, as one counter handed them out.
+    const turns = new Map<string, number>();
+    for (const owner of owners) turns.set(owner!, (turns.get(owner!) ?? 0) + 1);
+    expect([...turns.values()]).toEqual([5, 5, 5, 5]);
+    expect(await env.DB.prepare("SELECT turn FROM routing_turns WHERE pool = ?").bind(pool).first("turn")).toBe(20);
+    // A second claim of a held delivery finds it taken: no second turn.
+    expect(await store.claim(ids[0]!, crypto.randomUUID(), now)).toBeNull();
   });
 });
