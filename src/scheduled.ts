@@ -34,5 +34,5 @@ export async function scheduled(controller: ScheduledController, env: Cloudflare
   // Still unfinished: the queue's chain starts again from here.
   if (reevaluation && reevaluation.finishedAt === null) await continueReevaluation(env);
   const run = await runRetention(new RetentionStore(env.DB), retentionPolicy(config.doc), now);
-  if (run.eventsDeleted + run.transitionsDeleted + run.leadsDeleted > 0) console.log(`retention: ${JSON.stringify(run)}`);
+  if (run.eventsDeleted + run.transitionsDeleted + run.deliveriesDeleted + run.leadsDeleted > 0) console.log(`retention: ${JSON.stringify(run)}`);
 }

@@ -33,6 +33,8 @@ export interface RetentionRun {
   eventsDeleted: number;
   /** Segment transitions older than `eventsDays` deleted (the ledger's history, same bound). */
   transitionsDeleted: number;
+  /** Finished routing deliveries created before the same bound, with their attempts. */
+  deliveriesDeleted: number;
   /** Anonymous leads examined and deleted (idle for `anonymousDays`), and their events. */
   leadsExamined: number;
   leadsDeleted: number;
@@ -43,8 +45,8 @@ export interface RetentionRun {
 }
 
 /**
- * One retention run as of `now`: deletes events and segment transitions older than the
- * policy's `eventsDays`, then walks anonymous leads (from where the last run stopped)
+ * One retention run as of `now`: deletes events, segment transitions and finished routing
+ * deliveries older than the policy's `eventsDays`, then walks anonymous leads (from where the last run stopped)
  * deleting those idle for `anonymousDays`, each in bounded batches. Why no score changes: src/domain/retention.ts.
  */
 export async function runRetention(
@@ -57,6 +59,7 @@ export async function runRetention(
     rested: false,
     eventsDeleted: 0,
     transitionsDeleted: 0,
+    deliveriesDeleted: 0,
     leadsExamined: 0,
     leadsDeleted: 0,
     leadEventsDeleted: 0,
@@ -67,7 +70,7 @@ export async function runRetention(
   const { eventsBefore, idleBefore } = retentionCutoffs(policy, now);
 
   /** Up to `eventBatches` batches of `deleteBatch`; answers whether rows may be left. */
-  const deleteInBatches = async (deleteBatch: (limit: number) => Promise<number>, counted: "eventsDeleted" | "transitionsDeleted") => {
+  const deleteInBatches = async (deleteBatch: (limit: number) => Promise<number>, counted: "eventsDeleted" | "transitionsDeleted" | "deliveriesDeleted") => {
     for (let i = 0; i < limits.eventBatches; i++) {
       const deleted = await deleteBatch(limits.eventsPerBatch);
       run[counted] += deleted;
@@ -78,6 +81,7 @@ export async function runRetention(
   };
   const eventsLeft = await deleteInBatches((limit) => store.deleteEventsBefore(eventsBefore, limit), "eventsDeleted");
   const transitionsLeft = await deleteInBatches((limit) => store.deleteTransitionsBefore(eventsBefore, limit), "transitionsDeleted");
+  const deliveriesLeft = await deleteInBatches((limit) => store.deleteDeliveriesBefore(eventsBefore, limit), "deliveriesDeleted");
 
   let leadsLeft = true;
   for (let i = 0; i < limits.leadBatches && leadsLeft; i++) {
@@ -93,7 +97,7 @@ export async function runRetention(
   const pointsLeft = (await store.deleteDailyPointsBefore(Math.floor(now / DAY_MS) - 1, limits.eventsPerBatch, now)) === limits.eventsPerBatch;
   run.batches++;
 
-  run.finished = !eventsLeft && !transitionsLeft && !leadsLeft && !pointsLeft;
+  run.finished = !eventsLeft && !transitionsLeft && !deliveriesLeft && !leadsLeft && !pointsLeft;
   if (run.finished) await store.rest(now + limits.restMs);
   return run;
 }

@@ -59,7 +59,7 @@ export class PrivacyStore {
   async exportLead(email: string, position: ExportPosition, limit: number, audit: PrivacyAudit): Promise<LeadRecord | null> {
     const L = leadOfEmail(email);
     const own = sql`(SELECT id FROM visitors WHERE lead_id = ${L})`;
-    const [, leads, visitors, events, aggregates, merges, claims, dailyPoints, segment, transitions] = (await d1Batch(this.d1, [
+    const [, leads, visitors, events, aggregates, merges, claims, dailyPoints, segment, transitions, deliveries] = (await d1Batch(this.d1, [
       auditRow("export", audit, L),
       sql`SELECT id, email, traits, created_at AS createdAt, updated_at AS updatedAt FROM leads WHERE email = ${email}`,
       sql`SELECT id, created_at AS createdAt FROM visitors WHERE lead_id = ${L} AND ${visitorsAfter(position)}
@@ -75,12 +75,15 @@ export class PrivacyStore {
       sql`SELECT segment_id AS segmentId, since, config_version AS configVersion, review_at AS reviewAt FROM lead_segments WHERE lead_id = ${L}`,
       sql`SELECT from_segment AS "from", to_segment AS "to", at, cause, config_version AS configVersion
         FROM segment_transitions WHERE lead_id = ${L} ORDER BY at, id`,
+      sql`SELECT destination, from_segment AS "from", to_segment AS "to", cause, at, status, attempts, owner, created_at AS createdAt
+        FROM routing_deliveries WHERE lead_id = ${L} ORDER BY created_at, id`,
     ])) as [
       unknown[], LeadRecord["lead"][], LeadRecord["visitors"], LeadRecord["events"], LeadRecord["aggregates"], LeadRecord["merges"],
       LeadRecord["claims"], LeadRecord["dailyPoints"], NonNullable<LeadRecord["segment"]>[], LeadRecord["transitions"],
+      LeadRecord["deliveries"],
     ];
     const lead = leads[0];
-    return lead ? { lead, visitors, events, aggregates, merges, claims, dailyPoints, segment: segment[0] ?? null, transitions } : null;
+    return lead ? { lead, visitors, events, aggregates, merges, claims, dailyPoints, segment: segment[0] ?? null, transitions, deliveries } : null;
   }
 }
 

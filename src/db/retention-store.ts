@@ -65,6 +65,21 @@ export class RetentionStore {
   }
 
   /**
+   * Deletes up to `limit` finished routing deliveries (delivered, dead, disabled, dropped,
+   * cancelled) created before `before`, with their attempts: routing's log is bounded like
+   * the transitions it announces. Pending and held ones stay whatever their age. Found
+   * through `routing_deliveries_created`.
+   */
+  async deleteDeliveriesBefore(before: number, limit: number): Promise<number> {
+    const old = sql`(SELECT id FROM routing_deliveries WHERE created_at < ${before} AND status NOT IN ('pending', 'held') ORDER BY created_at LIMIT ${limit})`;
+    const [, result] = await d1BatchResults(this.d1, [
+      sql`DELETE FROM routing_attempts WHERE delivery_id IN ${old}`,
+      sql`DELETE FROM routing_deliveries WHERE id IN ${old}`,
+    ]);
+    return result!.meta.changes;
+  }
+
+  /**
    * Deletes up to `limit` daily points rows of days before `beforeDay` (days since the epoch):
    * the cap only reads today's, so yesterday's are kept for a day at most (by the day index);
    * and up to `limit` expired email-link verifications. Answers the larger count.

@@ -57,6 +57,8 @@ export interface LeadRecord {
   /** The segment ledger (issue 13): the recorded segment and every recorded change, oldest first. */
   segment: { segmentId: string | null; since: number | null; configVersion: number | null; reviewAt: number | null } | null;
   transitions: { from: string | null; to: string; at: number; cause: string; configVersion: number }[];
+  /** Routing: every delivery of its changes of segment to a destination (src/db/routing-store.ts). */
+  deliveries: { destination: string; from: string | null; to: string; cause: string; at: number; status: string; attempts: number; owner: string | null; createdAt: number }[];
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -104,6 +106,7 @@ export function exportDocument(record: LeadRecord, limit: number, now: number) {
       reviewAt: record.segment.reviewAt === null ? null : iso(record.segment.reviewAt),
     },
     segmentHistory: record.transitions.map((t) => ({ ...t, at: iso(t.at) })),
+    routingDeliveries: record.deliveries.map((d) => ({ ...d, at: iso(d.at), createdAt: iso(d.createdAt) })),
     next: next.e || next.v ? base64url(new TextEncoder().encode(JSON.stringify(next))) : null,
   };
 }

@@ -37,6 +37,14 @@ export const LeadExport = z
     dailyPoints: z
       .array(z.object({ visitorId: z.string(), day: z.string(), points: z.number() }))
       .openapi({ description: "Points this lead's browsers earned from public events per UTC day (for the daily cap)" }),
+    routingDeliveries: z
+      .array(
+        z.object({
+          destination: z.string(), from: z.string().nullable(), to: z.string(), cause: z.string(), at: Time,
+          status: z.string(), attempts: z.number().int(), owner: z.string().nullable(), createdAt: Time,
+        }),
+      )
+      .openapi({ description: "Routing: each delivery of its changes of segment to a destination (README \"Routing\")" }),
     next: z.string().nullable().openapi({ description: "More events or visitors: pass as `after` for the next page; null on the last" }),
   })
   .openapi("LeadExport");

@@ -117,6 +117,27 @@ describe("the scheduled retention sweep", () => {
     expect(await env.DB.prepare("SELECT segment_id, since FROM lead_segments WHERE lead_id = ?").bind(leadId).first()).toEqual(current);
   });
 
+  it("deletes finished routing deliveries older than eventsDays with their attempts; pending and held ones stay", async () => {
+    const now = Date.now();
+    const email = newEmail();
+    await putLead(email, { company: { employees: 50 } });
+    const leadId = (await env.DB.prepare("SELECT id FROM leads WHERE email = ?").bind(email).first<{ id: string }>())!.id;
+    const rows: [string, string, number][] = [["old-delivered", "delivered", 181], ["old-dead", "dead", 400], ["old-pending", "pending", 200], ["old-held", "held", 200], ["young", "delivered", 179]];
+    const ids = new Map(rows.map(([name]) => [name, `msg_${crypto.randomUUID().replaceAll("-", "")}`]));
+    await env.DB.batch(rows.flatMap(([name, status, days]) => [
+      env.DB.prepare(`INSERT INTO routing_deliveries (id, lead_id, destination, to_segment, cause, at, config_version, rule, status, next_at, created_at)
+        VALUES (?, ?, ?, 'smb-qualified', 'event', ?, 1, 0, ?, ?, ?)`).bind(ids.get(name), leadId, `d-${name}`, now - days * DAY, status, now + DAY, now - days * DAY),
+      env.DB.prepare("INSERT INTO routing_attempts (delivery_id, attempt, at, status, latency_ms) VALUES (?, 1, ?, 200, 5)").bind(ids.get(name), now - days * DAY),
+    ]));
+
+    await runCron(now);
+
+    const { results } = await env.DB.prepare("SELECT id FROM routing_deliveries WHERE lead_id = ?").bind(leadId).all<{ id: string }>();
+    expect(results.map((r) => r.id).sort()).toEqual(["old-pending", "old-held", "young"].map((n) => ids.get(n)).sort());
+    const attempts = await env.DB.prepare(`SELECT count(*) AS n FROM routing_attempts WHERE delivery_id IN (${[...ids.values()].map(() => "?").join(",")})`).bind(...ids.values()).first("n");
+    expect(attempts).toBe(3);
+  });
+
   it("keeps an old anonymous lead that was active within anonymousDays, and a young one", async () => {
     const now = Date.now();
     const returning = newVisitorId();

@@ -263,13 +263,17 @@ describe("routing a lead's change of segment to a webhook", () => {
     expect(await moves()).toHaveLength(4);
   });
 
-  it("erasing the lead deletes its deliveries and their attempts", async () => {
+  it("the export lists the lead's deliveries; erasing the lead deletes them and their attempts", async () => {
     const target = await hook([{ status: 500 }]);
     const testEnv = routedEnv(target.url);
     const { email, leadId } = await smbLead(testEnv);
     await drain(testEnv);
     const [row] = await deliveriesOf(leadId);
     expect(await env.DB.prepare("SELECT count(*) AS n FROM routing_attempts WHERE delivery_id = ?").bind(row!.id).first("n")).toBe(1);
+    const exported = await server(testEnv, "GET", `/v1/leads/${encodeURIComponent(email)}/export`, undefined);
+    expect(((await exported.json()) as { routingDeliveries: unknown[] }).routingDeliveries).toEqual([
+      expect.objectContaining({ destination: "crm-webhook", from: null, to: "smb-nurture", status: "pending", attempts: 1 }),
+    ]);
     expect((await server(testEnv, "DELETE", `/v1/leads/${encodeURIComponent(email)}`, undefined)).status).toBe(204);
     expect(await deliveriesOf(leadId)).toEqual([]);
     expect(await env.DB.prepare("SELECT count(*) AS n FROM routing_attempts WHERE delivery_id = ?").bind(row!.id).first("n")).toBe(0);
