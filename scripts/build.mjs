@@ -128,6 +128,9 @@ if (gzipped > BUDGET_BYTES) {
 syncFiles(
   new Map([
     ["p.js", Buffer.from(script)],
+    // The shipped default configuration, which a fresh database activates as version 1
+    // (src/config/active.ts reads it through ASSETS: it costs the worker bundle nothing).
+    ["config/default.json", Buffer.from(JSON.stringify(defaults))],
     ...Object.entries(demoFiles).map(([file, body]) => [join("demo", file), body]),
     ...Object.entries(demoImages).map(([file, body]) => [join("demo", "img", file), body]),
   ]),

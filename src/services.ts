@@ -1,4 +1,4 @@
-import { configCache, type Defer } from "./config/active";
+import { configCache, shippedFromAssets, type Defer } from "./config/active";
 import { ConfigStore } from "./db/config-store";
 import { LeadDirectory } from "./db/lead-directory";
 import { LedgerStore } from "./db/ledger-store";
@@ -33,7 +33,7 @@ export interface Services {
  * `defer` keeps work alive after the invocation answers (its `waitUntil`).
  */
 export async function createServices(env: Cloudflare.Env, now: number, defer: Defer): Promise<Services> {
-  const configs = new ConfigStore(env.DB);
+  const configs = new ConfigStore(env.DB, shippedFromAssets(env.ASSETS));
   // Cached per isolate: the periodic check for a newer version runs after the response.
   const active = await configCache.get(configs, now, defer);
   return {

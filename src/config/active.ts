@@ -1,7 +1,6 @@
 import type { ConfigStore } from "../db/config-store";
 import { compileConfig, type CompiledConfig } from "../domain/compile";
 import { configSchema } from "../domain/config";
-import defaultDocument from "./default.json";
 
 /**
  * How often an isolate asks D1 whether a newer version is active. Under traffic the check
@@ -28,21 +27,25 @@ export function compileDocument(document: unknown): CompiledConfig {
   return compileConfig(configSchema.parse(document));
 }
 
-let compiledDefault: CompiledConfig | undefined;
-
 /**
- * The shipped default (src/config/default.json), compiled: what a fresh database
- * activates as version 1. Validated by the same schema as any edited document.
+ * The shipped default configuration's JSON (src/config/default.json), which a fresh database
+ * activates as version 1. Not in the worker bundle: `npm run build` writes it to the static
+ * assets as site/config/default.json, read once per isolate, and only when D1 has no version
+ * yet or the stored one no longer compiles.
  */
-export function shippedConfig(): CompiledConfig {
-  compiledDefault ??= compileDocument(defaultDocument);
-  return compiledDefault;
+export type ShippedDefault = () => Promise<string>;
+
+export function shippedFromAssets(assets: Fetcher): ShippedDefault {
+  let read: Promise<string> | undefined;
+  return () =>
+    (read ??= assets.fetch("https://assets.invalid/site/config/default.json").then(async (res) => {
+      if (res.status !== 200) {
+        read = undefined;
+        throw new Error(`site/config/default.json was not built (npm run build): the assets answered ${res.status}`);
+      }
+      return res.text();
+    }));
 }
-
-const shippedJson = JSON.stringify(defaultDocument);
-
-/** What a fresh database activates as version 1 (see ConfigStore.active). */
-export const shippedSeed = (now: number) => ({ document: shippedJson, now });
 
 /** Keeps work alive after the response is sent (the request's `executionCtx.waitUntil`). */
 export type Defer = (work: Promise<unknown>) => void;
@@ -107,10 +110,10 @@ export class ConfigCache {
 
   private async load(store: ConfigStore, now: number): Promise<ActiveConfig> {
     const generation = this.generation;
-    const stored = (await store.active(shippedSeed(now)))!;
+    const stored = await store.activeOrSeed(now);
     // Primed by an activation in this isolate while the read was in flight: that is newer.
     if (this.entry && this.generation !== generation) return this.entry;
-    const config = tryCompile(stored.version, stored.document) ?? this.entry?.config ?? shippedConfig();
+    const config = tryCompile(stored.version, stored.document) ?? this.entry?.config ?? compileDocument(JSON.parse(await store.shippedDocument()));
     return this.set({ version: stored.version, config, checkedAt: now });
   }
 
@@ -156,4 +159,3 @@ function tryCompile(version: number, document: string): CompiledConfig | null {
 /** This isolate's cache, used by the services middleware. */
 export const configCache = new ConfigCache();
 
-export { defaultDocument };

@@ -56,7 +56,28 @@ interface VersionRow {
 const INFO_COLUMNS = sql`version, author, author_note, message, action, rolled_back_from, changes, created_at`;
 
 export class ConfigStore {
-  constructor(private readonly d1: D1Database) {}
+  /** `shipped`: the default configuration's JSON, which an empty table is seeded with (src/config/active.ts). */
+  constructor(
+    private readonly d1: D1Database,
+    private readonly shipped?: () => Promise<string>,
+  ) {}
+
+  /** The shipped default's JSON; throws when this store was given none. */
+  shippedDocument(): Promise<string> {
+    if (!this.shipped) throw new Error("ConfigStore: no shipped default configuration");
+    return this.shipped();
+  }
+
+  /**
+   * The active version; on an empty table (a fresh database) the shipped default is activated
+   * as version 1 first (insert-or-ignore: concurrent first requests activate it once). One
+   * round trip, two on the very first request.
+   */
+  async activeOrSeed(now: number): Promise<StoredVersion> {
+    const found = await this.active();
+    if (found) return found;
+    return (await this.active({ document: await this.shippedDocument(), now }))!;
+  }
 
   /**
    * The active version. With `seed`, on a fresh database the shipped default becomes

@@ -1,5 +1,4 @@
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
-import { shippedSeed } from "../config/active";
 import { configSchema } from "../domain/config";
 import { issuesToDetails } from "../errors";
 import type { AppEnv } from "../env";
@@ -30,7 +29,7 @@ export const adminConfigGetRoute = createRoute({
 });
 
 export const adminConfigGetHandler: RouteHandler<typeof adminConfigGetRoute, AppEnv> = async (c) => {
-  const active = (await c.var.configs.active(shippedSeed(c.var.now)))!;
+  const active = await c.var.configs.activeOrSeed(c.var.now);
   c.header("ETag", versionTag(active.version));
   c.header("Cache-Control", "no-store");
   const document = JSON.parse(active.document) as Record<string, unknown>;

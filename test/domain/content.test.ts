@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { chooseSlots, slotOrigins } from "../../src/domain/content";
-import { shippedConfig } from "../../src/config/active";
+import { shippedConfig } from "../../src/config/shipped";
 import { compile, defaultDocCopy } from "../support/config";
 
 const NOW = Date.UTC(2026, 10, 23, 12);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { shippedConfig } from "../../src/config/active";
+import { shippedConfig } from "../../src/config/shipped";
 import { absoluteUrl, buildEmailContent, siteOrigin } from "../../src/domain/email-content";
 import { fragmentOrder, renderEmailHtml, renderEmailText } from "../../src/domain/email-fragments";
 import { readEmailToken } from "../../src/domain/email-tokens";

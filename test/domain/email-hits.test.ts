@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { shippedConfig } from "../../src/config/active";
+import { shippedConfig } from "../../src/config/shipped";
 import { EMAIL_HITS, emailHitEvent, hitDestination, windowEventId } from "../../src/domain/email-hits";
 import { unkeyedWindowId } from "../support/email";
 

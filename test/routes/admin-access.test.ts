@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWTPayload } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
-import { defaultDocument } from "../../src/config/active";
+import { defaultDocument } from "../../src/config/shipped";
 import { fetchCountingD1 } from "../support/counting-d1";
 import { ADA_TOKEN, jsonOf } from "../support/harness";
 import { SAME_ORIGIN, signIn } from "../support/session";

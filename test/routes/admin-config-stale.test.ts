@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { defaultDocument } from "../../src/config/active";
+import { defaultDocument } from "../../src/config/shipped";
 import { getActive, putConfig } from "../support/admin";
 import { defaultDocCopy } from "../support/config";
 import { newVisitorId, personalize } from "../support/harness";

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { defaultDocument } from "../../src/config/active";
+import { defaultDocument } from "../../src/config/shipped";
 import { activate, admin, getActive, putConfig, withActive } from "../support/admin";
 import { defaultDocCopy } from "../support/config";
 import { call, jsonOf, newVisitorId, personalize, SERVER_KEY } from "../support/harness";

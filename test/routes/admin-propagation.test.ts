@@ -1,6 +1,7 @@
 import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { CONFIG_MAX_AGE_MS, CONFIG_REFRESH_MS, ConfigCache, configCache, defaultDocument } from "../../src/config/active";
+import { CONFIG_MAX_AGE_MS, CONFIG_REFRESH_MS, ConfigCache, configCache, shippedFromAssets } from "../../src/config/active";
+import { defaultDocument } from "../../src/config/shipped";
 import { ConfigStore, SEED_AUTHOR } from "../../src/db/config-store";
 import { activate, getActive } from "../support/admin";
 import { defaultDocCopy } from "../support/config";
@@ -18,7 +19,7 @@ function heroDoc(text: string) {
 
 /** Activates a document as another isolate would: straight into D1, this isolate's cache untouched. */
 async function activateElsewhere(text: string, now: number): Promise<number> {
-  const store = new ConfigStore(env.DB);
+  const store = new ConfigStore(env.DB, shippedFromAssets(env.ASSETS));
   const active = (await store.active())!;
   const result = await store.activate(
     active.version,
@@ -53,8 +54,8 @@ describe(`propagation: every isolate serves a new version within CONFIG_MAX_AGE_
   it("two isolates: no D1 read inside the refresh interval; past the bound the new version, for one small read", async () => {
     const [a, b] = [new ConfigCache(), new ConfigCache()];
     const defaultHero = defaultDocument.slots.hero.variants.default;
-    expect(heroOf(await a.get(new ConfigStore(env.DB), T0))).toBe(defaultHero);
-    expect(heroOf(await b.get(new ConfigStore(env.DB), T0 + 3000))).toBe(defaultHero);
+    expect(heroOf(await a.get(new ConfigStore(env.DB, shippedFromAssets(env.ASSETS)), T0))).toBe(defaultHero);
+    expect(heroOf(await b.get(new ConfigStore(env.DB, shippedFromAssets(env.ASSETS)), T0 + 3000))).toBe(defaultHero);
 
     const activatedAt = T0 + 3500;
     const version = await activateElsewhere("propagated copy", activatedAt);
@@ -63,7 +64,7 @@ describe(`propagation: every isolate serves a new version within CONFIG_MAX_AGE_
     for (const [cache, lastCheck] of [[a, T0], [b, T0 + 3000]] as const) {
       const quiet = countingD1(env.DB);
       const { defer, work } = deferred();
-      expect(heroOf(await cache.get(new ConfigStore(quiet.db), lastCheck + CONFIG_REFRESH_MS - 1, defer))).toBe(defaultHero);
+      expect(heroOf(await cache.get(new ConfigStore(quiet.db, shippedFromAssets(env.ASSETS)), lastCheck + CONFIG_REFRESH_MS - 1, defer))).toBe(defaultHero);
       expect(quiet.total()).toBe(0);
       expect(work).toEqual([]);
     }
@@ -71,31 +72,31 @@ describe(`propagation: every isolate serves a new version within CONFIG_MAX_AGE_
     for (const cache of [a, b]) {
       const check = countingD1(env.DB);
       const { defer, work } = deferred();
-      const fresh = await cache.get(new ConfigStore(check.db), activatedAt + CONFIG_MAX_AGE_MS, defer);
+      const fresh = await cache.get(new ConfigStore(check.db, shippedFromAssets(env.ASSETS)), activatedAt + CONFIG_MAX_AGE_MS, defer);
       expect(fresh.version).toBe(version);
       expect(heroOf(fresh)).toBe("propagated copy");
       expect(check.total()).toBe(1);
       expect(work).toEqual([]); // too old to serve first: checked before answering
 
       const after = countingD1(env.DB);
-      expect((await cache.get(new ConfigStore(after.db), activatedAt + CONFIG_MAX_AGE_MS + 1, defer)).version).toBe(version);
+      expect((await cache.get(new ConfigStore(after.db, shippedFromAssets(env.ASSETS)), activatedAt + CONFIG_MAX_AGE_MS + 1, defer)).version).toBe(version);
       expect(after.total()).toBe(0);
     }
   });
 
   it("under traffic the check runs after the response: the request is answered from the cache, the next one gets the new version", async () => {
     const cache = new ConfigCache();
-    await cache.get(new ConfigStore(env.DB), T0);
+    await cache.get(new ConfigStore(env.DB, shippedFromAssets(env.ASSETS)), T0);
     const version = await activateElsewhere("checked in the background", T0 + 1);
 
     const { defer, work, settle } = deferred();
-    const answered = await cache.get(new ConfigStore(env.DB), T0 + CONFIG_REFRESH_MS, defer);
+    const answered = await cache.get(new ConfigStore(env.DB, shippedFromAssets(env.ASSETS)), T0 + CONFIG_REFRESH_MS, defer);
     expect(answered.version).toBe(version - 1);
     expect(work).toHaveLength(1);
     await settle();
 
     const quiet = countingD1(env.DB);
-    const next = await cache.get(new ConfigStore(quiet.db), T0 + CONFIG_REFRESH_MS + 1, defer);
+    const next = await cache.get(new ConfigStore(quiet.db, shippedFromAssets(env.ASSETS)), T0 + CONFIG_REFRESH_MS + 1, defer);
     expect(next.version).toBe(version);
     expect(heroOf(next)).toBe("checked in the background");
     expect(quiet.total()).toBe(0);
@@ -104,18 +105,18 @@ describe(`propagation: every isolate serves a new version within CONFIG_MAX_AGE_
 
   it("past the bound, every request checks before it is answered, also while a background check runs", async () => {
     const cache = new ConfigCache();
-    await cache.get(new ConfigStore(env.DB), T0);
+    await cache.get(new ConfigStore(env.DB, shippedFromAssets(env.ASSETS)), T0);
     const { defer, work, settle } = deferred();
     // A background check starts (and, in a worker, belongs to that request)…
-    await cache.get(new ConfigStore(env.DB), T0 + CONFIG_REFRESH_MS, defer);
+    await cache.get(new ConfigStore(env.DB, shippedFromAssets(env.ASSETS)), T0 + CONFIG_REFRESH_MS, defer);
     expect(work).toHaveLength(1);
     // …a second one does not, while it runs.
-    await cache.get(new ConfigStore(env.DB), T0 + CONFIG_REFRESH_MS + 1, defer);
+    await cache.get(new ConfigStore(env.DB, shippedFromAssets(env.ASSETS)), T0 + CONFIG_REFRESH_MS + 1, defer);
     expect(work).toHaveLength(1);
     await settle();
     const version = await activateElsewhere("seen by every late request", T0 + CONFIG_REFRESH_MS + 2);
     const check = countingD1(env.DB);
-    const store = new ConfigStore(check.db);
+    const store = new ConfigStore(check.db, shippedFromAssets(env.ASSETS));
     const answers = await Promise.all([0, 1].map((i) => cache.get(store, T0 + CONFIG_REFRESH_MS + CONFIG_MAX_AGE_MS + i, defer)));
     expect(answers.map((a) => a.version)).toEqual([version, version]);
     expect(check.total()).toBe(2); // its own read each: none waits on another request's promise
@@ -124,10 +125,10 @@ describe(`propagation: every isolate serves a new version within CONFIG_MAX_AGE_
 
   it("a check that fails leaves the entry as it was, so the next request checks again", async () => {
     const cache = new ConfigCache();
-    const loaded = await cache.get(new ConfigStore(env.DB), T0);
+    const loaded = await cache.get(new ConfigStore(env.DB, shippedFromAssets(env.ASSETS)), T0);
     const version = await activateElsewhere("after an outage", T0 + 1);
     const down = { prepare: () => ({ bind: () => ({}) }), batch: () => Promise.reject(new Error("D1 is down (a test)")) };
-    const broken = new ConfigStore(down as unknown as D1Database);
+    const broken = new ConfigStore(down as unknown as D1Database, shippedFromAssets(env.ASSETS));
     const logged = vi.spyOn(console, "error").mockImplementation(() => {}); // the expected failure, kept out of the test output
     try {
       expect((await cache.get(broken, T0 + CONFIG_MAX_AGE_MS)).version).toBe(loaded.version);
@@ -135,32 +136,32 @@ describe(`propagation: every isolate serves a new version within CONFIG_MAX_AGE_
     } finally {
       logged.mockRestore();
     }
-    expect((await cache.get(new ConfigStore(env.DB), T0 + CONFIG_MAX_AGE_MS + 1)).version).toBe(version);
+    expect((await cache.get(new ConfigStore(env.DB, shippedFromAssets(env.ASSETS)), T0 + CONFIG_MAX_AGE_MS + 1)).version).toBe(version);
   });
 
   it("a check that finds nothing new keeps the compiled configuration (no recompilation)", async () => {
     const cache = new ConfigCache();
-    const first = await cache.get(new ConfigStore(env.DB), T0);
-    const again = await cache.get(new ConfigStore(env.DB), T0 + CONFIG_MAX_AGE_MS);
+    const first = await cache.get(new ConfigStore(env.DB, shippedFromAssets(env.ASSETS)), T0);
+    const again = await cache.get(new ConfigStore(env.DB, shippedFromAssets(env.ASSETS)), T0 + CONFIG_MAX_AGE_MS);
     expect(again.config).toBe(first.config);
   });
 
   it("D1 says what is active, also a lower version than the cached one (a restored database)", async () => {
     const cache = new ConfigCache();
-    const loaded = await cache.get(new ConfigStore(env.DB), T0);
+    const loaded = await cache.get(new ConfigStore(env.DB, shippedFromAssets(env.ASSETS)), T0);
     cache.prime(loaded.version + 100, loaded.config, T0);
-    expect((await cache.get(new ConfigStore(env.DB), T0 + 1)).version).toBe(loaded.version + 100);
-    expect((await cache.get(new ConfigStore(env.DB), T0 + CONFIG_MAX_AGE_MS)).version).toBe(loaded.version);
+    expect((await cache.get(new ConfigStore(env.DB, shippedFromAssets(env.ASSETS)), T0 + 1)).version).toBe(loaded.version + 100);
+    expect((await cache.get(new ConfigStore(env.DB, shippedFromAssets(env.ASSETS)), T0 + CONFIG_MAX_AGE_MS)).version).toBe(loaded.version);
   });
 
   it("a check in flight does not undo a version this isolate activated meanwhile", async () => {
     const cache = new ConfigCache();
-    const loaded = await cache.get(new ConfigStore(env.DB), T0);
+    const loaded = await cache.get(new ConfigStore(env.DB, shippedFromAssets(env.ASSETS)), T0);
     const { defer, settle } = deferred();
-    await cache.get(new ConfigStore(env.DB), T0 + CONFIG_REFRESH_MS, defer); // check started, not answered
+    await cache.get(new ConfigStore(env.DB, shippedFromAssets(env.ASSETS)), T0 + CONFIG_REFRESH_MS, defer); // check started, not answered
     cache.prime(loaded.version + 1, loaded.config, T0 + CONFIG_REFRESH_MS);
     await settle(); // D1 still says loaded.version: this answer is older than the activation
-    expect((await cache.get(new ConfigStore(env.DB), T0 + CONFIG_REFRESH_MS + 1)).version).toBe(loaded.version + 1);
+    expect((await cache.get(new ConfigStore(env.DB, shippedFromAssets(env.ASSETS)), T0 + CONFIG_REFRESH_MS + 1)).version).toBe(loaded.version + 1);
   });
 
   it("through the worker: /v1/personalize serves a version activated elsewhere, never later than the bound", async () => {

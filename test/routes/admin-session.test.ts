@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { defaultDocument } from "../../src/config/active";
+import { defaultDocument } from "../../src/config/shipped";
 import { getActive } from "../support/admin";
 import { fetchCountingD1 } from "../support/counting-d1";
 import { ADA_TOKEN, call, ESP_KEY, jsonOf, OPS_TOKEN, SERVER_KEY } from "../support/harness";

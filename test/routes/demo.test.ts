@@ -1,6 +1,6 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { defaultDocument } from "../../src/config/active";
+import { defaultDocument } from "../../src/config/shipped";
 import { call } from "../support/harness";
 
 describe("demo site", () => {

@@ -1,4 +1,4 @@
-import { defaultDocument, shippedConfig } from "../../src/config/active";
+import { defaultDocument, shippedConfig } from "../../src/config/shipped";
 import { compileConfig } from "../../src/domain/compile";
 import { configSchema, type ConfigDocument } from "../../src/domain/config";
 
