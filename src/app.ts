@@ -17,6 +17,8 @@ import { adminLeadExportHandler, adminLeadExportRoute } from "./routes/admin-lea
 import { adminLeadGetHandler, adminLeadGetRoute } from "./routes/admin-lead-get";
 import { adminLedgerReevaluationHandler, adminLedgerReevaluationRoute } from "./routes/admin-ledger-reevaluation";
 import { adminLeadsSearchHandler, adminLeadsSearchRoute } from "./routes/admin-leads-search";
+import { adminDeliveriesHandler, adminDeliveriesRoute } from "./routes/admin-deliveries";
+import { adminDeliveryReplayHandler, adminDeliveryReplayRoute } from "./routes/admin-delivery-replay";
 import { adminPreviewLinksHandler, adminPreviewLinksRoute } from "./routes/admin-preview-links";
 import { adminReportFlowsHandler, adminReportFlowsRoute } from "./routes/admin-report-flows";
 import { adminReportSegmentsHandler, adminReportSegmentsRoute } from "./routes/admin-report-segments";
@@ -94,6 +96,8 @@ export function createApp() {
   app.openapi(adminConfigRollbackRoute, adminConfigRollbackHandler);
   app.openapi(adminEvaluateRoute, adminEvaluateHandler);
   app.openapi(adminLeadsSearchRoute, adminLeadsSearchHandler);
+  app.openapi(adminDeliveriesRoute, adminDeliveriesHandler);
+  app.openapi(adminDeliveryReplayRoute, adminDeliveryReplayHandler);
   app.openapi(adminLeadGetRoute, adminLeadGetHandler);
   app.openapi(adminLeadExportRoute, adminLeadExportHandler);
   app.openapi(adminLeadEraseRoute, adminLeadEraseHandler);

@@ -3,6 +3,7 @@ import { ConfigStore } from "./db/config-store";
 import { LeadDirectory } from "./db/lead-directory";
 import { LedgerStore } from "./db/ledger-store";
 import { PrivacyStore } from "./db/privacy-store";
+import { RoutingStore } from "./db/routing-store";
 import { LeadStore } from "./db/store";
 import type { CompiledConfig } from "./domain/compile";
 import type { RoutingContext } from "./app/routing";
@@ -22,6 +23,8 @@ export interface Services {
   config: CompiledConfig;
   /** The version `config` was compiled from (cached per isolate, see src/config/active.ts). */
   configVersion: number;
+  /** Routing's outbox and log (the deliveries API). */
+  deliveries: RoutingStore;
   /** Where the ledger's recorded changes are sent (README "Routing"). */
   routing: RoutingContext;
   /** The time this work happens at (epoch ms): the domain takes time as an argument, never from a clock. */
@@ -38,7 +41,7 @@ export async function createServices(env: Cloudflare.Env, now: number, defer: De
   const active = await configCache.get(configs, now, defer);
   return {
     store: new LeadStore(env.DB), directory: new LeadDirectory(env.DB), privacy: new PrivacyStore(env.DB), ledger: new LedgerStore(env.DB),
-    configs, config: active.config, configVersion: active.version, routing: routingContext(env, active.config), now,
+    configs, config: active.config, configVersion: active.version, deliveries: new RoutingStore(env.DB), routing: routingContext(env, active.config), now,
   };
 }
 

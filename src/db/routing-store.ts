@@ -174,11 +174,11 @@ export class RoutingStore {
   }
 
   /** The log, newest first: deliveries with every attempt, filtered, paged by `before` (created_at). */
-  async list(filter: { status?: string; destination?: string; leadId?: string; before?: number; limit: number }) {
+  async list(filter: { status?: string | undefined; destination?: string | undefined; email?: string | undefined; before?: number | undefined; limit: number }) {
     const where: SQL[] = [sql`d.created_at < ${filter.before ?? Number.MAX_SAFE_INTEGER}`];
     if (filter.status) where.push(sql`d.status = ${filter.status}`);
     if (filter.destination) where.push(sql`d.destination = ${filter.destination}`);
-    if (filter.leadId) where.push(sql`d.lead_id = ${filter.leadId}`);
+    if (filter.email) where.push(sql`d.lead_id = (SELECT id FROM leads WHERE email = ${filter.email})`);
     const page = sql`(SELECT ${COLUMNS} FROM routing_deliveries d WHERE ${sql.join(where, sql` AND `)} ORDER BY d.created_at DESC, d.id DESC LIMIT ${filter.limit})`;
     const { deliveries, attempts } = await runBatch(this.d1, {
       deliveries: rows<DeliveryRow & { email: string | null }>(sql`SELECT p.*, l.email FROM ${page} p LEFT JOIN leads l ON l.id = p.lead_id ORDER BY p.created_at DESC, p.id DESC`),

@@ -5,7 +5,7 @@ import worker from "../../src/index";
 import { RoutingStore } from "../../src/db/routing-store";
 import { signWebhook } from "../../src/domain/webhook-signature";
 import { BROWSER_UA, leadIdOf } from "../support/email";
-import { claimIdentity, newEmail, newVisitorId, SERVER_KEY } from "../support/harness";
+import { ADMIN_TOKEN, claimIdentity, newEmail, newVisitorId, SERVER_KEY } from "../support/harness";
 
 /**
  * Routing through the worker: the default configuration's rules with its `crm-webhook`
@@ -297,5 +297,31 @@ describe("routing a lead's change of segment to a webhook", () => {
     expect(await env.DB.prepare("SELECT turn FROM routing_turns WHERE pool = ?").bind(pool).first("turn")).toBe(20);
     // A second claim of a held delivery finds it taken: no second turn.
     expect(await store.claim(ids[0]!, crypto.randomUUID(), now)).toBeNull();
+  });
+
+  it("GET /v1/admin/deliveries shows the log with every attempt; replay sends a dead delivery again with the same webhook-id", async () => {
+    const target = await hook([{ status: 500 }]);
+    const testEnv = routedEnv(target.url);
+    const { email, leadId } = await smbLead(testEnv);
+    await drain(testEnv);
+    testEnv.sent.length = 0;
+    const [row] = await deliveriesOf(leadId);
+    await env.DB.prepare("UPDATE routing_deliveries SET status = 'dead' WHERE id = ?").bind(row!.id).run();
+    const admin = (method: string, path: string) =>
+      settle(testEnv, new Request(`https://leadflare.test${path}`, { method, headers: { authorization: `Bearer ${ADMIN_TOKEN}`, origin: "https://leadflare.test" } }));
+    const list = await admin("GET", `/v1/admin/deliveries?lead=${encodeURIComponent(email)}`);
+    expect(list.status).toBe(200);
+    const { deliveries } = (await list.json()) as { deliveries: { id: string; status: string; lead: { email: string }; attempts: { status: number; error: string }[] }[] };
+    expect(deliveries).toEqual([expect.objectContaining({ id: row!.id, status: "dead", lead: { id: leadId, email }, attempts: [expect.objectContaining({ status: 500, error: "answered 500" })] })]);
+    expect((await admin("GET", "/v1/admin/deliveries?status=nope")).status).toBe(422);
+
+    const replay = await admin("POST", `/v1/admin/deliveries/${row!.id}/replay`);
+    expect(replay.status).toBe(202);
+    expect(testEnv.sent).toEqual([{ id: row!.id, delaySeconds: 0 }]);
+    await drain(testEnv);
+    const received = await target.received();
+    expect(received.map((r) => r.headers["webhook-id"])).toEqual([row!.id, row!.id]);
+    expect((await deliveriesOf(leadId))[0]).toMatchObject({ status: "delivered" });
+    expect((await admin("POST", `/v1/admin/deliveries/msg_${"0".repeat(32)}/replay`)).status).toBe(404);
   });
 });
