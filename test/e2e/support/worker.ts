@@ -12,6 +12,8 @@ import type { TestProject } from "vitest/node";
 export const SERVER_KEY = "e2e-server-key";
 export const ESP_KEY = "e2e-esp-key";
 export const ADMIN_TOKEN = "e2e-admin-token";
+/** The secret routing's end-to-end webhook is signed with (a Worker secret named in the configuration). */
+export const E2E_WEBHOOK_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 /** Cloudflare Access as the worker is configured for it here (its keys are the run's own). */
 export const ACCESS_TEAM = "leadflare-e2e.cloudflareaccess.com";
 export const ACCESS_AUD = "e2e-console-aud";
@@ -100,6 +102,9 @@ async function startWorker(dir: string, persistDir: string, env: NodeJS.ProcessE
       "LF_SESSION_SECRET=e2e-session-secret",
       `LF_ALLOWED_ORIGINS=${workerUrl},http://localhost:${port},http://127.0.0.1:${sitePort}`,
       `LF_SITE_ORIGIN=${workerUrl}`,
+      // Routing's end-to-end test delivers to its own receiver on 127.0.0.1 (test/e2e/routing.test.ts).
+      "LF_DEV_ALLOW_LOOPBACK=true",
+      `LF_E2E_WEBHOOK_SECRET=${E2E_WEBHOOK_SECRET}`,
       ...extraVars,
       "",
     ].join("\n"),
