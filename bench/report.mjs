@@ -54,6 +54,8 @@ export function targets(results) {
     ),
     "daily_cap never reached by the load": check(results.daily_cap?.never_reached, (v) => v),
     "storage.bytes_per_event <= 250": check(results.storage?.bytes_per_event, (v) => v <= 250),
+    "routing.first_byte_ms.p99 <= 5000": check(results.routing?.first_byte_ms?.p99, (v) => v <= 5000),
+    "routing: no delivery lost or duplicated with half the answers 500": check(results.routing, (r) => r.lost === 0 && r.duplicated === 0 && r.delivered === r.transitions),
     "sizes.worker_gzip_bytes <= 150 KB": check(results.sizes.worker_gzip_bytes, (v) => v <= 150 * 1024),
     "sizes.script_gzip_bytes <= 2.5 KB": check(results.sizes.script_gzip_bytes, (v) => v <= 2.5 * 1024),
     "sizes.console_js_gzip_bytes <= 150 KB": check(results.sizes.console_js_gzip_bytes, (v) => v <= 150 * 1024),

@@ -14,6 +14,7 @@ import { consoleJsSize } from "../scripts/console-size.mjs";
 import { ensureWrk, runWrk, startWorker, wrangler } from "./processes.mjs";
 import { pairedRatio, printReport, ratio, summarize, targets } from "./report.mjs";
 import { BIG_HISTORY_VISITORS, d1File, HISTORY_KEYS, seedDatabase, verifyAggregates } from "./seed.mjs";
+import { benchRouting } from "./routing.mjs";
 import { measureStorage } from "./storage.mjs";
 
 const started = performance.now();
@@ -232,6 +233,11 @@ const retention = await sweep.json();
 const retentionRows = retention.events_deleted + retention.lead_events_deleted + retention.leads_deleted;
 await probe.stop();
 
+// --- Routing: through the queue to a local receiver (bench/routing.mjs) ---------------------
+step("routing: 200 paced moves, then 1,000 at once with every first attempt answered 500");
+const routing = await benchRouting({ workDir: WORK, logFile: log("routing") });
+step(`routing: first byte p50 ${routing.first_byte_ms.p50} ms, p99 ${routing.first_byte_ms.p99} ms; ${routing.deliveries_per_second} deliveries/s; lost ${routing.lost}, duplicated ${routing.duplicated}`);
+
 // --- Sizes ------------------------------------------------------------------------------------
 await bundleBuilt;
 const bundleFiles = readdirSync(dirs.bundle, { recursive: true })
@@ -300,6 +306,7 @@ const results = {
       sampled_leads: reportSampled.leads,
     },
   },
+  routing,
   retention: { ...retention, rows_deleted: retentionRows, rows_deleted_per_second: Math.round(retentionRows / (retention.ms / 1000)) },
   sizes: {
     worker_bytes: worker.reduce((n, b) => n + b.length, 0),

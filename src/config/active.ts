@@ -35,8 +35,8 @@ export function compileDocument(document: unknown): CompiledConfig {
  */
 export type ShippedDefault = () => Promise<string>;
 
+let read: Promise<string> | undefined;
 export function shippedFromAssets(assets: Fetcher): ShippedDefault {
-  let read: Promise<string> | undefined;
   return () =>
     (read ??= assets.fetch("https://assets.invalid/site/config/default.json").then(async (res) => {
       if (res.status !== 200) {

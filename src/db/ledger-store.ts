@@ -239,7 +239,7 @@ export class LedgerStore {
         WHERE (SELECT revision FROM lead_segments WHERE lead_id = p.value ->> 'lead') = p.value ->> 'next'
         ORDER BY p.key, t.key`),
       // Routing's outbox, in the transitions' batch and under their compare-and-set.
-      deliveries: [0, 1, 2].map((rank) => run(insertDeliveries(each, configVersion, now, quietMs, rank))),
+      deliveries: reviews.some((r) => r.deliveries?.length) ? [0, 1, 2].map((rank) => run(insertDeliveries(each, configVersion, now, quietMs, rank))) : [],
       forget: deleteLedger(sql`IN (SELECT value FROM json_each(${forgotten}))`, sql`NOT EXISTS (SELECT 1 FROM leads WHERE id = lead_id)`).map(run),
     });
     return new Set(written.map((r) => r.lead_id));
