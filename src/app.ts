@@ -19,6 +19,7 @@ import { adminLedgerReevaluationHandler, adminLedgerReevaluationRoute } from "./
 import { adminLeadsSearchHandler, adminLeadsSearchRoute } from "./routes/admin-leads-search";
 import { adminDeliveriesHandler, adminDeliveriesRoute } from "./routes/admin-deliveries";
 import { adminDeliveryReplayHandler, adminDeliveryReplayRoute } from "./routes/admin-delivery-replay";
+import { adminRoutingHandler, adminRoutingRoute } from "./routes/admin-routing";
 import { adminPreviewLinksHandler, adminPreviewLinksRoute } from "./routes/admin-preview-links";
 import { adminReportFlowsHandler, adminReportFlowsRoute } from "./routes/admin-report-flows";
 import { adminReportSegmentsHandler, adminReportSegmentsRoute } from "./routes/admin-report-segments";
@@ -98,6 +99,7 @@ export function createApp() {
   app.openapi(adminLeadsSearchRoute, adminLeadsSearchHandler);
   app.openapi(adminDeliveriesRoute, adminDeliveriesHandler);
   app.openapi(adminDeliveryReplayRoute, adminDeliveryReplayHandler);
+  app.openapi(adminRoutingRoute, adminRoutingHandler);
   app.openapi(adminLeadGetRoute, adminLeadGetHandler);
   app.openapi(adminLeadExportRoute, adminLeadExportHandler);
   app.openapi(adminLeadEraseRoute, adminLeadEraseHandler);

@@ -392,3 +392,71 @@ export interface SegmentHistory {
 export async function leadSegmentHistory(email: string, options: { limit?: number; before?: string } = {}): Promise<SegmentHistory> {
   return (await request<SegmentHistory>("GET", `/v1/admin/leads/${encodeURIComponent(email)}/segments`, { query: options })).data;
 }
+
+// --- Routing (src/routes/admin-routing.ts, admin-deliveries.ts, admin-delivery-replay.ts) -------
+
+/** A rule of the configuration's `routing` section: the worker's own type (src/domain/routing-config.ts). */
+export type { RoutingRule } from "../../src/domain/routing-config";
+import type { RoutingRule } from "../../src/domain/routing-config";
+
+export interface RoutingDestination {
+  name: string;
+  type: "webhook" | "slack";
+  /** As configured: `env:NAME` (a Worker secret) or the URL itself; never a secret's value. */
+  url: string;
+  /** The webhook's signing secret, `env:NAME`; null for Slack. */
+  secret: string | null;
+  /** Every Worker secret it names is set: routing sends to it. Inert otherwise. */
+  live: boolean;
+  /** It answered 410 Gone: nothing is sent to it until a replay re-enables it. */
+  disabled: { at: string; reason: string } | null;
+  /** Deliveries created in the last 24 hours: finished (delivered, dead, disabled), delivered, waiting (pending, held). */
+  last24h: { finished: number; delivered: number; waiting: number; successRate: number | null };
+}
+
+export interface RoutingState {
+  quietMinutes: number;
+  rules: RoutingRule[];
+  destinations: RoutingDestination[];
+}
+
+/** The active configuration's routing: rules, and each destination's state and last 24 hours. */
+export async function routingState(): Promise<RoutingState> {
+  return (await request<RoutingState>("GET", "/v1/admin/routing")).data;
+}
+
+export const DELIVERY_STATUSES = ["pending", "held", "delivered", "dead", "disabled", "dropped", "cancelled"] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+export interface Delivery {
+  /** The webhook-id, the same for every attempt and replay. */
+  id: string;
+  destination: string;
+  status: DeliveryStatus;
+  lead: { id: string; email: string | null };
+  from: string | null;
+  to: string;
+  cause: string;
+  at: string;
+  owner: string | null;
+  createdAt: string;
+  /** When a pending or held delivery is next sent. */
+  nextAttemptAt: string | null;
+  attempts: { attempt: number; at: string; status: number | null; latencyMs: number; error: string | null }[];
+}
+
+export interface DeliveryPage {
+  deliveries: Delivery[];
+  /** `before` for the next (older) page; null on the last. */
+  next: string | null;
+}
+
+/** Routing's log, newest first, each delivery with every attempt. */
+export async function deliveryLog(filter: { status?: DeliveryStatus; destination?: string; lead?: string; before?: string; limit?: number }): Promise<DeliveryPage> {
+  return (await request<DeliveryPage>("GET", "/v1/admin/deliveries", { query: filter })).data;
+}
+
+/** Sends a delivery again from its first attempt (same webhook-id); re-enables a destination that answered 410. */
+export async function replayDelivery(id: string): Promise<Delivery> {
+  return (await request<Delivery>("POST", `/v1/admin/deliveries/${encodeURIComponent(id)}/replay`)).data;
+}

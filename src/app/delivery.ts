@@ -38,7 +38,7 @@ export async function attemptDelivery(context: DeliveryContext, id: string): Pro
   if (!claimed) return "skipped";
   const prepared = await prepare(context, claimed, startedAt);
   if ("outcome" in prepared) {
-    await store.finish(id, lease, { attempt: claimed.attempts, at: startedAt, status: null, latencyMs: 0, error: prepared.error }, prepared.outcome, claimed.destination, startedAt);
+    await store.finish(id, lease, { at: startedAt, status: null, latencyMs: 0, error: prepared.error }, prepared.outcome, claimed.destination, startedAt);
     return prepared.outcome.status;
   }
   let status: number | null = null;
@@ -66,7 +66,7 @@ export async function attemptDelivery(context: DeliveryContext, id: string): Pro
     next.kind === "retry"
       ? { status: "pending", nextAt: next.at, enqueuedUntil: next.at - now <= MAX_QUEUE_DELAY_MS ? next.at : null }
       : { status: next.kind };
-  const written = await store.finish(id, lease, { attempt: claimed.attempts, at: startedAt, status, latencyMs: now - startedAt, error }, outcome, claimed.destination, now);
+  const written = await store.finish(id, lease, { at: startedAt, status, latencyMs: now - startedAt, error }, outcome, claimed.destination, now);
   if (written && outcome.status === "pending" && outcome.enqueuedUntil !== null) {
     await context.enqueue([id], Math.ceil((outcome.nextAt - now) / 1000));
   }

@@ -41,8 +41,8 @@ export interface ClaimedDelivery extends DeliveryRow {
   disabled_at: number | null;
 }
 
+/** One attempt, for the log (numbered there: after a replay, on from the attempts before it). */
 export interface AttemptRecord {
-  attempt: number;
   at: number;
   status: number | null;
   latencyMs: number;
@@ -95,8 +95,10 @@ export class RoutingStore {
     const next = outcome.status === "pending" ? outcome : { nextAt: null, enqueuedUntil: null };
     const finished = outcome.status === "pending" ? null : now;
     const steps = {
-      attempt: run(sql`INSERT OR IGNORE INTO routing_attempts (delivery_id, attempt, at, status, latency_ms, error)
-        SELECT id, ${attempt.attempt}, ${attempt.at}, ${attempt.status}, ${attempt.latencyMs}, ${attempt.error} FROM routing_deliveries WHERE ${held}`),
+      // Numbered on from the log's last (a replay restarts the schedule, not the log).
+      attempt: run(sql`INSERT INTO routing_attempts (delivery_id, attempt, at, status, latency_ms, error)
+        SELECT id, (SELECT coalesce(max(attempt), 0) + 1 FROM routing_attempts WHERE delivery_id = ${id}), ${attempt.at}, ${attempt.status},
+          ${attempt.latencyMs}, ${attempt.error} FROM routing_deliveries WHERE ${held}`),
       ...(outcome.status === "disabled"
         ? {
             disable: run(sql`INSERT INTO routing_disabled (destination, disabled_at, reason)

@@ -322,6 +322,9 @@ describe("routing a lead's change of segment to a webhook", () => {
     const received = await target.received();
     expect(received.map((r) => r.headers["webhook-id"])).toEqual([row!.id, row!.id]);
     expect((await deliveriesOf(leadId))[0]).toMatchObject({ status: "delivered" });
+    // The log keeps the attempts before the replay, and numbers the replay's on after them.
+    const after = ((await (await admin("GET", `/v1/admin/deliveries?lead=${encodeURIComponent(email)}`)).json()) as { deliveries: typeof deliveries }).deliveries;
+    expect(after[0]).toMatchObject({ status: "delivered", attempts: [{ attempt: 1, status: 500 }, { attempt: 2, status: 200, error: null }] });
     expect((await admin("POST", `/v1/admin/deliveries/msg_${"0".repeat(32)}/replay`)).status).toBe(404);
   });
 });
