@@ -9,8 +9,8 @@ import { build } from "esbuild";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { dirname, join, resolve, sep } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { crc32, deflateSync, gzipSync } from "node:zlib";
 import { build as viteBuild } from "vite";
 import { CONSOLE_DIST, CONSOLE_JS_BUDGET_BYTES, consoleJsSize } from "./console-size.mjs";
@@ -117,6 +117,32 @@ function png(width, height, colour) {
   ]);
 }
 
+// The configuration's JSON Schema, made with zod's full JSON Schema modules (the installed
+// ones are stubs, so that the worker's bundle leaves them out: scripts/trim-zod.mjs).
+const fullZodJsonSchema = {
+  name: "full-zod-json-schema",
+  setup(b) {
+    b.onResolve({ filter: /(^|\/)(to-json-schema|json-schema-processors|json-schema-generator)\.js$/ }, (args) => {
+      if (!args.resolveDir.includes(`${sep}node_modules${sep}zod${sep}`)) return undefined;
+      const full = resolve(args.resolveDir, args.path.replace(/\.js$/, ".full.js"));
+      return existsSync(full) ? { path: full } : undefined;
+    });
+  },
+};
+const schemaModule = await build({
+  entryPoints: [at("scripts/config-json-schema.ts").pathname],
+  bundle: true, format: "esm", platform: "node", write: false, plugins: [fullZodJsonSchema], logLevel: "error",
+});
+const schemaDir = mkdtempSync(join(tmpdir(), "leadflare-schema-"));
+let configJsonSchema;
+try {
+  const file = join(schemaDir, "config-json-schema.mjs");
+  writeFileSync(file, schemaModule.outputFiles[0].text);
+  configJsonSchema = (await import(pathToFileURL(file).href)).configJsonSchema();
+} finally {
+  rmSync(schemaDir, { recursive: true, force: true });
+}
+
 console.log(`p.js: ${script.length} bytes, ${gzipped} bytes gzipped (budget ${BUDGET_BYTES}), version ${version}`);
 if (gzipped > BUDGET_BYTES) {
   console.error(`p.js is over its budget by ${gzipped - BUDGET_BYTES} bytes gzipped.`);
@@ -131,6 +157,8 @@ syncFiles(
     // The shipped default configuration, which a fresh database activates as version 1
     // (src/config/active.ts reads it through ASSETS: it costs the worker bundle nothing).
     ["config/default.json", Buffer.from(JSON.stringify(defaults))],
+    // GET /v1/config.schema.json serves it (src/routes/config-schema.ts).
+    ["config/schema.json", Buffer.from(JSON.stringify(configJsonSchema))],
     ...Object.entries(demoFiles).map(([file, body]) => [join("demo", file), body]),
     ...Object.entries(demoImages).map(([file, body]) => [join("demo", "img", file), body]),
   ]),

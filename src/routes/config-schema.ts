@@ -1,23 +1,13 @@
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
-import { configSchema } from "../domain/config";
 import type { AppEnv } from "../env";
+import { siteAsset } from "./site-asset";
 
 /**
- * JSON Schema of the configuration document, generated from the same zod schema that
- * validates it, for editors' autocompletion (`"$schema": ".../v1/config.schema.json"`).
- * Cross-reference checks (parents, fact paths, the catch-all) are not expressible in JSON
- * Schema: `npm run config:validate` and the API run them.
+ * JSON Schema of the configuration document, for editors' autocompletion
+ * (`"$schema": ".../v1/config.schema.json"`): generated from the same zod schema by
+ * `npm run build` (scripts/config-json-schema.ts) into the static assets, so zod's JSON
+ * Schema generation is not in the worker's bundle.
  */
-let generated: Record<string, unknown> | undefined;
-export function configJsonSchema(): Record<string, unknown> {
-  generated ??= {
-    ...z.toJSONSchema(configSchema, { target: "draft-2020-12", io: "input", unrepresentable: "any" }),
-    title: "Leadflare configuration",
-    description: "Page categories, signals, scoring, segments and content. Validate with `npm run config:validate -- file.json`.",
-  };
-  return generated;
-}
-
 export const configSchemaRoute = createRoute({
   method: "get",
   path: "/v1/config.schema.json",
@@ -30,5 +20,5 @@ export const configSchemaRoute = createRoute({
 
 export const configSchemaHandler: RouteHandler<typeof configSchemaRoute, AppEnv> = async (c) => {
   c.header("Cache-Control", "public, max-age=300");
-  return c.json(configJsonSchema(), 200);
+  return c.body(await siteAsset(c, "config/schema.json"), 200, { "content-type": "application/json" }) as never;
 };
