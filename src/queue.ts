@@ -1,4 +1,5 @@
-import { attemptDelivery, type DeliveryContext } from "./app/delivery";
+import { attemptDelivery, attemptErasure, type DeliveryContext } from "./app/delivery";
+import { ErasureStore } from "./db/erasure-store";
 import { reevaluateChunk, type ReevaluationContext } from "./app/ledger-reevaluation";
 import { LedgerStore } from "./db/ledger-store";
 import { ReevaluationStore } from "./db/reevaluation-store";
@@ -11,7 +12,7 @@ import { createServices, enqueueDeliveries, type Services } from "./services";
  * messages the worker sends itself for background work. Today one kind: the next chunk of a
  * configuration change's re-evaluation (src/app/ledger-reevaluation.ts).
  */
-export type QueueMessage = { kind: "ledger-reevaluation" } | { kind: "deliver"; id: string };
+export type QueueMessage = { kind: "ledger-reevaluation" } | { kind: "deliver" | "erasure"; id: string };
 
 /** Asks for the next chunk of the running re-evaluation (any runner may take it). */
 export async function continueReevaluation(env: Cloudflare.Env): Promise<void> {
@@ -60,12 +61,13 @@ export function deliveryContext(env: Cloudflare.Env, services: Services): Delive
   const siteOrigin = configuredOrigin(env.LF_SITE_ORIGIN);
   return {
     store: new RoutingStore(env.DB),
+    erasures: new ErasureStore(env.DB),
     config: services.config,
     secrets: env as unknown as Record<string, unknown>,
     allowLoopback: env.LF_DEV_ALLOW_LOOPBACK === "true",
     links: env.LF_LINK_SECRET && linkOrigin && siteOrigin ? { secret: env.LF_LINK_SECRET, linkOrigin, siteOrigin } : null,
     fetch: (input, init) => fetch(input, init),
-    enqueue: (ids, delaySeconds) => enqueueDeliveries(env, ids, delaySeconds),
+    enqueue: (ids, delaySeconds, kind) => enqueueDeliveries(env, ids, delaySeconds, kind),
     clock: () => Date.now(),
   };
 }
@@ -81,8 +83,9 @@ async function deliverBatch(batch: MessageBatch<unknown>, env: Cloudflare.Env, c
   await Promise.all(
     batch.messages.map(async (message) => {
       const body = message.body as QueueMessage | null;
-      if (body?.kind === "deliver" && typeof body.id === "string") {
-        await attemptDelivery(context, body.id).catch((error) => console.error(`routing: delivery ${body.id} failed`, error));
+      if ((body?.kind === "deliver" || body?.kind === "erasure") && typeof body.id === "string") {
+        const attempt = body.kind === "deliver" ? attemptDelivery : attemptErasure;
+        await attempt(context, body.id).catch((error) => console.error(`routing: ${body.kind} ${body.id} failed`, error));
       } else {
         console.error(`queue: dropping an unknown message ${JSON.stringify(message.body)}`);
       }

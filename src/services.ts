@@ -53,11 +53,11 @@ export function routingContext(env: Cloudflare.Env, config: CompiledConfig): Rou
   };
 }
 
-/** One message per delivery; a failure here is logged, and the cron's sweep sends them instead. */
-export async function enqueueDeliveries(env: Cloudflare.Env, ids: string[], delaySeconds = 0): Promise<void> {
+/** One message per delivery (or `lead.erased` notice); a failure here is logged, and the cron's sweep sends them instead. */
+export async function enqueueDeliveries(env: Cloudflare.Env, ids: string[], delaySeconds = 0, kind: "deliver" | "erasure" = "deliver"): Promise<void> {
   try {
     for (let i = 0; i < ids.length; i += 100) {
-      await env.ROUTING_QUEUE.sendBatch(ids.slice(i, i + 100).map((id) => ({ body: { kind: "deliver", id }, delaySeconds })));
+      await env.ROUTING_QUEUE.sendBatch(ids.slice(i, i + 100).map((id) => ({ body: { kind, id }, delaySeconds })));
     }
   } catch (error) {
     console.error("routing: enqueue failed, the sweep sends these", ids, error);

@@ -1,8 +1,9 @@
+import type { ErasureOutcome, ErasureStore } from "../db/erasure-store";
 import type { ClaimedDelivery, DeliveryOutcome, DeliveryRow, RoutingStore } from "../db/routing-store";
 import type { CompiledConfig } from "../domain/compile";
 import { destinationUrlProblem } from "../domain/destination-url";
 import { afterAttempt, MAX_QUEUE_DELAY_MS, resolveReference, routesFor } from "../domain/routing";
-import { buildRequest, type LinkSigning } from "../domain/routing-payload";
+import { buildRequest, webhookHeaders, type LinkSigning } from "../domain/routing-payload";
 
 /**
  * One attempt of one delivery (a queue message), and the cron's sweep of what a crash, a
@@ -18,8 +19,10 @@ export interface DeliveryContext {
   allowLoopback: boolean;
   links: LinkSigning | null;
   fetch: typeof fetch;
-  /** Sends queue messages for deliveries, delayed by `delaySeconds`. */
-  enqueue(ids: string[], delaySeconds?: number): Promise<void>;
+  /** `lead.erased` notices. */
+  erasures: ErasureStore;
+  /** Sends queue messages for deliveries (or notices), delayed by `delaySeconds`. */
+  enqueue(ids: string[], delaySeconds?: number, kind?: "deliver" | "erasure"): Promise<void>;
   /** The wall clock: an attempt's latency, and the time after it. */
   clock(): number;
 }
@@ -41,39 +44,76 @@ export async function attemptDelivery(context: DeliveryContext, id: string): Pro
     await store.finish(id, lease, { at: startedAt, status: null, latencyMs: 0, error: prepared.error }, prepared.outcome, claimed.destination, startedAt);
     return prepared.outcome.status;
   }
-  let status: number | null = null;
-  let retryAfter: string | null = null;
-  let error: string | null = null;
-  try {
-    const res = await context.fetch(prepared.url, {
-      method: "POST",
-      headers: prepared.headers,
-      body: prepared.body,
-      // A redirect is an answer, never followed: it could lead anywhere, 127.0.0.1 included.
-      redirect: "manual",
-      signal: AbortSignal.timeout(ATTEMPT_TIMEOUT_MS),
-    });
-    status = res.status;
-    retryAfter = res.headers.get("retry-after");
-    if (status < 200 || status >= 300) error = `answered ${status}`;
-    await res.body?.cancel();
-  } catch (e) {
-    error = e instanceof Error && e.name === "TimeoutError" ? `no answer within ${ATTEMPT_TIMEOUT_MS / 1000} s` : `request failed: ${String(e)}`.slice(0, 300);
-  }
+  const answer = await post(context, prepared);
   const now = context.clock();
-  const next = afterAttempt(claimed.attempts, status, retryAfter, now);
-  const outcome: DeliveryOutcome =
-    next.kind === "retry"
-      ? { status: "pending", nextAt: next.at, enqueuedUntil: next.at - now <= MAX_QUEUE_DELAY_MS ? next.at : null }
-      : { status: next.kind };
-  const written = await store.finish(id, lease, { at: startedAt, status, latencyMs: now - startedAt, error }, outcome, claimed.destination, now);
+  const outcome = nextStep(claimed.attempts, answer, now);
+  const written = await store.finish(id, lease, { at: startedAt, status: answer.status, latencyMs: now - startedAt, error: answer.error }, outcome, claimed.destination, now);
   if (written && outcome.status === "pending" && outcome.enqueuedUntil !== null) {
     await context.enqueue([id], Math.ceil((outcome.nextAt - now) / 1000));
   }
   return outcome.status;
 }
 
-type Prepared = { url: string; headers: Record<string, string>; body: string } | { outcome: DeliveryOutcome; error: string };
+type Request = { url: string; headers: Record<string, string>; body: string };
+type Prepared = Request | { outcome: DeliveryOutcome; error: string };
+type Answer = { status: number | null; retryAfter: string | null; error: string | null };
+
+/** One POST: its status (null: no answer), `Retry-After`, and what went wrong, if anything. */
+async function post(context: DeliveryContext, request: Request): Promise<Answer> {
+  try {
+    const res = await context.fetch(request.url, {
+      method: "POST",
+      headers: request.headers,
+      body: request.body,
+      // A redirect is an answer, never followed: it could lead anywhere, 127.0.0.1 included.
+      redirect: "manual",
+      signal: AbortSignal.timeout(ATTEMPT_TIMEOUT_MS),
+    });
+    await res.body?.cancel();
+    const ok = res.status >= 200 && res.status < 300;
+    return { status: res.status, retryAfter: res.headers.get("retry-after"), error: ok ? null : `answered ${res.status}` };
+  } catch (e) {
+    const error = e instanceof Error && e.name === "TimeoutError" ? `no answer within ${ATTEMPT_TIMEOUT_MS / 1000} s` : `request failed: ${String(e)}`.slice(0, 300);
+    return { status: null, retryAfter: null, error };
+  }
+}
+
+/** What follows attempt number `attempts`: the schedule's next time (and whether a delayed message can carry it), or the end. */
+function nextStep(attempts: number, answer: Answer, now: number): DeliveryOutcome {
+  const next = afterAttempt(attempts, answer.status, answer.retryAfter, now);
+  return next.kind === "retry"
+    ? { status: "pending", nextAt: next.at, enqueuedUntil: next.at - now <= MAX_QUEUE_DELAY_MS ? next.at : null }
+    : { status: next.kind };
+}
+
+/**
+ * One attempt of a `lead.erased` notice: `{type, timestamp, data: {lead: {id}}}`, signed like
+ * every webhook. Delivered, the notice is deleted; a 410 or the last attempt ends it (dead).
+ */
+export async function attemptErasure(context: DeliveryContext, id: string): Promise<AttemptResult> {
+  const lease = crypto.randomUUID();
+  const startedAt = context.clock();
+  const claimed = await context.erasures.claim(id, lease, startedAt);
+  if (!claimed) return "skipped";
+  const destination = context.config.doc.routing?.destinations[claimed.destination];
+  const url = destination?.type === "webhook" ? resolveReference(destination.url, context.secrets) : undefined;
+  const secret = destination?.type === "webhook" ? resolveReference(destination.secret, context.secrets) : undefined;
+  const problem = url === undefined || secret === undefined ? "the destination or its secrets are no longer configured" : destinationUrlProblem(url, context.allowLoopback);
+  if (problem) {
+    await context.erasures.finish(id, lease, { at: startedAt, status: null, latencyMs: 0, error: problem }, { status: "dead" });
+    return "dead";
+  }
+  const body = JSON.stringify({ type: "lead.erased", timestamp: new Date(claimed.erased_at).toISOString(), data: { lead: { id: claimed.erased_lead } } });
+  const answer = await post(context, { url: url!, body, headers: await webhookHeaders(secret!, id, startedAt, body) });
+  const now = context.clock();
+  const step = nextStep(claimed.attempts, answer, now);
+  const outcome: ErasureOutcome = step.status === "pending" || step.status === "delivered" ? step : { status: "dead" };
+  const written = await context.erasures.finish(id, lease, { at: startedAt, status: answer.status, latencyMs: now - startedAt, error: answer.error }, outcome);
+  if (written && outcome.status === "pending" && outcome.enqueuedUntil !== null) {
+    await context.enqueue([id], Math.ceil((outcome.nextAt - now) / 1000), "erasure");
+  }
+  return outcome.status;
+}
 
 /** The request of an attempt, or why none is sent (and what becomes of the delivery). */
 async function prepare(context: DeliveryContext, claimed: ClaimedDelivery, now: number): Promise<Prepared> {
@@ -106,7 +146,9 @@ export async function sweepDeliveries(context: DeliveryContext, live: ReadonlySe
   const unsent = await context.store.takeUnsent(now, SWEEP_DELIVERIES);
   const ids = [...new Set([...released, ...unsent])];
   if (ids.length > 0) await context.enqueue(ids);
-  return { released: released.length, dropped: decisions.filter((d) => !d.send).length, enqueued: ids.length };
+  const notices = await context.erasures.takeUnsent(now, SWEEP_DELIVERIES);
+  if (notices.length > 0) await context.enqueue(notices, 0, "erasure");
+  return { released: released.length, dropped: decisions.filter((d) => !d.send).length, enqueued: ids.length + notices.length };
 }
 
 /** Whether a held delivery's net change (from the last delivered segment to the latest) is one its destination is sent. */

@@ -1,6 +1,7 @@
 import type { PrivacyStore } from "../db/privacy-store";
 import { EXPORT_FROM_START, EXPORT_PAGE_MAX, emailAuditHash, exportDocument, readExportCursor } from "../domain/privacy";
 import { ApiError } from "../errors";
+import { newDeliveryId } from "./routing";
 
 /**
  * Erase and export (GDPR articles 17 and 15), whoever asks: the server API (`LF_API_KEY`) or
@@ -12,6 +13,8 @@ export interface PrivacyRequester {
   secret: string | undefined;
   actor: string;
   now: number;
+  /** Webhook destinations told `lead.erased` (routing's live ones), and the queue for the notices. */
+  erasureNotices?: { destinations: string[]; enqueue(ids: string[]): Promise<void> };
 }
 
 async function audit(requester: PrivacyRequester, email: string) {
@@ -21,8 +24,10 @@ async function audit(requester: PrivacyRequester, email: string) {
 }
 
 export async function eraseLead(requester: PrivacyRequester, email: string): Promise<void> {
-  const erased = await requester.privacy.erase(email, await audit(requester, email));
+  const notices = (requester.erasureNotices?.destinations ?? []).map((destination) => ({ id: newDeliveryId(), destination }));
+  const erased = await requester.privacy.erase(email, await audit(requester, email), notices);
   if (!erased) throw new ApiError(404, "not_found", "No lead has this email (already erased?).");
+  if (notices.length > 0) await requester.erasureNotices!.enqueue(notices.map((n) => n.id));
 }
 
 export async function exportLead(requester: PrivacyRequester, email: string, page: { after?: string; limit?: number }) {

@@ -29,10 +29,16 @@ export class PrivacyStore {
    * (a shared laptop that later identified as this person) stay that lead's: events do not
    * keep the browser's id. Returns whether there was a lead; the audit row says the same.
    */
-  async erase(email: string, audit: PrivacyAudit): Promise<boolean> {
+  async erase(email: string, audit: PrivacyAudit, notices: { id: string; destination: string }[] = []): Promise<boolean> {
     const L = leadOfEmail(email);
     const results = await d1Batch(this.d1, [
       auditRow("erase", audit, L),
+      // `lead.erased` for routing's webhooks (./erasure-store.ts): the lead's id, while it still has one.
+      ...(notices.length > 0
+        ? [sql`INSERT INTO routing_erasures (id, destination, erased_lead, erased_at, status, next_at, enqueued_at)
+            SELECT n.value ->> 'id', n.value ->> 'destination', ${L}, ${audit.at}, 'pending', ${audit.at}, ${audit.at}
+            FROM json_each(${JSON.stringify(notices)}) n WHERE ${L} IS NOT NULL`]
+        : []),
       sql`DELETE FROM events WHERE lead_id = ${uuidBytes(L)}`,
       sql`DELETE FROM lead_activity WHERE lead_id = ${L}`,
       // Claims of this email (by anyone's browser) and anything its browsers claimed or earned.

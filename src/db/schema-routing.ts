@@ -81,3 +81,28 @@ export const routingDisabled = sqliteTable("routing_disabled", {
   disabledAt: integer("disabled_at").notNull(),
   reason: text("reason").notNull(),
 });
+
+/**
+ * `lead.erased` notices to webhook destinations (README "Routing"), written in the erase's own
+ * batch: the one place the erased lead's opaque id (`erasedLead`, never an email or traits)
+ * outlives the erase, so that a destination can erase its copy. A notice is deleted once
+ * delivered; a dead one forgets the id. Attempts as for deliveries (lease, schedule).
+ */
+export const routingErasures = sqliteTable(
+  "routing_erasures",
+  {
+    id: text("id").primaryKey(),
+    destination: text("destination").notNull(),
+    erasedLead: text("erased_lead"),
+    erasedAt: integer("erased_at").notNull(),
+    status: text("status").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    nextAt: integer("next_at").notNull(),
+    enqueuedAt: integer("enqueued_at"),
+    lease: text("lease"),
+    leaseUntil: integer("lease_until"),
+    lastStatus: integer("last_status"),
+    lastError: text("last_error"),
+  },
+  (t) => [index("routing_erasures_due").on(t.status, t.nextAt).where(sql`${t.status} = 'pending'`)],
+);

@@ -98,14 +98,16 @@ export async function buildRequest(
   const message = await segmentChanged(config, delivery, links);
   if (type === "slack") return { headers: { "content-type": "application/json" }, body: JSON.stringify(slackMessage(config, message)) };
   const body = JSON.stringify(message);
+  return { headers: await webhookHeaders(secret, delivery.id, now, body), body };
+}
+
+/** Standard Webhooks headers for one attempt of message `id`. */
+export async function webhookHeaders(secret: string, id: string, now: number, body: string): Promise<Record<string, string>> {
   const timestamp = Math.floor(now / 1000);
   return {
-    headers: {
-      "content-type": "application/json",
-      "webhook-id": delivery.id,
-      "webhook-timestamp": String(timestamp),
-      "webhook-signature": await signWebhook(webhookSecrets(secret), delivery.id, timestamp, body),
-    },
-    body,
+    "content-type": "application/json",
+    "webhook-id": id,
+    "webhook-timestamp": String(timestamp),
+    "webhook-signature": await signWebhook(webhookSecrets(secret), id, timestamp, body),
   };
 }

@@ -36,15 +36,18 @@ async function hook(responses: { status: number; retryAfter?: string; location?:
 /** The worker's env with routing live at `url`, and its queue's messages kept for the test to deliver. */
 function routedEnv(url: string) {
   const sent: { id: string; delaySeconds: number }[] = [];
+  /** Each message's kind (`deliver`, or `erasure` for a lead.erased notice), by id. */
+  const kinds = new Map<string, string>();
   const queue = {
-    async send(body: { id: string }, options?: { delaySeconds?: number }) {
+    async send(body: { id: string; kind: string }, options?: { delaySeconds?: number }) {
+      kinds.set(body.id, body.kind);
       sent.push({ id: body.id, delaySeconds: options?.delaySeconds ?? 0 });
     },
-    async sendBatch(messages: { body: { id: string }; delaySeconds?: number }[]) {
-      for (const m of messages) sent.push({ id: m.body.id, delaySeconds: m.delaySeconds ?? 0 });
+    async sendBatch(messages: { body: { id: string; kind: string }; delaySeconds?: number }[]) {
+      for (const m of messages) await queue.send(m.body, m);
     },
   };
-  return { env: { ...env, LF_ROUTING_WEBHOOK_URL: url, LF_ROUTING_WEBHOOK_SECRET: SECRET, ROUTING_QUEUE: queue } as unknown as Cloudflare.Env, sent };
+  return { env: { ...env, LF_ROUTING_WEBHOOK_URL: url, LF_ROUTING_WEBHOOK_SECRET: SECRET, ROUTING_QUEUE: queue } as unknown as Cloudflare.Env, sent, kinds };
 }
 
 type TestEnv = ReturnType<typeof routedEnv>;
@@ -69,7 +72,7 @@ const pricingView = (testEnv: TestEnv, visitorId: string) =>
 
 /** Delivers the queue's messages so far through the worker's queue handler (and forgets them). */
 async function drain(testEnv: TestEnv) {
-  const messages = testEnv.sent.splice(0).map((m, i) => ({ id: `m${i}-${crypto.randomUUID()}`, timestamp: new Date(), attempts: 1, body: { kind: "deliver", id: m.id } }));
+  const messages = testEnv.sent.splice(0).map((m, i) => ({ id: `m${i}-${crypto.randomUUID()}`, timestamp: new Date(), attempts: 1, body: { kind: testEnv.kinds.get(m.id) ?? "deliver", id: m.id } }));
   const batch = createMessageBatch("leadflare-routing", messages);
   const ctx = createExecutionContext();
   await worker.queue(batch as never, testEnv.env, ctx);
@@ -326,5 +329,42 @@ describe("routing a lead's change of segment to a webhook", () => {
     const after = ((await (await admin("GET", `/v1/admin/deliveries?lead=${encodeURIComponent(email)}`)).json()) as { deliveries: typeof deliveries }).deliveries;
     expect(after[0]).toMatchObject({ status: "delivered", attempts: [{ attempt: 1, status: 500 }, { attempt: 2, status: 200, error: null }] });
     expect((await admin("POST", `/v1/admin/deliveries/msg_${"0".repeat(32)}/replay`)).status).toBe(404);
+  });
+
+  it("erase tells each live webhook lead.erased, signed, with the lead's id only; the notice is gone once delivered, retried until then", async () => {
+    const target = await hook([{ status: 503 }]);
+    const testEnv = routedEnv(target.url);
+    const { email, leadId } = await smbLead(testEnv);
+    await drain(testEnv);
+    expect((await server(testEnv, "DELETE", `/v1/leads/${encodeURIComponent(email)}`, undefined)).status).toBe(204);
+    // The queue holds the segment change's retry (its 503) and the notice.
+    const notice = testEnv.sent.find((m) => testEnv.kinds.get(m.id) === "erasure");
+    expect(notice).toBeDefined();
+    await drain(testEnv);
+    // The receiver's second answer (after the segment change's 503) is the notice's: 200.
+    const received = await target.received();
+    const erased = received.map((r) => JSON.parse(r.body)).filter((b) => b.type === "lead.erased");
+    expect(erased).toEqual([{ type: "lead.erased", timestamp: expect.any(String), data: { lead: { id: leadId } } }]);
+    expect(received.every((r) => r.verified)).toBe(true);
+    expect(received.at(-1)!.body).not.toContain(email);
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM routing_erasures WHERE id = ?").bind(notice!.id).first("n")).toBe(0);
+  });
+
+  it("a lead.erased notice that fails is retried on the schedule, and the sweep sends one whose message was lost", async () => {
+    const target = await hook([{ status: 200 }, { status: 500 }]);
+    const testEnv = routedEnv(target.url);
+    const { email, leadId } = await smbLead(testEnv);
+    await drain(testEnv);
+    await server(testEnv, "DELETE", `/v1/leads/${encodeURIComponent(email)}`, undefined);
+    await drain(testEnv);
+    const row = await env.DB.prepare("SELECT id, erased_lead, attempts, status FROM routing_erasures WHERE erased_lead = ?").bind(leadId).first<{ id: string; attempts: number; status: string }>();
+    expect(row).toMatchObject({ attempts: 1, status: "pending" });
+    expect(testEnv.sent).toEqual([{ id: row!.id, delaySeconds: 5 }]);
+    testEnv.sent.length = 0; // the delayed message is lost
+    await env.DB.prepare("UPDATE routing_erasures SET next_at = ?, enqueued_at = ? WHERE id = ?").bind(Date.now() - 1, Date.now() - 180_000, row!.id).run();
+    await runCron(testEnv, Date.now());
+    expect(testEnv.sent).toEqual([{ id: row!.id, delaySeconds: 0 }]);
+    await drain(testEnv);
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM routing_erasures WHERE id = ?").bind(row!.id).first("n")).toBe(0);
   });
 });

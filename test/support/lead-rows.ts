@@ -26,6 +26,7 @@ export const NOT_PER_LEAD: Record<string, string> = {
   routing_attempts: "a delivery's attempts, by the delivery's id only (status, latency, error; no lead id, email or payload): deleted with the lead's deliveries (test/routes/routing.test.ts)",
   routing_turns: "a round-robin counter per pool of owner ids: sales owners, never lead data",
   routing_disabled: "destinations that answered 410: destination names, never lead data",
+  routing_erasures: "the lead.erased notice to routing's webhooks, written by the erase itself: the erased lead's opaque id only (no email, traits or history), deleted once delivered (a dead one forgets the id); test/routes/routing.test.ts",
 };
 
 /** Every table the migrations created, but SQLite's, D1's and the migration bookkeeping. */
