@@ -79,7 +79,9 @@ describe.each([
         if (scanned !== null) {
           expect(next).not.toBeNull();
           expect(next!).toBeLessThanOrEqual(scanned);
-          expect(next!).toBeGreaterThan(scanned - HOUR - 1);
+          // Earlier than the hour before the scan saw it: a flicker shorter than the scan's
+          // step (fast decay across a bound just after an event), still a real change.
+          if (next! <= scanned - HOUR - 1) expect(ledgerSegment(config, lead, next!)).not.toBe(current);
         }
       }),
       { numRuns: 40 },
