@@ -3,7 +3,10 @@ import type { ClaimedDelivery, DeliveryOutcome, DeliveryRow, RoutingStore } from
 import type { CompiledConfig } from "../domain/compile";
 import { destinationUrlProblem } from "../domain/destination-url";
 import { afterAttempt, MAX_QUEUE_DELAY_MS, resolveReference, routesFor } from "../domain/routing";
+import type { DestinationDef } from "../domain/routing-config";
 import { buildRequest, webhookHeaders, type LinkSigning } from "../domain/routing-payload";
+import { deliverToCrm, HUBSPOT_API } from "./crm-delivery";
+import { send, type Answer } from "./http-attempt";
 
 /**
  * One attempt of one delivery (a queue message), and the cron's sweep of what a crash, a
@@ -27,8 +30,6 @@ export interface DeliveryContext {
   clock(): number;
 }
 
-/** How long one attempt may take, as Standard Webhooks recommends. */
-export const ATTEMPT_TIMEOUT_MS = 15_000;
 
 export type AttemptResult = "skipped" | DeliveryOutcome["status"];
 
@@ -44,7 +45,11 @@ export async function attemptDelivery(context: DeliveryContext, id: string): Pro
     await store.finish(id, lease, { at: startedAt, status: null, latencyMs: 0, error: prepared.error }, prepared.outcome, claimed.destination, startedAt);
     return prepared.outcome.status;
   }
-  const answer = await post(context, prepared);
+  const { destination } = prepared;
+  const answer =
+    destination.type === "hubspot" || destination.type === "salesforce"
+      ? await deliverToCrm({ fetch: context.fetch, config: context.config, recordTask: (task) => store.recordTask(id, lease, task) }, destination, prepared, { ...claimed, email: claimed.email! }, startedAt)
+      : await send(context.fetch, { url: prepared.url, ...(await buildRequest(context.config, destination.type, { ...claimed, email: claimed.email! }, prepared.secret, context.links, startedAt)) });
   const now = context.clock();
   const outcome = nextStep(claimed.attempts, answer, now);
   const written = await store.finish(id, lease, { at: startedAt, status: answer.status, latencyMs: now - startedAt, error: answer.error }, outcome, claimed.destination, now);
@@ -54,29 +59,7 @@ export async function attemptDelivery(context: DeliveryContext, id: string): Pro
   return outcome.status;
 }
 
-type Request = { url: string; headers: Record<string, string>; body: string };
-type Prepared = Request | { outcome: DeliveryOutcome; error: string };
-type Answer = { status: number | null; retryAfter: string | null; error: string | null };
-
-/** One POST: its status (null: no answer), `Retry-After`, and what went wrong, if anything. */
-async function post(context: DeliveryContext, request: Request): Promise<Answer> {
-  try {
-    const res = await context.fetch(request.url, {
-      method: "POST",
-      headers: request.headers,
-      body: request.body,
-      // A redirect is an answer, never followed: it could lead anywhere, 127.0.0.1 included.
-      redirect: "manual",
-      signal: AbortSignal.timeout(ATTEMPT_TIMEOUT_MS),
-    });
-    await res.body?.cancel();
-    const ok = res.status >= 200 && res.status < 300;
-    return { status: res.status, retryAfter: res.headers.get("retry-after"), error: ok ? null : `answered ${res.status}` };
-  } catch (e) {
-    const error = e instanceof Error && e.name === "TimeoutError" ? `no answer within ${ATTEMPT_TIMEOUT_MS / 1000} s` : `request failed: ${String(e)}`.slice(0, 300);
-    return { status: null, retryAfter: null, error };
-  }
-}
+type Prepared = { destination: DestinationDef; url: string; secret: string } | { outcome: DeliveryOutcome; error: string };
 
 /** What follows attempt number `attempts`: the schedule's next time (and whether a delayed message can carry it), or the end. */
 function nextStep(attempts: number, answer: Answer, now: number): DeliveryOutcome {
@@ -104,7 +87,7 @@ export async function attemptErasure(context: DeliveryContext, id: string): Prom
     return "dead";
   }
   const body = JSON.stringify({ type: "lead.erased", timestamp: new Date(claimed.erased_at).toISOString(), data: { lead: { id: claimed.erased_lead } } });
-  const answer = await post(context, { url: url!, body, headers: await webhookHeaders(secret!, id, startedAt, body) });
+  const answer = await send(context.fetch, { url: url!, body, headers: await webhookHeaders(secret!, id, startedAt, body) });
   const now = context.clock();
   const step = nextStep(claimed.attempts, answer, now);
   const outcome: ErasureOutcome = step.status === "pending" || step.status === "delivered" ? step : { status: "dead" };
@@ -121,13 +104,19 @@ async function prepare(context: DeliveryContext, claimed: ClaimedDelivery, now: 
   if (claimed.disabled_at !== null) return { outcome: { status: "disabled" }, error: "the destination answered 410 Gone earlier: replay to re-enable it" };
   if (!destination) return { outcome: { status: "dead" }, error: `destination "${claimed.destination}" is no longer configured` };
   if (claimed.email === null) return { outcome: { status: "cancelled" }, error: "the lead no longer exists or is no longer known" };
-  const url = resolveReference(destination.url, context.secrets);
-  const secret = destination.type === "webhook" ? resolveReference(destination.secret, context.secrets) : "";
+  // The URL requests go to, and the secret that signs or authorizes them.
+  const [urlRef, secretRef] =
+    destination.type === "webhook" ? [destination.url, destination.secret]
+    : destination.type === "slack" ? [destination.url, ""]
+    : destination.type === "hubspot" ? [destination.baseUrl ?? HUBSPOT_API, destination.token]
+    : [destination.instanceUrl, destination.token];
+  const url = resolveReference(urlRef, context.secrets);
+  const secret = secretRef === "" ? "" : resolveReference(secretRef, context.secrets);
   if (url === undefined || secret === undefined) return { outcome: { status: "dead" }, error: "a secret this destination names is not set" };
   const problem = destinationUrlProblem(url, context.allowLoopback);
   if (problem) return { outcome: { status: "dead" }, error: `the destination URL ${problem}` };
-  const request = await buildRequest(context.config, destination.type, { ...claimed, email: claimed.email }, secret, context.links, now);
-  return { url, ...request };
+  void now;
+  return { destination, url, secret };
 }
 
 /** Deliveries the sweep handles per cron run at most. */

@@ -29,6 +29,7 @@ export interface DeliveryRow {
   enqueued_at: number | null;
   last_status: number | null;
   last_error: string | null;
+  external_id: string | null;
   created_at: number;
   sent_at: number | null;
   finished_at: number | null;
@@ -60,7 +61,7 @@ export const LEASE_MS = 60_000;
 export const ENQUEUE_GRACE_MS = 120_000;
 
 const COLUMNS = sql.raw(`d.id, d.lead_id, d.destination, d.from_segment, d.to_segment, d.cause, d.at, d.config_version, d.rule, d.pool, d.owner,
-  d.status, d.attempts, d.next_at, d.enqueued_at, d.last_status, d.last_error, d.created_at, d.sent_at, d.finished_at`);
+  d.status, d.attempts, d.next_at, d.enqueued_at, d.last_status, d.last_error, d.external_id, d.created_at, d.sent_at, d.finished_at`);
 
 export class RoutingStore {
   constructor(private readonly d1: D1Database) {}
@@ -87,6 +88,11 @@ export class RoutingStore {
         WHERE d.id = ${id} AND d.lease = ${lease}`),
     });
     return claimed;
+  }
+
+  /** Records the CRM task an attempt created, at once, while `lease` holds the delivery: a later attempt skips creating it. */
+  async recordTask(id: string, lease: string, taskId: string): Promise<void> {
+    await runBatch(this.d1, { task: run(sql`UPDATE routing_deliveries SET external_id = ${taskId} WHERE id = ${id} AND lease = ${lease}`) });
   }
 
   /** Writes an attempt and what follows it, only while `lease` still holds the delivery. A 410 disables the destination. */

@@ -37,6 +37,8 @@ export const routingDeliveries = sqliteTable(
     leaseUntil: integer("lease_until"),
     lastStatus: integer("last_status"),
     lastError: text("last_error"),
+    /** The CRM task a delivery created (HubSpot, Salesforce): a retry never creates a second one. */
+    externalId: text("external_id"),
     createdAt: integer("created_at").notNull(),
     /** When it was (or, held, will be) handed to the queue: the quiet period runs from the last one. */
     sentAt: integer("sent_at"),

@@ -33,6 +33,19 @@ const destination = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("webhook"), url: destinationUrl, secret: envReference }),
   /** A Slack incoming webhook: a message naming the lead, the move and the sales action. */
   z.strictObject({ type: z.literal("slack"), url: destinationUrl }),
+  /**
+   * HubSpot (a private app's token): the contact upserted by email with `leadflare_segment`
+   * and the owner (`hubspot_owner_id`), and a task associated with it unless `tasks: false`.
+   */
+  z.strictObject({ type: z.literal("hubspot"), token: envReference, baseUrl: destinationUrl.optional(), tasks: z.boolean().optional() }),
+  /**
+   * Salesforce (an access token for `instanceUrl`): the Lead with the email gets the owner
+   * (`OwnerId`, assignment rules off) or, with none, the assignment rules; and a Task.
+   */
+  z.strictObject({
+    type: z.literal("salesforce"), instanceUrl: destinationUrl, token: envReference,
+    apiVersion: z.string().regex(/^v\d{2,3}\.\d$/).optional(), tasks: z.boolean().optional(),
+  }),
 ]);
 
 const condition = z.record(z.string(), z.unknown()) as unknown as z.ZodType<Condition>;

@@ -75,12 +75,21 @@ export function resolveReference(value: string, env: Record<string, unknown>): s
   return typeof found === "string" && found.trim() !== "" ? found.trim() : undefined;
 }
 
+/** What a destination names that must be set: its URLs and secrets. */
+export function destinationRefs(d: RoutingConfig["destinations"][string]): string[] {
+  switch (d.type) {
+    case "webhook": return [d.url, d.secret];
+    case "slack": return [d.url];
+    case "hubspot": return [d.token, ...(d.baseUrl ? [d.baseUrl] : [])];
+    case "salesforce": return [d.instanceUrl, d.token];
+  }
+}
+
 /** Destinations every reference of which resolves in `env`: the ones that routing sends to. */
 export function liveDestinations(routing: RoutingConfig | undefined, env: Record<string, unknown>): Set<string> {
   const live = new Set<string>();
   for (const [name, d] of Object.entries(routing?.destinations ?? {})) {
-    const refs = d.type === "webhook" ? [d.url, d.secret] : [d.url];
-    if (refs.every((r) => resolveReference(r, env) !== undefined)) live.add(name);
+    if (destinationRefs(d).every((r) => resolveReference(r, env) !== undefined)) live.add(name);
   }
   return live;
 }

@@ -5,7 +5,7 @@ import { adminErrors, adminSecurity, requireAdmin } from "./admin-common";
 
 const Destination = z.object({
   name: z.string(),
-  type: z.enum(["webhook", "slack"]),
+  type: z.enum(["webhook", "slack", "hubspot", "salesforce"]),
   /** As configured (`env:NAME` or the URL), never a secret's value. */
   url: z.string(),
   secret: z.string().nullable(),
@@ -49,8 +49,8 @@ export const adminRoutingHandler: RouteHandler<typeof adminRoutingRoute, AppEnv>
     return {
       name,
       type: d.type,
-      url: d.url,
-      secret: d.type === "webhook" ? d.secret : null,
+      url: d.type === "hubspot" ? (d.baseUrl ?? "https://api.hubapi.com") : d.type === "salesforce" ? d.instanceUrl : d.url,
+      secret: d.type === "webhook" ? d.secret : d.type === "hubspot" || d.type === "salesforce" ? d.token : null,
       live: c.var.routing.live.has(name),
       disabled: off ? { at: new Date(off.disabled_at).toISOString(), reason: off.reason } : null,
       last24h: { finished, delivered, waiting: n?.waiting ?? 0, successRate: finished ? delivered / finished : null },

@@ -17,6 +17,13 @@ import { Table } from "../ui/table";
  * (live or inert, disabled after a 410, their success over 24 hours; GET /v1/admin/routing),
  * and the delivery log (GET /v1/admin/deliveries) with a Replay for each delivery.
  */
+const DESTINATION_TYPES: Record<string, string> = {
+  webhook: "Webhook (signed, Standard Webhooks)",
+  slack: "Slack incoming webhook",
+  hubspot: "HubSpot (contact, owner, task)",
+  salesforce: "Salesforce (Lead owner, Task)",
+};
+
 export default function RoutingPage() {
   const loaded = useLoad(loadRouting, []);
   return <Load loaded={loaded} what="routing">{(data) => <Routing {...data} />}</Load>;
@@ -118,7 +125,7 @@ function Routing({ routing: loaded, nameOf }: { routing: RoutingState; nameOf: N
               cell: (d) => (
                 <>
                   {d.name}
-                  <span class="id">{d.type === "webhook" ? "Webhook (signed, Standard Webhooks)" : "Slack incoming webhook"}</span>
+                  <span class="id">{DESTINATION_TYPES[d.type] ?? d.type}</span>
                 </>
               ),
             },

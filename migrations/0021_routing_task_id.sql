@@ -1,0 +1,1 @@
+ALTER TABLE `routing_deliveries` ADD `external_id` text;
