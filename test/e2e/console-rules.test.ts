@@ -154,6 +154,28 @@ describe("the console's Rules page", () => {
     expect(await draftDocument(page)).toBeNull();
   });
 
+  it("edits routing as JSON: a literal secret and a private address are problems at their paths; a valid rule goes into the draft", async () => {
+    const active = await activeDocument();
+    const { page } = await signedIn("/rules");
+    await pageReady(page, "rules");
+    const field = page.getByLabel("Routing (JSON)");
+    const routing = structuredClone(active.routing);
+    routing.destinations.ops = { type: "webhook", url: "https://169.254.169.254/hook", secret: "whsec_inline" };
+    routing.rules.push({ on: "enter", segments: ["enterprise-hot"], send: ["ops"] });
+    await field.fill(JSON.stringify(routing, null, 2));
+    const list = page.getByRole("region", { name: /2 problems in the draft/ });
+    const text = await list.innerText();
+    expect(text).toMatch(/routing\.destinations\.ops\.url: .*public host/);
+    expect(text).toMatch(/routing\.destinations\.ops\.secret: .*env:/);
+    expect(await field.getAttribute("aria-invalid")).toBe("true");
+    routing.destinations.ops = { type: "webhook", url: "https://hooks.example.com/ops", secret: "env:LF_OPS_SECRET" };
+    await field.fill(JSON.stringify(routing, null, 2));
+    await page.locator(".no-problems").waitFor();
+    expect((await draftDocument(page)).routing.rules.at(-1)).toEqual({ on: "enter", segments: ["enterprise-hot"], send: ["ops"] });
+    await inspect(page, "rules-routing");
+    expect(await activeDocument()).toEqual(active);
+  });
+
   it("works with the keyboard alone: move a segment, open it, change its rule's bound", async () => {
     const { page } = await signedIn("/rules");
     await pageReady(page, "rules");

@@ -3,7 +3,7 @@ import { useDraft } from "../draft-store";
 import { Button } from "../ui/button";
 import { DraftBar } from "../ui/draft-bar";
 import { Notice } from "../ui/status";
-import { RulesContext } from "./rules/draft-fields";
+import { JsonField, RulesContext } from "./rules/draft-fields";
 import { ProblemList } from "./rules/problem-list";
 import { Decay, FitRules, PointsRules, Thresholds } from "./rules/scoring";
 import { SegmentList } from "./rules/segment-list";
@@ -12,7 +12,7 @@ import { PageCategories, Signals } from "./rules/signals";
 /**
  * The rules of the shared draft (console/src/draft-store.ts, also edited by Content and
  * evaluated by Try it): segment order and conditions, engagement thresholds, scoring points
- * and half-life, signals and page categories. Every edit goes into the draft at once and is
+ * and half-life, signals and page categories, and routing (as JSON). Every edit goes into the draft at once and is
  * checked with the server's schema; nothing is live until the draft bar's Publish.
  */
 export default function RulesPage() {
@@ -58,6 +58,14 @@ export default function RulesPage() {
       </Section>
       <Section id="rules-categories" title="Page categories">
         <PageCategories />
+      </Section>
+      <Section id="rules-routing" title="Routing">
+        <p class="lead">
+          Where a lead's change of segment is sent: destinations (webhook, Slack, HubSpot, Salesforce; secrets only as
+          <code> env:NAME</code>) and rules (<code>on</code> enter or exit, <code>segments</code>, <code>send</code>, optional
+          <code> owners</code>). The <a href="/admin/routing">Routing</a> page shows which destinations are live and what was sent.
+        </p>
+        <JsonField label="Routing (JSON)" path={["routing"]} rows={14} hint="The configuration's routing section; every problem is shown with its path." />
       </Section>
     </RulesContext.Provider>
   );

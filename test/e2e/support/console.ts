@@ -152,7 +152,7 @@ export async function openPage(page: Page, path: string): Promise<void> {
 /** The console's `<main>` once the page `id` (registry) has loaded and shows no "Loading…". */
 export async function pageReady(page: Page, id: string): Promise<void> {
   await page.locator(`main[data-page="${id}"]`).waitFor();
-  await expect.poll(() => page.locator("main .loading").count(), { message: `${id} still loading` }).toBe(0);
+  await expect.poll(() => page.locator("main .loading").count(), { message: `${id} still loading`, timeout: 10_000 }).toBe(0);
 }
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
