@@ -27,6 +27,7 @@ export function reevaluationContext(env: Cloudflare.Env, services: Services): Re
     configs: services.configs,
     active: { config: services.config, configVersion: services.configVersion },
     chunkSize: Number(env.LF_REEVALUATION_CHUNK) || undefined,
+    routing: services.routing,
   };
 }
 

@@ -3,6 +3,7 @@ import type { ConfigStore } from "../db/config-store";
 import type { LedgerStore } from "../db/ledger-store";
 import type { ReevaluationProgress, ReevaluationStore } from "../db/reevaluation-store";
 import type { CompiledConfig } from "../domain/compile";
+import type { RoutingContext } from "./routing";
 import { reviewRead, type LedgerContext } from "./segment-ledger";
 
 /**
@@ -42,6 +43,11 @@ export interface ReevaluationContext {
   active: { config: CompiledConfig; configVersion: number };
   review?: ReviewLeads;
   chunkSize?: number;
+  /**
+   * Routing: a re-evaluation records the lead's own changes still pending when its turn comes
+   * (a write whose review it got to first), and those route like any (its `config` ones never do).
+   */
+  routing?: RoutingContext;
 }
 
 /** The job's configuration, compiled once per isolate when it is not the one at hand. */
@@ -79,7 +85,7 @@ export async function reevaluateChunk(context: ReevaluationContext, now: number)
   }
   const stale = chunk.leads.filter((l) => !l.current).map((l) => l.id);
   const review = context.review ?? reviewInBulk;
-  const changed = stale.length ? await review({ ledger: context.ledger, config, configVersion: chunk.configVersion }, stale, now) : 0;
+  const changed = stale.length ? await review({ ledger: context.ledger, config, configVersion: chunk.configVersion, routing: context.routing }, stale, now) : 0;
   return context.jobs.advance(chunk, changed, chunk.leads.length < size, now);
 }
 

@@ -1,5 +1,7 @@
 import type { SQL } from "drizzle-orm";
-import type { LedgerMark, LedgerRead, LedgerStore, PlannedReview } from "../db/ledger-store";
+import type { LedgerMark, LedgerRead, LedgerStore, PlannedHoldout, PlannedReview } from "../db/ledger-store";
+import { DEFAULT_SEGMENT_ID } from "../domain/config";
+import { assignHoldout } from "../domain/holdout";
 import type { CompiledConfig } from "../domain/compile";
 import type { LeadInput } from "../domain/facts";
 import { ledgerSegment, readsRequestContext, reviewUnder, writeNeedsReview, type Transition } from "../domain/review-at";
@@ -22,7 +24,20 @@ export interface LedgerContext {
 function plan({ config, configVersion, routing }: LedgerContext, read: LedgerRead, now: number): PlannedReview {
   const review = reviewUnder(config, configVersion, read.lead, read.state, now);
   const deliveries = routing ? planDeliveries(config, read.lead, review.transitions, routing.live, now) : [];
-  return { leadId: read.leadId, revision: read.revision, plan: review, deliveries };
+  return { leadId: read.leadId, revision: read.revision, plan: review, deliveries, holdouts: planHoldouts(config, read.leadId, review) };
+}
+
+/**
+ * The holdout arms to record: for each segment the review saw the lead enter, at the instant
+ * it entered, and for the segment it holds (a member since before its holdout began, seen
+ * by a configuration's re-evaluation) as of the review. The store keeps a lead's first arm.
+ */
+function planHoldouts(config: CompiledConfig, leadId: string, review: PlannedReview["plan"]): PlannedHoldout[] {
+  const entries = [...review.transitions.map((t) => ({ segment: t.to, at: t.at })), { segment: review.segmentId, at: review.evaluatedAt }];
+  return entries.flatMap(({ segment, at }) => {
+    const assigned = assignHoldout(config.doc.experiments, leadId, segment, DEFAULT_SEGMENT_ID);
+    return assigned ? [{ ...assigned, at }] : [];
+  });
 }
 
 /**

@@ -11,7 +11,7 @@ import { uuidBytes } from "./uuid";
 type BatchItem = SQL;
 
 /**
- * Moves one lead's activity and events to another when `when` holds: aggregates are added
+ * Moves one lead's activity, events and holdout arms to another when `when` holds: aggregates are added
  * (the newest RECENT_CAP timestamps of both kept), events re-pointed. Event ids are unique
  * per lead, so both may hold one id (a retry sent through two browsers, an import sent for
  * both): that is one event, so `to` keeps its row, and `from`'s copy is taken out of the
@@ -47,6 +47,10 @@ export function moveActivity(from: SQL, to: SQL, when: SQL): BatchItem[] {
     sql`DELETE FROM lead_activity WHERE lead_id = ${from} AND ${when}`,
     sql`DELETE FROM events WHERE lead_id = ${fromBytes} AND ${when} AND ${heldByTo}`,
     sql`UPDATE events SET lead_id = ${toBytes} WHERE lead_id = ${fromBytes} AND ${when}`,
+    // Holdout arms go with the person: `to` keeps its own where both have one (the caller
+    // deletes `from`'s rows with its ledger).
+    sql`INSERT OR IGNORE INTO holdout_assignments (lead_id, segment_id, arm, salt, share, assigned_at)
+      SELECT ${to}, segment_id, arm, salt, share, assigned_at FROM holdout_assignments WHERE lead_id = ${from} AND ${when}`,
   ];
 }
 

@@ -11,9 +11,10 @@ import { toLoaded } from "./store";
  * (another review, a write's mark) changed the row since it read it.
  */
 
-/** Deletes a lead's ledger and routing rows; `lead` is the SQL after `lead_id` (`= ?` or `IN (...)`), in the caller's batch. */
+/** Deletes a lead's ledger, holdout and routing rows; `lead` is the SQL after `lead_id` (`= ?` or `IN (...)`), in the caller's batch. */
 export function deleteLedger(lead: SQL, when: SQL = sql`1`): SQL[] {
   return [
+    sql`DELETE FROM holdout_assignments WHERE lead_id ${lead} AND ${when}`,
     sql`DELETE FROM routing_attempts WHERE delivery_id IN (SELECT id FROM routing_deliveries WHERE lead_id ${lead} AND ${when})`,
     sql`DELETE FROM routing_deliveries WHERE lead_id ${lead} AND ${when}`,
     sql`DELETE FROM lead_segments WHERE lead_id ${lead} AND ${when}`,
@@ -116,6 +117,16 @@ export interface PlannedReview {
   plan: ReviewWrite;
   /** Routing's deliveries of its transitions (src/app/routing.ts), written with them. */
   deliveries?: PlannedDelivery[];
+  /** Holdout arms of the segments it entered (src/domain/holdout.ts); a lead's first arm in a segment is kept. */
+  holdouts?: PlannedHoldout[];
+}
+
+export interface PlannedHoldout {
+  segment: string;
+  arm: "control" | "treatment";
+  salt: string;
+  share: number;
+  at: number;
 }
 
 /** A delivery to write with a review's transitions; `rank`: 0 for the review's first change to its destination, 1 for the second... */
@@ -217,9 +228,9 @@ export class LedgerStore {
    */
   async writeReviews(reviews: PlannedReview[], configVersion: number, gone: string[] = [], now = Date.now(), quietMs = 0): Promise<Set<string>> {
     const planned = JSON.stringify(
-      reviews.map(({ leadId, revision, plan, deliveries }) => ({
+      reviews.map(({ leadId, revision, plan, deliveries, holdouts }) => ({
         lead: leadId, revision, next: crypto.randomUUID(), segment: plan.segmentId, since: plan.since,
-        evaluated: plan.evaluatedAt, review: plan.reviewAt, transitions: plan.transitions, deliveries: deliveries ?? [],
+        evaluated: plan.evaluatedAt, review: plan.reviewAt, transitions: plan.transitions, deliveries: deliveries ?? [], holdouts: holdouts ?? [],
       })),
     );
     const forgotten = JSON.stringify(gone);
@@ -240,6 +251,13 @@ export class LedgerStore {
         ORDER BY p.key, t.key`),
       // Routing's outbox, in the transitions' batch and under their compare-and-set.
       deliveries: reviews.some((r) => r.deliveries?.length) ? [0, 1, 2].map((rank) => run(insertDeliveries(each, configVersion, now, quietMs, rank))) : [],
+      // Holdout assignments, likewise: a lead's arm in a segment is its first (sticky).
+      holdouts: reviews.some((r) => r.holdouts?.length)
+        ? [run(sql`INSERT OR IGNORE INTO holdout_assignments (lead_id, segment_id, arm, salt, share, assigned_at)
+            SELECT p.value ->> 'lead', h.value ->> 'segment', h.value ->> 'arm', h.value ->> 'salt', h.value ->> 'share', h.value ->> 'at'
+            FROM ${each}, json_each(p.value -> 'holdouts') h
+            WHERE (SELECT revision FROM lead_segments WHERE lead_id = p.value ->> 'lead') = p.value ->> 'next'`)]
+        : [],
       forget: deleteLedger(sql`IN (SELECT value FROM json_each(${forgotten}))`, sql`NOT EXISTS (SELECT 1 FROM leads WHERE id = lead_id)`).map(run),
     });
     return new Set(written.map((r) => r.lead_id));

@@ -65,7 +65,7 @@ export class PrivacyStore {
   async exportLead(email: string, position: ExportPosition, limit: number, audit: PrivacyAudit): Promise<LeadRecord | null> {
     const L = leadOfEmail(email);
     const own = sql`(SELECT id FROM visitors WHERE lead_id = ${L})`;
-    const [, leads, visitors, events, aggregates, merges, claims, dailyPoints, segment, transitions, deliveries] = (await d1Batch(this.d1, [
+    const [, leads, visitors, events, aggregates, merges, claims, dailyPoints, segment, transitions, deliveries, holdouts] = (await d1Batch(this.d1, [
       auditRow("export", audit, L),
       sql`SELECT id, email, traits, created_at AS createdAt, updated_at AS updatedAt FROM leads WHERE email = ${email}`,
       sql`SELECT id, created_at AS createdAt FROM visitors WHERE lead_id = ${L} AND ${visitorsAfter(position)}
@@ -83,13 +83,14 @@ export class PrivacyStore {
         FROM segment_transitions WHERE lead_id = ${L} ORDER BY at, id`,
       sql`SELECT destination, from_segment AS "from", to_segment AS "to", cause, at, status, attempts, owner, created_at AS createdAt
         FROM routing_deliveries WHERE lead_id = ${L} ORDER BY created_at, id`,
+      sql`SELECT segment_id AS segment, arm, share, assigned_at AS assignedAt FROM holdout_assignments WHERE lead_id = ${L} ORDER BY assigned_at, segment_id`,
     ])) as [
       unknown[], LeadRecord["lead"][], LeadRecord["visitors"], LeadRecord["events"], LeadRecord["aggregates"], LeadRecord["merges"],
       LeadRecord["claims"], LeadRecord["dailyPoints"], NonNullable<LeadRecord["segment"]>[], LeadRecord["transitions"],
-      LeadRecord["deliveries"],
+      LeadRecord["deliveries"], LeadRecord["holdouts"],
     ];
     const lead = leads[0];
-    return lead ? { lead, visitors, events, aggregates, merges, claims, dailyPoints, segment: segment[0] ?? null, transitions, deliveries } : null;
+    return lead ? { lead, visitors, events, aggregates, merges, claims, dailyPoints, segment: segment[0] ?? null, transitions, deliveries, holdouts } : null;
   }
 }
 

@@ -2,6 +2,7 @@ import { sql, type SQL } from "drizzle-orm";
 import type { ActivityRow } from "../domain/activity";
 import { DAY_MS, newestFirst, RECENT_CAP } from "../domain/activity";
 import type { EventType } from "../domain/config";
+import type { HoldoutArm } from "../domain/holdout";
 import { parseStoredTraits, type Traits, type TraitsPatch } from "../domain/traits";
 import { compound, d1Batch, rows, run, runBatch, step, type Step } from "./batch";
 import { joinLead, moveActivity } from "./lead-merge-sql";
@@ -23,6 +24,8 @@ export interface LoadedLead {
   leadId: string | null;
   traits: Traits;
   activity: ActivityRow[];
+  /** The holdout arms recorded for the lead, per segment. */
+  holdouts: Record<string, HoldoutArm>;
 }
 
 type BatchItem = SQL;
@@ -313,7 +316,9 @@ export class LeadStore {
 
   private selectLead(leadId: SQL): [BatchItem, BatchItem] {
     return [
-      sql`SELECT id, traits FROM leads WHERE id = ${leadId}`,
+      // With the lead's recorded holdout arms (one per segment it entered that had a holdout).
+      sql`SELECT id, traits, (SELECT json_group_object(segment_id, arm) FROM holdout_assignments WHERE lead_id = leads.id) AS holdouts
+        FROM leads WHERE id = ${leadId}`,
       sql`SELECT key, total, recent FROM lead_activity WHERE lead_id = ${leadId}`,
     ];
   }
@@ -350,13 +355,14 @@ function countReturned(results: unknown[]): number {
 
 export function toLoaded(results: unknown[]): LoadedLead {
   const [leadRows, activityRows] = results as [
-    { id: string; traits: string }[],
+    { id: string; traits: string; holdouts?: string | null }[],
     { key: string; total: number; recent: string }[],
   ];
   const lead = leadRows[0];
   return {
     leadId: lead?.id ?? null,
     traits: parseStoredTraits(lead?.traits),
+    holdouts: lead?.holdouts ? (JSON.parse(lead.holdouts) as Record<string, HoldoutArm>) : {},
     activity: activityRows.map((r) => ({ key: r.key, total: r.total, recent: newestFirst(JSON.parse(r.recent) as number[]) })),
   };
 }

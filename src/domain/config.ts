@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { checkCondition, type Condition } from "./conditions";
 import { scoringLookback } from "./retention";
+import { experimentsSchema, holdoutProblems } from "./holdout";
 import { routingProblems, routingSchema } from "./routing-config";
 import { isSafeContentUrl } from "./safe-url";
 
@@ -170,6 +171,8 @@ export const configSchema = z
       .optional(),
     /** Where changes of segment are sent (src/domain/routing-config.ts). */
     routing: routingSchema.optional(),
+    /** Holdouts: who sees no personalization, so that its lift can be measured (src/domain/holdout.ts). */
+    experiments: experimentsSchema.optional(),
   })
   .superRefine(
     (doc, ctx) => {
@@ -307,6 +310,8 @@ export function validateReferences(input: unknown): ConfigProblem[] {
       return problems.splice(before);
     }),
   );
+
+  problems.push(...holdoutProblems(doc.experiments, new Map([...ids].map(([id, i]) => [id, segments[i]!])), DEFAULT_SEGMENT_ID));
 
   for (const [slotId, slot] of Object.entries(asObject(doc.slots))) {
     const variants = asObject(asObject(slot).variants);

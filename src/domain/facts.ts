@@ -1,6 +1,7 @@
 import { computeEngagement, computeSignals, round2, type ActivityRow, type EngagementComponent } from "./activity";
 import { matchesCondition } from "./conditions";
 import type { ConfigDocument } from "./config";
+import type { HoldoutArm } from "./holdout";
 import type { Traits } from "./traits";
 
 export type EngagementLevel = "high" | "medium" | "low";
@@ -51,6 +52,10 @@ export interface ScoreExplanation {
 export interface LeadInput {
   traits: Traits;
   activity: ActivityRow[];
+  /** The lead's id (its holdout bucket), when it is a stored lead. */
+  leadId?: string | null;
+  /** The holdout arms recorded for the lead, per segment (src/domain/holdout.ts). */
+  holdouts?: Readonly<Record<string, HoldoutArm>>;
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { HoldoutArm } from "./holdout";
 import { z } from "zod";
 import { base64url, fromBase64url, hmacSha256 } from "./tokens";
 
@@ -59,6 +60,8 @@ export interface LeadRecord {
   transitions: { from: string | null; to: string; at: number; cause: string; configVersion: number }[];
   /** Routing: every delivery of its changes of segment to a destination (src/db/routing-store.ts). */
   deliveries: { destination: string; from: string | null; to: string; cause: string; at: number; status: string; attempts: number; owner: string | null; createdAt: number }[];
+  /** Holdouts: the lead's arm in each segment it entered that had one (src/domain/holdout.ts). */
+  holdouts: { segment: string; arm: HoldoutArm; share: number; assignedAt: number }[];
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -107,6 +110,7 @@ export function exportDocument(record: LeadRecord, limit: number, now: number) {
     },
     segmentHistory: record.transitions.map((t) => ({ ...t, at: iso(t.at) })),
     routingDeliveries: record.deliveries.map((d) => ({ ...d, at: iso(d.at), createdAt: iso(d.createdAt) })),
+    holdouts: record.holdouts.map((h) => ({ ...h, assignedAt: iso(h.assignedAt) })),
     next: next.e || next.v ? base64url(new TextEncoder().encode(JSON.stringify(next))) : null,
   };
 }

@@ -105,8 +105,9 @@ async function respond(c: Context<AppEnv>, input: Input): Promise<Response> {
   // One round trip. An unknown email loads as a lead with no traits and no activity.
   const lead = await store.loadByEmail(input.email);
   if (!lead.leadId && input.unknown === "404") throw new ApiError(404, "not_found", "No lead has this email.");
-  // No request context: the caller is the ESP's server, not the reader.
-  const result = evaluateLead(config, lead, {}, now, { slots: input.slots });
+  // No request context: the caller is the ESP's server, not the reader. A lead held out of
+  // its segment gets the default content (an email needs some).
+  const result = evaluateLead(config, lead, {}, now, { slots: input.slots, heldOut: "default" });
   const content = await buildEmailContent(result.segment, result.slots, {
     leadId: lead.leadId,
     campaign: input.campaign,

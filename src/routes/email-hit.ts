@@ -42,7 +42,9 @@ export async function emailHitTarget(c: Context<AppEnv>, kind: HitKind, token: s
     const lead = recording.result;
     if (lead.leadId) {
       const context = requestContext(undefined, request.cf?.country as string | undefined, c.req.header("accept-language"));
-      segmentPath = evaluateLead(config, lead, context, now, { slots: [] }).segment.path;
+      const evaluated = evaluateLead(config, lead, context, now, { slots: [] });
+      // Held out of its segment: the link goes where the default content's would.
+      segmentPath = evaluated.holdout ? [DEFAULT_SEGMENT_ID] : evaluated.segment.path;
       // A person's click lands verified: the page's script presents lf_verify (single use).
       if (kind === "click" && verdict.agent === "person") verifyToken = await mintVerifyToken(secret!, lead.leadId, now);
     }

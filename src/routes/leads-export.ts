@@ -45,6 +45,9 @@ export const LeadExport = z
         }),
       )
       .openapi({ description: "Routing: each delivery of its changes of segment to a destination (README \"Routing\")" }),
+    holdouts: z
+      .array(z.object({ segment: z.string(), arm: z.enum(["control", "treatment"]), share: z.number(), assignedAt: Time }))
+      .openapi({ description: "Holdouts: its arm in each segment it entered that had one; control saw no personalization there (README \"Holdouts\")" }),
     next: z.string().nullable().openapi({ description: "More events or visitors: pass as `after` for the next page; null on the last" }),
   })
   .openapi("LeadExport");

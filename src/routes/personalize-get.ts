@@ -36,12 +36,12 @@ export const personalizeGetHandler: RouteHandler<typeof personalizeGetRoute, App
   const { config, store, now } = c.var;
   await limitPublicRequest(c, query.visitorId, { writes: false });
   const preview = query.preview ? await resolvePreview(c.env.LF_PREVIEW_SECRET, query.preview, config, now, query.slots) : null;
-  if (preview) return c.json({ ...preview, ...recordingOutcome("preview"), preview: true }, 200);
+  if (preview) return c.json({ ...preview, ...recordingOutcome("preview"), preview: true, holdout: false }, 200);
   const visitor = visitorOf(c);
   const context = requestContext(query.url, visitor.country, visitor.language);
   // With GPC the visitor asked not to be tracked: answer from the request alone.
   const lead = visitor.readsStoredState ? await store.loadByVisitor(query.visitorId) : ANONYMOUS;
   const result = evaluateLead(config, lead, context, now, { slots: query.slots });
   const outcome = recordingOutcome(visitor.readsStoredState ? "read_only" : visitor.notRecorded);
-  return c.json({ segment: result.segment, slots: result.slots, ...outcome, preview: false }, 200);
+  return c.json({ segment: result.segment, slots: result.slots, ...outcome, preview: false, holdout: result.holdout }, 200);
 };

@@ -52,7 +52,7 @@ export const personalizeHandler: RouteHandler<typeof personalizeRoute, AppEnv> =
   const visitor = visitorOf(c, body);
   await limitPublicRequest(c, body.visitorId, { writes: true, forwardedIp: body.context?.ip });
   const preview = body.preview ? await resolvePreview(c.env.LF_PREVIEW_SECRET, body.preview, config, now, body.slots) : null;
-  if (preview) return c.json({ ...preview, ...recordingOutcome("preview"), preview: true }, 200);
+  if (preview) return c.json({ ...preview, ...recordingOutcome("preview"), preview: true, holdout: false }, 200);
   const context = requestContext(body.page.url, visitor.country, visitor.language);
   const pageView = prepareEvent(config, { id: body.eventId ?? crypto.randomUUID(), type: "page_view", url: body.page.url }, now);
   const cap = c.var.serverCall ? undefined : publicPointsCap(config.doc, [pageView]);
@@ -68,5 +68,5 @@ export const personalizeHandler: RouteHandler<typeof personalizeRoute, AppEnv> =
   await counting;
   const outcome = recordingOutcome(visitor.notRecorded ?? (recorded?.capped ? "daily_cap" : null));
   afterResponse(c, recording?.afterResponse ?? null, result.segment.id);
-  return c.json({ segment: result.segment, slots: result.slots, ...outcome, preview: false }, 200);
+  return c.json({ segment: result.segment, slots: result.slots, ...outcome, preview: false, holdout: result.holdout }, 200);
 };

@@ -130,6 +130,10 @@ export const PersonalizeOut = z
     slots: z.record(z.string(), SlotOut),
     ...RecordingOutcome,
     preview: z.boolean().openapi({ description: "True when a valid preview token chose the segment (nothing was recorded)" }),
+    holdout: z.boolean().openapi({
+      description:
+        "True when the lead is in its segment's holdout (control): `slots` is empty, so the page keeps its own markup; a server-side caller must not personalize either (README \"Holdouts\"). The script never shows it to the page.",
+    }),
   })
   .openapi("Personalization");
 

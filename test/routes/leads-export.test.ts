@@ -28,8 +28,9 @@ describe("GET /v1/leads/{email}/export (GDPR article 15)", () => {
     const lead = await leadInEveryTable();
     const doc = await exported(lead.email);
 
-    expect(Object.keys(doc).sort()).toEqual(["aggregates", "claims", "dailyPoints", "events", "exportedAt", "lead", "merges", "next", "routingDeliveries", "segment", "segmentHistory", "visitors"]);
+    expect(Object.keys(doc).sort()).toEqual(["aggregates", "claims", "dailyPoints", "events", "exportedAt", "holdouts", "lead", "merges", "next", "routingDeliveries", "segment", "segmentHistory", "visitors"]);
     expect(doc.exportedAt).toMatch(ISO);
+    expect(doc.holdouts).toEqual([{ segment: "smb-nurture", arm: "control", share: 0.1, assignedAt: expect.stringMatching(ISO) }]);
     // The fixture's claims: a stranger's of this email (the stranger's browser id is not shown), and its own browser's of another.
     const claims = doc.claims.map((c: { email: string; byOwnBrowser: boolean; claimedAt: string }) => [c.email === lead.email, c.byOwnBrowser, ISO.test(c.claimedAt)]);
     expect(claims.sort()).toEqual([[false, true, true], [true, false, true]]);

@@ -50,3 +50,18 @@ export async function withActive<T>(document: unknown, fn: (version: number) => 
     await activate(before.document, { author: "test", message: "restore" });
   }
 }
+
+/**
+ * Waits until the re-evaluation of `version` has finished. Its queue chain runs in the
+ * background with the tests' own env, so until then it may be the review that records a new
+ * lead's first change (with no routing live in that env): tests of what a write records wait.
+ */
+export async function reevaluated(version: number): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    const res = await admin("GET", "/v1/admin/ledger/reevaluation");
+    const job = res.status === 200 ? await jsonOf(res) : null;
+    if (job && job.configVersion >= version && job.finishedAt !== null) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`the re-evaluation of version ${version} did not finish`);
+}

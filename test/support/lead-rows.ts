@@ -138,6 +138,9 @@ export async function leadInEveryTable() {
     `INSERT INTO routing_deliveries (id, lead_id, destination, to_segment, cause, at, config_version, rule, status, next_at, created_at)
      VALUES (?, ?, 'crm-webhook', 'smb-nurture', 'traits', ?, 1, 0, 'delivered', ?, ?)`,
   ).bind(`msg_${crypto.randomUUID().replaceAll("-", "")}`, leadId, Date.now(), Date.now(), Date.now()).run();
+  // Its arm in a segment's holdout (written directly: the default configuration holds nobody out).
+  await env.DB.prepare("INSERT INTO holdout_assignments (lead_id, segment_id, arm, salt, share, assigned_at) VALUES (?, 'smb-nurture', 'control', 'lf:smb-nurture:0.1', 0.1, ?)")
+    .bind(leadId, Date.now()).run();
   // A sweep whose walk over leads stopped at this one (its cursor names the lead's id).
   await env.DB.prepare("INSERT INTO sweep_state (name, cursor_created_at, cursor_id) VALUES (?, 0, ?)").bind(`erase-fixture-${crypto.randomUUID()}`, leadId).run();
   return {
