@@ -141,9 +141,10 @@ const fullZodJsonSchema = {
   },
 };
 // The OpenAPI document of createApp()'s routes (scripts/openapi-document.ts), made with
-// @asteasolutions/zod-to-openapi's generator, so the worker does not run it per request. The
-// app imports src/generated/assets.ts, which is written below, after the files it names: this
-// bundle gets its text from memory, so a fresh clone needs no earlier build.
+// @asteasolutions/zod-to-openapi's generator, which the worker's bundle leaves out
+// (src/openapi-registry.ts; this bundle does not use wrangler.toml's alias). The app imports
+// src/generated/assets.ts, which is written below, after the files it names: this bundle gets
+// its text from memory, so a fresh clone needs no earlier build.
 const generatedAssets = {
   name: "generated-assets",
   setup(b) {
