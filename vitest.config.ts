@@ -16,13 +16,23 @@ interface RateLimitBinding {
   namespace_id: string;
   simple: { limit: number; period: 10 | 60 };
 }
-const configured: RateLimitBinding[] = experimental_readRawConfig({ config: "./wrangler.toml" }).rawConfig.ratelimits ?? [];
+const rawConfig = experimental_readRawConfig({ config: "./wrangler.toml" }).rawConfig;
+const configured: RateLimitBinding[] = rawConfig.ratelimits ?? [];
 const ratelimits = configured.map((binding) =>
   binding.name === "LIMIT_SERVER_KEY" ? { ...binding, simple: { ...binding.simple, limit: SERVER_KEY_LIMIT_IN_TESTS } } : binding,
 );
 
+// wrangler.toml's module aliases, which the plugin does not apply by itself, so the tests run
+// the modules the deployed worker bundles (src/openapi-registry.ts: no OpenAPI generator).
+// An alias is the bare name only, as in wrangler (a deep import of the package is not aliased).
+const aliases = Object.entries<string>(rawConfig.alias ?? {}).map(([name, target]) => ({
+  find: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}$`),
+  replacement: fileURLToPath(new URL(target, import.meta.url)),
+}));
+
 // Tests run inside workerd against a real (local) D1 with the real migrations applied.
 export default defineConfig({
+  resolve: { alias: aliases },
   plugins: [
     cloudflareTest(async () => ({
       wrangler: { configPath: "./wrangler.toml" },

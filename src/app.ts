@@ -43,6 +43,7 @@ import { leadsImportHandler, leadsImportRoute } from "./routes/leads-import";
 import { leadsMergeHandler, leadsMergeRoute } from "./routes/leads-merge";
 import { leadsPutHandler, leadsPutRoute } from "./routes/leads-put";
 import { leadsVisitorsHandler, leadsVisitorsRoute } from "./routes/leads-visitors";
+import { openApiHandler } from "./routes/openapi";
 import { personalizeHandler, personalizeRoute } from "./routes/personalize";
 import { personalizeGetHandler, personalizeGetRoute } from "./routes/personalize-get";
 import { rateLimitErrors } from "./routes/schemas";
@@ -150,14 +151,8 @@ export function createApp() {
     name: "Cf-Access-Jwt-Assertion",
     description: "Cloudflare Access (LF_ACCESS_TEAM_DOMAIN, LF_ACCESS_AUD): the signed-in email is the author; a change also needs this worker's own Origin",
   });
-  app.doc31("/openapi.json", {
-    openapi: "3.1.0",
-    info: {
-      title: "Leadflare",
-      version: "1.0.0",
-      description: "Edge lead segmentation and personalization. Errors: `{ error: { code, message, details? } }`.",
-    },
-  });
+  // Generated from these routes by `npm run build`, served as a static asset (src/routes/openapi.ts).
+  app.get("/openapi.json", openApiHandler);
   app.get("/", (c) => c.json({ name: "leadflare", openapi: "/openapi.json" }));
 
   // The script tag and the demo site that uses it (not part of the JSON API).
