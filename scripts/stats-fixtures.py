@@ -109,6 +109,24 @@ def srm_rows():
     return rows
 
 
+def homogeneity_rows():
+    """Siblings' rates (src/domain/chi-square.ts): chi2_contingency without Yates' correction, 2 to 6 groups."""
+    tables = [
+        [(10, 100), (12, 100)], [(50, 1000), (80, 1000)], [(5, 40), (9, 41), (13, 39)],
+        [(200, 5000), (210, 5100), (190, 4900)], [(30, 1000), (60, 1000), (90, 1000)], [(1, 10), (0, 10), (2, 10)],
+        [(400, 10000), (520, 10000), (610, 10000), (700, 10000)], [(3, 100), (4, 120), (5, 90), (6, 110), (7, 95)],
+        [(1000, 20000), (1000, 20000)], [(12, 300), (25, 310), (40, 290), (55, 305), (70, 295), (90, 300)],
+    ]
+    rows = []
+    for groups in tables:
+        table = [[c, n - c] for c, n in groups]
+        statistic, p, df, _ = stats.chi2_contingency(table, correction=False)
+        rows.append({"groups": [{"converted": c, "leads": n} for c, n in groups], "statistic": float(statistic), "df": int(df), "p": float(p)})
+    # The survival function alone, odd and even degrees of freedom, far into the tail.
+    survival = [{"x": x, "df": df, "p": float(stats.chi2.sf(x, df))} for df in (1, 2, 3, 4, 5, 7, 10) for x in (0.01, 0.5, 1, 3.84, 10, 40, 150)]
+    return {"tables": rows, "survival": survival}
+
+
 def adjustment_rows():
     rng = np.random.default_rng(20240611)
     families = [
@@ -166,11 +184,12 @@ def main():
         "srm": srm_rows(),
         "adjustment": adjustment_rows(),
         "sampleSize": sample_size_rows(),
+        "homogeneity": homogeneity_rows(),
     }
     with open(OUT, "w") as out:
         json.dump(fixtures, out, indent=None, separators=(",", ":"))
         out.write("\n")
-    print(f"wrote {os.path.relpath(OUT)}: " + ", ".join(f"{k} {len(v)}" for k, v in fixtures.items() if k != "made"))
+    print(f"wrote {os.path.relpath(OUT)}: " + ", ".join(f"{k} {len(v)}" for k, v in fixtures.items() if k not in ("made", "homogeneity")))
 
 
 if __name__ == "__main__":

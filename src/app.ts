@@ -23,6 +23,8 @@ import { adminRoutingHandler, adminRoutingRoute } from "./routes/admin-routing";
 import { adminPreviewLinksHandler, adminPreviewLinksRoute } from "./routes/admin-preview-links";
 import { adminReportFlowsHandler, adminReportFlowsRoute } from "./routes/admin-report-flows";
 import { adminReportSegmentsHandler, adminReportSegmentsRoute } from "./routes/admin-report-segments";
+import { adminReportHealthHandler, adminReportHealthRoute } from "./routes/admin-report-health";
+import { adminReportLiftHandler, adminReportLiftRoute } from "./routes/admin-report-lift";
 import {
   adminSessionDeleteHandler, adminSessionDeleteRoute, adminSessionGetHandler, adminSessionGetRoute, adminSessionPostHandler, adminSessionPostRoute,
 } from "./routes/admin-session";
@@ -106,6 +108,8 @@ export function createApp() {
   app.openapi(adminLeadEraseRoute, adminLeadEraseHandler);
   app.openapi(adminPreviewLinksRoute, adminPreviewLinksHandler);
   app.openapi(adminReportSegmentsRoute, adminReportSegmentsHandler);
+  app.openapi(adminReportLiftRoute, adminReportLiftHandler);
+  app.openapi(adminReportHealthRoute, adminReportHealthHandler);
   app.openapi(adminReportFlowsRoute, adminReportFlowsHandler);
   app.openapi(adminLedgerReevaluationRoute, adminLedgerReevaluationHandler);
   app.openapi(adminSessionPostRoute, adminSessionPostHandler);
