@@ -56,6 +56,9 @@ export function targets(results) {
     "storage.bytes_per_event <= 250": check(results.storage?.bytes_per_event, (v) => v <= 250),
     "routing.first_byte_ms.p99 <= 5000": check(results.routing?.first_byte_ms?.p99, (v) => v <= 5000),
     "routing: no delivery lost or duplicated with half the answers 500": check(results.routing, (r) => r.lost === 0 && r.duplicated === 0 && r.delivered === r.transitions),
+    // D1 stops a query at 30 s: each report is one batch, so it must finish well inside that.
+    "segment_ledger.report.lift_ms <= 30000 (D1's query limit)": check(results.segment_ledger?.report?.lift_ms, (v) => v <= 30_000),
+    "segment_ledger.report.health_ms <= 30000 (D1's query limit)": check(results.segment_ledger?.report?.health_ms, (v) => v <= 30_000),
     "sizes.worker_gzip_bytes <= 150 KB": check(results.sizes.worker_gzip_bytes, (v) => v <= 150 * 1024),
     "sizes.script_gzip_bytes <= 2.5 KB": check(results.sizes.script_gzip_bytes, (v) => v <= 2.5 * 1024),
     "sizes.console_js_gzip_bytes <= 150 KB": check(results.sizes.console_js_gzip_bytes, (v) => v <= 150 * 1024),
@@ -115,6 +118,12 @@ export function printReport(results) {
         `Segment report, 30 days: exact from the ledger ${report.exact_ms} ms (${report.exact_leads.evaluated} leads) vs sampled ${report.sampled_ms} ms` +
           ` (${report.sampled_leads.evaluated} of ${report.sampled_leads.seen}): time ratio ${report.exact_to_sampled_time_ratio}`,
       );
+      if (report.lift_ms !== undefined) {
+        lines.push(
+          `Lift report, 30 days: ${report.lift_ms} ms over ${report.lift_assignments} assignments (${report.lift_to_segment_report_time_ratio} of the segment report's time);` +
+            ` health report: ${report.health_ms} ms over ${report.health_weeks} weeks (${report.health_to_segment_report_time_ratio})`,
+        );
+      }
     }
   }
   const r = results.retention;

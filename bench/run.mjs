@@ -216,6 +216,10 @@ const reportRuns = async (kind) => {
 };
 const reportExact = await reportRuns("report-exact");
 const reportSampled = await reportRuns("report-sampled");
+// The holdout lift report and the segment health report over the same database and period.
+step("lift and health reports over the 100k database, 30 days (13 baseline weeks for health)");
+const liftRun = await reportRuns("lift");
+const healthRun = await reportRuns("health");
 // A configuration change (Enterprise from 500 employees instead of 1,000) re-evaluates every
 // lead, chunk after chunk as the queue runs them: the time the 100k database takes.
 step("configuration change: re-evaluating every lead of the 100k database (at most 10 min)");
@@ -303,6 +307,12 @@ const results = {
       sampled_ms: reportSampled.ms,
       exact_to_sampled_time_ratio: ratio(reportExact.ms, reportSampled.ms),
       exact_leads: reportExact.leads,
+      lift_ms: liftRun.ms,
+      lift_assignments: liftRun.leads.assignments,
+      lift_to_segment_report_time_ratio: ratio(liftRun.ms, reportExact.ms),
+      health_ms: healthRun.ms,
+      health_weeks: healthRun.leads.weeks,
+      health_to_segment_report_time_ratio: ratio(healthRun.ms, reportExact.ms),
       sampled_leads: reportSampled.leads,
     },
   },

@@ -15,6 +15,9 @@ import { retentionPolicy } from "../../src/domain/retention";
 import { LedgerReports } from "../../src/db/ledger-reports";
 import { segmentReport } from "../../src/domain/report";
 import { loadLeadsSeen, segmentConversions } from "./sampled-report";
+import { liftReport } from "../../src/app/lift";
+import { LiftReports } from "../../src/db/lift-reports";
+import { healthWeeks, segmentHealth } from "../../src/domain/health-report";
 
 /**
  * D1's own accounting for one request of each kind: the probe calls the very LeadStore
@@ -181,6 +184,41 @@ app.get("/report-sampled", async (c) => {
   const ms = Math.round(performance.now() - started);
   const { per_statement: _, ...d1 } = usage();
   return c.json({ ms, leads: { seen, evaluated: leads.length }, segments, d1 });
+});
+
+/**
+ * The lift and health reports (GET /v1/admin/reports/lift, /health) on the bench database. The
+ * seed records no holdout, so the first call assigns every lead in a segment (but default) an arm
+ * of a 10 % holdout, at its segment's `since` (or `from`): the report then reads ~100k
+ * assignments and their conversions, as a configuration with `global: 0.1` would have them.
+ */
+app.get("/lift", async (c) => {
+  const { db, usage } = metered(c.env.DB);
+  const { from, to } = period(c);
+  await c.env.DB.prepare(
+    `INSERT OR IGNORE INTO holdout_assignments (lead_id, segment_id, arm, salt, share, assigned_at)
+     SELECT lead_id, segment_id, CASE WHEN abs(random()) % 10 = 0 THEN 'control' ELSE 'treatment' END, 'lf:' || segment_id || ':0.1', 0.1, max(since, ?)
+     FROM lead_segments WHERE segment_id IS NOT NULL AND segment_id <> 'default'`,
+  ).bind(from).run();
+  const config = compileDocument({ ...shippedConfig().doc, experiments: { holdout: { global: 0.1 } } });
+  const started = performance.now();
+  const report = await liftReport(new LiftReports(db), config, { from, to, closedWindowsOnly: false });
+  const ms = Math.round(performance.now() - started);
+  const { per_statement: _, ...d1 } = usage();
+  const assignments = report.segments.reduce((n, s) => n + (s.control?.leads ?? 0) + s.treatment.leads, 0);
+  return c.json({ ms, leads: { assignments }, segments: report.segments.map((s) => ({ segment: s.segment, verdict: s.verdict, srm: s.srm })), d1 });
+});
+
+app.get("/health", async (c) => {
+  const { db, usage } = metered(c.env.DB);
+  const { from, to } = period(c);
+  const started = performance.now();
+  const weeks = healthWeeks(from, to);
+  const counts = await new LedgerReports(db).weeks(weeks);
+  const report = segmentHealth(shippedConfig(), weeks.map((w, i) => ({ ...w, segments: counts[i]! })), from);
+  const ms = Math.round(performance.now() - started);
+  const { per_statement: _, ...d1 } = usage();
+  return c.json({ ms, leads: { weeks: weeks.length }, siblings: report.siblings, d1 });
 });
 
 /**
