@@ -1,7 +1,11 @@
 import { env } from "cloudflare:test";
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
+import { reevaluateChunk } from "../../src/app/ledger-reevaluation";
 import { RoutingStore } from "../../src/db/routing-store";
+import { LeadStore } from "../../src/db/store";
+import { reevaluationContext } from "../../src/queue";
+import { createServices } from "../../src/services";
 import { signWebhook } from "../../src/domain/webhook-signature";
 import { ADMIN_TOKEN, claimIdentity, newVisitorId } from "../support/harness";
 import { drain, hook, pricingView, routedEnv, runCron, SECRET, server, settle, smbLead, type Received } from "../support/routing";
@@ -280,5 +284,22 @@ describe("routing a lead's change of segment to a webhook", () => {
     expect(testEnv.sent).toEqual([{ id: row!.id, delaySeconds: 0 }]);
     await drain(testEnv);
     expect(await env.DB.prepare("SELECT count(*) AS n FROM routing_erasures WHERE id = ?").bind(row!.id).first("n")).toBe(0);
+  });
+
+  it("routes a lead's own change that a configuration's re-evaluation records first (its `config` changes are never routed)", async () => {
+    const receiver = await hook();
+    const testEnv = routedEnv(receiver.url);
+    // A write whose review after the response never ran: the lead is marked, its change pending.
+    const email = `lead-${crypto.randomUUID()}@test.example`;
+    await new LeadStore(env.DB).upsertTraits(email, { company: { employees: 50 } }, crypto.randomUUID(), Date.now());
+    const leadId = (await env.DB.prepare("SELECT id FROM leads WHERE email = ?").bind(email).first<{ id: string }>())!.id;
+    // The queue's re-evaluation context, given a chunk holding just this lead.
+    const services = await createServices(testEnv.env, Date.now(), () => {});
+    const context = reevaluationContext(testEnv.env, services);
+    const jobs = { claim: async () => ({ configVersion: services.configVersion, lease: "test", leads: [{ id: leadId, current: false }] }), advance: async () => null };
+    await reevaluateChunk({ ...context, jobs: jobs as unknown as typeof context.jobs }, Date.now());
+    const recorded = await env.DB.prepare("SELECT to_segment, cause FROM segment_transitions WHERE lead_id = ?").bind(leadId).all();
+    expect(recorded.results).toEqual([{ to_segment: "smb-nurture", cause: "traits" }]);
+    expect((await deliveriesOf(leadId)).map((d) => `${d.from}→${d.to}`)).toEqual(["null→smb-nurture"]);
   });
 });
