@@ -2,6 +2,7 @@ import { z } from "zod";
 import { checkCondition, type Condition } from "./conditions";
 import { scoringLookback } from "./retention";
 import { experimentsSchema, holdoutProblems } from "./holdout";
+import { layerProblems, layerSchema } from "./layers";
 import { routingProblems, routingSchema } from "./routing-config";
 import { isSafeContentUrl } from "./safe-url";
 
@@ -112,6 +113,16 @@ const offer = z.strictObject({
 const html = z.string().max(20000);
 const image = z.strictObject({ src: safeUrl, alt: z.string().max(300) });
 
+/** What a layer may set in a slot of each kind: the value, or for objects any of their fields (at least one). */
+const atLeastOneField = (o: object) => Object.keys(o).length > 0;
+const LAYER_VALUES: Record<string, z.ZodType> = {
+  text,
+  html,
+  cta: cta.partial().refine(atLeastOneField, "set at least one field"),
+  offer: offer.partial().refine(atLeastOneField, "set at least one field"),
+  image: image.partial().refine(atLeastOneField, "set at least one field"),
+};
+
 const variants = <T extends z.ZodType>(value: T) => keyedBy(contentId, CONTENT_ID_RULE, value);
 const slot = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("text"), variants: variants(text) }),
@@ -173,6 +184,8 @@ export const configSchema = z
     routing: routingSchema.optional(),
     /** Holdouts: who sees no personalization, so that its lift can be measured (src/domain/holdout.ts). */
     experiments: experimentsSchema.optional(),
+    /** Content layers over the segments' variants: language, vertical, role (src/domain/layers.ts). */
+    layers: z.array(layerSchema).max(50).optional(),
   })
   .superRefine(
     (doc, ctx) => {
@@ -311,6 +324,8 @@ export function validateReferences(input: unknown): ConfigProblem[] {
     }),
   );
 
+  const slotKinds = new Map(Object.entries(asObject(doc.slots)).map(([id, slot]) => [id, asString(asObject(slot).kind) ?? ""]));
+  problems.push(...layerProblems(doc.layers, slotKinds, (kind) => LAYER_VALUES[kind], known));
   problems.push(...holdoutProblems(doc.experiments, new Map([...ids].map(([id, i]) => [id, segments[i]!])), DEFAULT_SEGMENT_ID));
 
   for (const [slotId, slot] of Object.entries(asObject(doc.slots))) {

@@ -1,32 +1,39 @@
 import type { CompiledConfig } from "./compile";
 import { DEFAULT_SEGMENT_ID, type ConfigDocument, type SlotDef, type SlotKind } from "./config";
+import { layered, type LayerDef } from "./layers";
 import { ownValue } from "./own";
 
+/** `variant`: the segment variant used; `layer`: the content layer on top of it, if any (src/domain/layers.ts). */
+type Origin = { variant: string; layer?: string };
 export type SlotContent =
-  | { kind: "text"; text: string; variant: string }
-  | { kind: "cta"; label: string; url: string; variant: string }
-  | { kind: "offer"; title: string; body: string; code?: string; expiresAt?: string; variant: string }
-  | { kind: "html"; html: string; variant: string }
-  | { kind: "image"; src: string; alt: string; variant: string };
+  | ({ kind: "text"; text: string } & Origin)
+  | ({ kind: "cta"; label: string; url: string } & Origin)
+  | ({ kind: "offer"; title: string; body: string; code?: string; expiresAt?: string } & Origin)
+  | ({ kind: "html"; html: string } & Origin)
+  | ({ kind: "image"; src: string; alt: string } & Origin);
 
 /**
  * Each slot's content for a segment: the segment's own variant, else the nearest
  * ancestor's, else `default`. An offer past its `expiresAt` is skipped as if absent; one still
  * running answers its `expiresAt` in UTC (`…Z`), the one form every time in a response has.
  * `slotIds` limits the answer (unknown ids are ignored); all slots when absent or empty.
+ * `layers`: the content layers that match the lead (matchingLayers), applied on top.
  */
 export function chooseSlots(
   config: CompiledConfig,
   segmentPath: string[],
   now: number,
   slotIds?: string[],
+  layers: readonly LayerDef[] = [],
 ): Record<string, SlotContent> {
   const lookup = lookupOrder(segmentPath);
   const out: Record<string, SlotContent> = {};
   for (const [slotId, slot] of Object.entries(config.doc.slots)) {
     if (slotIds && slotIds.length > 0 && !slotIds.includes(slotId)) continue;
     const found = variantOf(slot, lookup, now);
-    if (found) out[slotId] = toContent(slot.kind, found.value, found.variant);
+    if (!found) continue;
+    const { value, layer } = layered(slotId, found.value, layers);
+    out[slotId] = { ...toContent(slot.kind, value, found.variant), ...(layer ? { layer } : {}) };
   }
   return out;
 }

@@ -2,6 +2,7 @@ import type { CompiledConfig } from "./compile";
 import type { EventType } from "./config";
 import { DEFAULT_SEGMENT_ID } from "./config";
 import { chooseSlots } from "./content";
+import type { LayerDef } from "./layers";
 import type { EmailTokenPayload, EmailTokenPurpose } from "./email-tokens";
 import type { AgentVerdict, MailAgent } from "./mail-agents";
 import { ownValue } from "./own";
@@ -92,13 +93,14 @@ export function hitDestination(
   slotId: string | null,
   segmentPath: string[],
   now: number,
+  layers: readonly LayerDef[] = [],
 ): string | null {
   const { slotKind } = EMAIL_HITS[kind];
   const usable = slotId !== null && ownValue(config.doc.slots, slotId)?.kind === slotKind;
   const fallback = Object.entries(config.doc.slots).find(([, slot]) => slot.kind === slotKind)?.[0];
   const [chosenSlot, path] = usable ? [slotId, segmentPath] : [fallback, [DEFAULT_SEGMENT_ID]];
   if (!chosenSlot) return null;
-  const content = chooseSlots(config, path, now, [chosenSlot])[chosenSlot];
+  const content = chooseSlots(config, path, now, [chosenSlot], usable ? layers : [])[chosenSlot];
   if (content?.kind === "cta") return content.url;
   if (content?.kind === "image") return content.src;
   return null;

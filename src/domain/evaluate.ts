@@ -3,6 +3,7 @@ import { DEFAULT_SEGMENT_ID } from "./config";
 import { chooseSlots } from "./content";
 import { buildFacts, type GivenFacts, type LeadInput, type RequestContext } from "./facts";
 import { servedArm } from "./holdout";
+import { matchingLayers } from "./layers";
 import { resolveSegment } from "./segments";
 
 /**
@@ -28,8 +29,10 @@ export function evaluateLead(
   const { segment, trace } = resolveSegment(config, facts, options.explain);
   const holdout = servedArm(config.doc.experiments, lead, segment.id, DEFAULT_SEGMENT_ID) === "control";
   const contentPath = holdout ? [DEFAULT_SEGMENT_ID] : segment.path;
-  const slots = holdout && (options.heldOut ?? "none") === "none" ? {} : chooseSlots(config, contentPath, now, options.slots);
-  return { facts, explanation, segment, trace, slots, holdout };
+  // A held-out lead sees no personalization at all: no layer either.
+  const layers = holdout ? [] : matchingLayers(config.doc.layers, facts, segment);
+  const slots = holdout && (options.heldOut ?? "none") === "none" ? {} : chooseSlots(config, contentPath, now, options.slots, layers);
+  return { facts, explanation, segment, trace, slots, holdout, layers: layers.map((l) => l.id) };
 }
 
 export const ANONYMOUS: LeadInput = { traits: {}, activity: [] };

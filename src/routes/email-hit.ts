@@ -28,6 +28,7 @@ export async function emailHitTarget(c: Context<AppEnv>, kind: HitKind, token: s
   const secret = c.env.LF_LINK_SECRET;
   const payload = await readEmailToken(secret, EMAIL_HITS[kind].purpose, token, now);
   let segmentPath = [DEFAULT_SEGMENT_ID];
+  let layers: string[] = [];
   let verifyToken: string | null = null;
   // With GPC the reader asked not to be tracked: answered from the request alone, like the site API.
   if (payload?.l && !globalPrivacyControl(request)) {
@@ -45,11 +46,13 @@ export async function emailHitTarget(c: Context<AppEnv>, kind: HitKind, token: s
       const evaluated = evaluateLead(config, lead, context, now, { slots: [] });
       // Held out of its segment: the link goes where the default content's would.
       segmentPath = evaluated.holdout ? [DEFAULT_SEGMENT_ID] : evaluated.segment.path;
+      layers = evaluated.layers;
       // A person's click lands verified: the page's script presents lf_verify (single use).
       if (kind === "click" && verdict.agent === "person") verifyToken = await mintVerifyToken(secret!, lead.leadId, now);
     }
   }
-  const url = hitDestination(config, kind, payload?.s ?? null, segmentPath, now);
+  const matched = (config.doc.layers ?? []).filter((l) => layers.includes(l.id));
+  const url = hitDestination(config, kind, payload?.s ?? null, segmentPath, now, matched);
   if (url === null) return { url: null, site };
   const absolute = absoluteUrl(url, site);
   return { url: verifyToken ? withVerifyParam(absolute, site, verifyToken) : absolute, site };

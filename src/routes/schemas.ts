@@ -65,8 +65,8 @@ export const SegmentOut = z
 
 export const SlotOut = z
   .union([
-    z.object({ kind: z.literal("text"), text: z.string(), variant: z.string() }),
-    z.object({ kind: z.literal("cta"), label: z.string(), url: z.string(), variant: z.string() }),
+    z.object({ kind: z.literal("text"), text: z.string(), variant: z.string(), layer: z.string().optional() }),
+    z.object({ kind: z.literal("cta"), label: z.string(), url: z.string(), variant: z.string(), layer: z.string().optional() }),
     z.object({
       kind: z.literal("offer"),
       title: z.string(),
@@ -74,9 +74,10 @@ export const SlotOut = z
       code: z.string().optional(),
       expiresAt: z.string().optional(),
       variant: z.string(),
+      layer: z.string().optional(),
     }),
-    z.object({ kind: z.literal("html"), html: z.string(), variant: z.string() }),
-    z.object({ kind: z.literal("image"), src: z.string(), alt: z.string(), variant: z.string() }),
+    z.object({ kind: z.literal("html"), html: z.string(), variant: z.string(), layer: z.string().optional() }),
+    z.object({ kind: z.literal("image"), src: z.string(), alt: z.string(), variant: z.string(), layer: z.string().optional() }),
   ])
   .openapi("SlotContent");
 
