@@ -34,6 +34,7 @@ export const pages: PageDef[] = [
   { id: "leads", title: "Leads", path: "/leads", load: () => import("./leads") },
   { id: "history", title: "History", path: "/history", load: () => import("./history") },
   { id: "reports", title: "Reports", path: "/reports", load: () => import("./reports") },
+  { id: "lift", title: "Lift", path: "/lift", load: () => import("./lift") },
   { id: "routing", title: "Routing", path: "/routing", load: () => import("./routing") },
 ];
 

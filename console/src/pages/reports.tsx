@@ -1,10 +1,11 @@
-import { useMemo, useState } from "preact/hooks";
+import { useMemo } from "preact/hooks";
 import { activeConfig, segmentReport, type SegmentConversion, type SegmentReport } from "../api";
 import { useLoad } from "../use-load";
 import { Chart } from "../ui/chart";
-import { Field } from "../ui/field";
+import { percent } from "../ui/format";
 import { horizontalBars } from "../ui/horizontal-bars";
 import { Load } from "../ui/loading";
+import { periodWords, usePeriod } from "../ui/period";
 import { Table } from "../ui/table";
 import { Flows } from "./reports-flows";
 
@@ -15,80 +16,21 @@ import { Flows } from "./reports-flows";
  * then the Flows view (./reports-flows.tsx) for the same period.
  */
 export default function ReportsPage() {
-  const [choice, setChoice] = useState<Choice>("30");
-  const [dates, setDates] = useState(() => ({ from: dayInput(Date.now() - 30 * DAY_MS), to: dayInput(Date.now()) }));
-  // The end of a preset is "now" when it was chosen, so re-renders do not ask again.
-  const [chosenAt, setChosenAt] = useState(Date.now);
-  const period = periodOf(choice, dates, chosenAt);
+  const { period, fields } = usePeriod();
   return (
     <>
       <p class="lead">
         Exact counts from the recorded segment changes: a lead counts in every segment it was in during the period, and a
         conversion counts for the segment the lead was in when it converted.
       </p>
-      <div class="period">
-        <Field label="Period">
-          {(control) => (
-            <select
-              {...control}
-              value={choice}
-              onChange={(e) => {
-                setChoice(e.currentTarget.value as Choice);
-                setChosenAt(Date.now());
-              }}
-            >
-              <option value="7">Last 7 days</option>
-              <option value="30">Last 30 days</option>
-              <option value="90">Last 90 days</option>
-              <option value="dates">Between dates…</option>
-            </select>
-          )}
-        </Field>
-        {choice === "dates" && (
-          <>
-            <DateField label="From" value={dates.from} onValue={(from) => setDates({ ...dates, from })} error={"error" in period ? period.error.from : undefined} />
-            <DateField label="To (inclusive)" value={dates.to} onValue={(to) => setDates({ ...dates, to })} error={"error" in period ? period.error.to : undefined} />
-          </>
-        )}
-      </div>
-      {"error" in period ? null : (
+      <div class="period">{fields}</div>
+      {period && (
         <>
           <Report key={`${period.from}/${period.to}`} period={period} />
           <Flows period={period} />
         </>
       )}
     </>
-  );
-}
-
-type Choice = "7" | "30" | "90" | "dates";
-const DAY_MS = 86_400_000;
-const MAX_DAYS = 365;
-
-/** The period asked for, or what is wrong with the dates typed (at their fields). */
-function periodOf(choice: Choice, dates: { from: string; to: string }, now: number): { from: string; to: string } | { error: { from?: string; to?: string } } {
-  if (choice !== "dates") return { from: new Date(now - Number(choice) * DAY_MS).toISOString(), to: new Date(now).toISOString() };
-  // Local midnights: the day the person sees in the date picker, up to the end of the "to" day.
-  const from = Date.parse(`${dates.from}T00:00`);
-  const to = Date.parse(`${dates.to}T00:00`) + DAY_MS;
-  if (Number.isNaN(from)) return { error: { from: "Choose a date." } };
-  if (Number.isNaN(to)) return { error: { to: "Choose a date." } };
-  if (to <= from) return { error: { to: "Must not be before the From date." } };
-  if (to - from > MAX_DAYS * DAY_MS) return { error: { from: `At most ${MAX_DAYS} days before the To date.` } };
-  return { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
-}
-
-/** `YYYY-MM-DD` of the local day of `at`, as a date input holds it. */
-function dayInput(at: number): string {
-  const d = new Date(at);
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
-}
-
-function DateField({ label, value, onValue, error }: { label: string; value: string; onValue: (value: string) => void; error: string | undefined }) {
-  return (
-    <Field label={label} error={error}>
-      {(control) => <input {...control} type="date" value={value} onInput={(e) => onValue(e.currentTarget.value)} />}
-    </Field>
   );
 }
 
@@ -103,10 +45,8 @@ function Report({ period }: { period: { from: string; to: string } }) {
   return <Load loaded={loaded} what="the report">{({ report, names }) => <ReportView report={report} names={names} />}</Load>;
 }
 
-const percent = (rate: number | null) => (rate === null ? "—" : `${Math.round(rate * 1000) / 10}%`);
-
 function ReportView({ report, names }: { report: SegmentReport; names: Map<string, string> }) {
-  const span = `${new Date(report.from).toLocaleString()} – ${new Date(report.to).toLocaleString()}`;
+  const span = periodWords(report);
   const withLeads = report.segments.filter((s) => s.leads > 0);
   return (
     <>

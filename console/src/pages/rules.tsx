@@ -2,6 +2,7 @@ import type { ComponentChildren } from "preact";
 import { useDraft } from "../draft-store";
 import { Button } from "../ui/button";
 import { DraftBar } from "../ui/draft-bar";
+import { Link } from "../ui/link";
 import { Notice } from "../ui/status";
 import { JsonField, RulesContext } from "./rules/draft-fields";
 import { ProblemList } from "./rules/problem-list";
@@ -12,7 +13,7 @@ import { PageCategories, Signals } from "./rules/signals";
 /**
  * The rules of the shared draft (console/src/draft-store.ts, also edited by Content and
  * evaluated by Try it): segment order and conditions, engagement thresholds, scoring points
- * and half-life, signals and page categories, and routing (as JSON). Every edit goes into the draft at once and is
+ * and half-life, signals and page categories, routing and holdouts (as JSON). Every edit goes into the draft at once and is
  * checked with the server's schema; nothing is live until the draft bar's Publish.
  */
 export default function RulesPage() {
@@ -66,6 +67,20 @@ export default function RulesPage() {
           <code> owners</code>). The <a href="/admin/routing">Routing</a> page shows which destinations are live and what was sent.
         </p>
         <JsonField label="Routing (JSON)" path={["routing"]} rows={14} hint="The configuration's routing section; every problem is shown with its path." />
+      </Section>
+      <Section id="rules-holdouts" title="Holdouts">
+        <p class="lead">
+          A share of the leads entering a segment see none of its personalization, so that the{" "}
+          <Link to="/lift">Lift</Link> page can compare them with the rest: <code>segments</code> (a share per segment id,
+          at most 0.5), <code>global</code> (every other segment), <code>conversionWindowDays</code> (default 30),{" "}
+          <code>salt</code>. A lead keeps the arm it was given; changing a share starts a new period.
+        </p>
+        <JsonField
+          label="Holdouts (JSON)"
+          path={["experiments", "holdout"]}
+          rows={6}
+          hint={<>For example <code>{'{"segments": {"enterprise-cold": 0.1}}'}</code>; empty for none.</>}
+        />
       </Section>
     </RulesContext.Provider>
   );

@@ -7,18 +7,20 @@ import { useLoad } from "../use-load";
 import { Load } from "../ui/loading";
 import { OriginBadge, SlotPreview } from "../ui/slot-preview";
 import { Table } from "../ui/table";
+import { HealthCell, HealthNote, loadHealth, SiblingLine, type Health } from "./segment-health";
 import { SegmentSizes } from "./segment-sizes";
 
 /**
  * The Segmentation Criteria Table as marketing knows it: tier by tier (the top-level
  * groups), each segment's rule in words, its sales action and campaign track, and what it
- * shows in every slot with where each value comes from (own, parent group, default).
+ * shows in every slot with where each value comes from (own, parent group, default); and
+ * the health flags of the last 30 days (./segment-health.tsx).
  */
 export default function SegmentsPage() {
-  const loaded = useLoad(activeConfig, []);
+  const loaded = useLoad(() => Promise.all([activeConfig(), loadHealth()]), []);
   return (
     <Load loaded={loaded} what="the segments">
-      {(config) => <Segments document={config.document} version={config.version} />}
+      {([config, health]) => <Segments document={config.document} version={config.version} health={health} />}
     </Load>
   );
 }
@@ -42,7 +44,7 @@ export function tiersOf(document: ConfigDocument): { tiers: Tier[]; segments: Ma
   return { tiers: [...tiers.values()].filter((t) => t.members.length > 0), segments: compiled.segments };
 }
 
-function Segments({ document, version }: { document: ConfigDocument; version: number }) {
+function Segments({ document, version, health }: { document: ConfigDocument; version: number; health: Health }) {
   const { tiers, segments } = tiersOf(document);
   const now = Date.now();
   const nameOf = (id: string) => segments.get(id)?.name ?? id;
@@ -53,6 +55,7 @@ function Segments({ document, version }: { document: ConfigDocument; version: nu
         the tier's rule.
       </p>
       <SegmentSizes />
+      <HealthNote health={health} />
       {tiers.map((tier) => {
         const tierName = tier.group?.name ?? "Outside any tier";
         const tierRule = conditionWords(tier.group?.when);
@@ -65,6 +68,10 @@ function Segments({ document, version }: { document: ConfigDocument; version: nu
                 {tier.group.description ? ` (${tier.group.description})` : ""}
               </p>
             )}
+            {"report" in health &&
+              health.report.siblings
+                .filter((sibling) => tier.members.some((m) => m.path.includes(sibling.group)))
+                .map((sibling) => <SiblingLine key={sibling.group} sibling={sibling} nameOf={nameOf} groupName={nameOf(sibling.group)} />)}
             <Table
               caption={`${tierName}: segments`}
               showCaption={false}
@@ -91,6 +98,7 @@ function Segments({ document, version }: { document: ConfigDocument; version: nu
                     </>
                   ),
                 },
+                ...("report" in health ? [{ header: "Health (30 days)", cell: (s: CompiledSegment) => <HealthCell health={health.of(s.def.id)} /> }] : []),
               ]}
             />
             <div class="content-cards">
