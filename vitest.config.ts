@@ -35,7 +35,7 @@ export default defineConfig({
   resolve: { alias: aliases },
   // With the OpenAPI document's text, which wrangler.toml's `[define]` leaves out of the worker
   // (src/openapi-docs.d.ts): test/routes/openapi.test.ts compares the built /openapi.json with
-  // createApp()'s own document, and other tests read the document's descriptions.
+  // createApp()'s own document. Nothing else depends on it: with `false`, that test alone fails.
   define: { LF_OPENAPI_DOCS: "true" },
   plugins: [
     cloudflareTest(async () => ({
