@@ -33,6 +33,10 @@ const aliases = Object.entries<string>(rawConfig.alias ?? {}).map(([name, target
 // Tests run inside workerd against a real (local) D1 with the real migrations applied.
 export default defineConfig({
   resolve: { alias: aliases },
+  // With the OpenAPI document's text, which wrangler.toml's `[define]` leaves out of the worker
+  // (src/openapi-docs.d.ts): test/routes/openapi.test.ts compares the built /openapi.json with
+  // createApp()'s own document. Nothing else depends on it: with `false`, that test alone fails.
+  define: { LF_OPENAPI_DOCS: "true" },
   plugins: [
     cloudflareTest(async () => ({
       wrangler: { configPath: "./wrangler.toml" },

@@ -159,9 +159,9 @@ const generatedAssets = {
  * Bundles `entry` (under scripts/) for Node and imports it: the build-time generators, each
  * alone, so that neither sees the other's modules (the OpenAPI one extends zod's schemas).
  */
-async function importBundled(entry, plugins) {
+async function importBundled(entry, plugins, define = {}) {
   const bundled = await build({
-    entryPoints: [at(entry).pathname], bundle: true, format: "esm", platform: "node", write: false, plugins, logLevel: "error",
+    entryPoints: [at(entry).pathname], bundle: true, format: "esm", platform: "node", write: false, plugins, define, logLevel: "error",
   });
   const dir = mkdtempSync(join(tmpdir(), "leadflare-build-"));
   try {
@@ -173,7 +173,8 @@ async function importBundled(entry, plugins) {
   }
 }
 const configJsonSchema = (await importBundled("scripts/config-json-schema.ts", [fullZodJsonSchema])).configJsonSchema();
-const openApi = (await importBundled("scripts/openapi-document.ts", [generatedAssets])).openApiDocument();
+// With the documentation text, which the worker's bundle leaves out (src/openapi-docs.d.ts).
+const openApi = (await importBundled("scripts/openapi-document.ts", [generatedAssets], { LF_OPENAPI_DOCS: "true" })).openApiDocument();
 
 console.log(`openapi.json: ${openApi.operations} operations`);
 console.log(`p.js: ${script.length} bytes, ${gzipped} bytes gzipped (budget ${BUDGET_BYTES}), version ${version}`);

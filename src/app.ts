@@ -128,33 +128,36 @@ export function createApp() {
   app.get("/r/*", (c) => c.redirect("/r/-", 302));
   app.get("/i/*", (c) => c.redirect("/i/-", 302));
 
-  // The prefix limits apply to every route under them, so their 429 is documented here.
-  for (const definition of app.openAPIRegistry.definitions) {
-    if (definition.type !== "route" || !LIMITED_PREFIXES.some(([prefix]) => definition.route.path.startsWith(prefix))) continue;
-    definition.route.responses[429] ??= rateLimitErrors[429];
+  // What only the OpenAPI document says (LF_OPENAPI_DOCS: src/openapi-docs.d.ts): not in the worker's bundle.
+  if (LF_OPENAPI_DOCS) {
+    // The prefix limits apply to every route under them, so their 429 is documented here.
+    for (const definition of app.openAPIRegistry.definitions) {
+      if (definition.type !== "route" || !LIMITED_PREFIXES.some(([prefix]) => definition.route.path.startsWith(prefix))) continue;
+      definition.route.responses[429] ??= rateLimitErrors[429];
+    }
+    const schemes = {
+      serverKey: ["bearer", "LF_API_KEY: server-to-server callers (CRM, enrichment, your site's server); any of its comma-separated keys"],
+      serverKeyBasic: ["basic", "LF_API_KEY as the HTTP Basic password, any user name (for ESPs that only send Basic)"],
+      espKey: ["bearer", "LF_ESP_KEY: the ESP's key, for email content only (403 `forbidden` anywhere else); any of its comma-separated keys"],
+      espKeyBasic: ["basic", "LF_ESP_KEY as the HTTP Basic password, any user name"],
+      adminToken: ["bearer", "An admin token of LF_ADMIN_TOKENS (`name:token` pairs; the name is the audit trail's author) or the deprecated LF_ADMIN_TOKEN (named `admin`); the server key is not accepted"],
+    } as const;
+    for (const [name, [scheme, description]] of Object.entries(schemes)) {
+      app.openAPIRegistry.registerComponent("securitySchemes", name, { type: "http", scheme, description });
+    }
+    app.openAPIRegistry.registerComponent("securitySchemes", "adminSession", {
+      type: "apiKey",
+      in: "cookie",
+      name: SESSION_COOKIE,
+      description: "The console's session (POST /v1/admin/session); a change also needs this worker's own Origin (403 `csrf`)",
+    });
+    app.openAPIRegistry.registerComponent("securitySchemes", "accessJwt", {
+      type: "apiKey",
+      in: "header",
+      name: "Cf-Access-Jwt-Assertion",
+      description: "Cloudflare Access (LF_ACCESS_TEAM_DOMAIN, LF_ACCESS_AUD): the signed-in email is the author; a change also needs this worker's own Origin",
+    });
   }
-  const schemes = {
-    serverKey: ["bearer", "LF_API_KEY: server-to-server callers (CRM, enrichment, your site's server); any of its comma-separated keys"],
-    serverKeyBasic: ["basic", "LF_API_KEY as the HTTP Basic password, any user name (for ESPs that only send Basic)"],
-    espKey: ["bearer", "LF_ESP_KEY: the ESP's key, for email content only (403 `forbidden` anywhere else); any of its comma-separated keys"],
-    espKeyBasic: ["basic", "LF_ESP_KEY as the HTTP Basic password, any user name"],
-    adminToken: ["bearer", "An admin token of LF_ADMIN_TOKENS (`name:token` pairs; the name is the audit trail's author) or the deprecated LF_ADMIN_TOKEN (named `admin`); the server key is not accepted"],
-  } as const;
-  for (const [name, [scheme, description]] of Object.entries(schemes)) {
-    app.openAPIRegistry.registerComponent("securitySchemes", name, { type: "http", scheme, description });
-  }
-  app.openAPIRegistry.registerComponent("securitySchemes", "adminSession", {
-    type: "apiKey",
-    in: "cookie",
-    name: SESSION_COOKIE,
-    description: "The console's session (POST /v1/admin/session); a change also needs this worker's own Origin (403 `csrf`)",
-  });
-  app.openAPIRegistry.registerComponent("securitySchemes", "accessJwt", {
-    type: "apiKey",
-    in: "header",
-    name: "Cf-Access-Jwt-Assertion",
-    description: "Cloudflare Access (LF_ACCESS_TEAM_DOMAIN, LF_ACCESS_AUD): the signed-in email is the author; a change also needs this worker's own Origin",
-  });
   // Generated from these routes by `npm run build`, served as a static asset (src/routes/openapi.ts).
   app.get("/openapi.json", openApiHandler);
   app.get("/", (c) => c.json({ name: "leadflare", openapi: "/openapi.json" }));

@@ -13,9 +13,9 @@ export const adminSecurity: Record<string, string[]>[] = [{ adminToken: [] }, { 
 /** Admin bodies carry whole configuration documents: the server API's limit (1 MiB). */
 export const adminJsonBody = serverJsonBody;
 
-export const ConfigDocumentIn = configSchema.openapi("ConfigDocument", {
+export const ConfigDocumentIn = configSchema.openapi("ConfigDocument", LF_OPENAPI_DOCS ? {
   description: "The whole configuration: page categories, signals, scoring, segments, content. JSON Schema: /v1/config.schema.json",
-});
+} : {});
 
 /**
  * `X-Leadflare-Author`: a note on who or what is making the change (a CI job, the person at
@@ -29,19 +29,19 @@ export const AuthorHeader = z.object({
     .min(1)
     .max(120)
     .optional()
-    .openapi({
+    .openapi(LF_OPENAPI_DOCS ? {
       description: "A note for the audit trail (`authorNote`), e.g. a CI job name; the author is always the admin token's name (or the signed-in email)",
       example: "ci: nightly config push",
-    }),
+    } : {}),
 });
 /** `If-Match: "7"`: the version an edit is based on (checked by requireIfMatch before the body). */
 export const IfMatchHeader = (required: boolean) => {
-  const header = z.string().openapi({
+  const header = z.string().openapi(LF_OPENAPI_DOCS ? {
     description: required
       ? 'The ETag of the version this change is based on, e.g. "7": 428 without it, 409 if it is no longer active'
       : 'Optional: when sent, it must be the ETag of the active version (409 otherwise)',
     example: '"7"',
-  });
+  } : {});
   return z.object({ "if-match": required ? header : header.optional() });
 };
 
@@ -51,19 +51,19 @@ export function auditOf(admin: AdminIdentity | undefined, headers: { [AUTHOR_HEA
   return { author: admin.author, authorNote: headers[AUTHOR_HEADER] ?? null };
 }
 
-export const Message = z.string().trim().min(1).max(500).optional().openapi({ description: "Why, for the audit trail" });
+export const Message = z.string().trim().min(1).max(500).optional().openapi(LF_OPENAPI_DOCS ? { description: "Why, for the audit trail" } : {});
 
 export const VersionOut = z
   .object({
     version: z.number().int(),
     active: z.boolean(),
-    author: z.string().openapi({ description: "Who made it: the admin token's name, or the email signed in with Cloudflare Access" }),
-    authorNote: z.string().nullable().openapi({ description: "What the change's `X-Leadflare-Author` header said, if anything" }),
+    author: z.string().openapi(LF_OPENAPI_DOCS ? { description: "Who made it: the admin token's name, or the email signed in with Cloudflare Access" } : {}),
+    authorNote: z.string().nullable().openapi(LF_OPENAPI_DOCS ? { description: "What the change's `X-Leadflare-Author` header said, if anything" } : {}),
     message: z.string().nullable(),
     action: z.enum(["activate", "rollback"]),
-    rolledBackFrom: z.number().int().nullable().openapi({ description: "For a rollback: the version it copies" }),
-    changes: z.array(z.string()).openapi({ description: "What changed against the version before it", example: ["segments.enterprise-hot changed"] }),
-    createdAt: z.string().openapi({ description: "ISO 8601", example: "2026-11-23T12:00:00.000Z" }),
+    rolledBackFrom: z.number().int().nullable().openapi(LF_OPENAPI_DOCS ? { description: "For a rollback: the version it copies" } : {}),
+    changes: z.array(z.string()).openapi(LF_OPENAPI_DOCS ? { description: "What changed against the version before it", example: ["segments.enterprise-hot changed"] } : {}),
+    createdAt: z.string().openapi(LF_OPENAPI_DOCS ? { description: "ISO 8601", example: "2026-11-23T12:00:00.000Z" } : {}),
   })
   .openapi("ConfigVersion");
 
@@ -86,23 +86,23 @@ export const VersionWithDocumentOut = VersionOut.extend({ document: z.record(z.s
 const error = (description: string) => ({ content: { "application/json": { schema: ErrorOut } }, description });
 export const adminErrors = {
   ...authErrors,
-  401: error("Not signed in: no admin token, session cookie or Cloudflare Access token, or not a valid one (the server key LF_API_KEY is not accepted here)"),
-  403: error("`forbidden`: the ESP key LF_ESP_KEY, which may only read email content; `csrf`: a change signed in by cookie or Access, not from this worker's own Origin"),
+  401: error(LF_OPENAPI_DOCS ? "Not signed in: no admin token, session cookie or Cloudflare Access token, or not a valid one (the server key LF_API_KEY is not accepted here)" : ""),
+  403: error(LF_OPENAPI_DOCS ? "`forbidden`: the ESP key LF_ESP_KEY, which may only read email content; `csrf`: a change signed in by cookie or Access, not from this worker's own Origin" : ""),
 };
 export const adminBodyErrors = {
   ...adminErrors,
   ...serverBodyErrors,
-  422: error("Validation failed; `details` lists every problem with its JSON path, and nothing was changed"),
+  422: error(LF_OPENAPI_DOCS ? "Validation failed; `details` lists every problem with its JSON path, and nothing was changed" : ""),
 };
 export const editErrors = {
-  400: error("Malformed JSON or If-Match"),
-  409: error("Another version was activated since the one in If-Match; details name the active version"),
+  400: error(LF_OPENAPI_DOCS ? "Malformed JSON or If-Match" : ""),
+  409: error(LF_OPENAPI_DOCS ? "Another version was activated since the one in If-Match; details name the active version" : ""),
 };
-export const preconditionRequired = { 428: error("If-Match is missing") };
-export const versionHeaders = { ETag: { schema: { type: "string" as const }, description: 'The version, e.g. "7"' } };
+export const preconditionRequired = { 428: error(LF_OPENAPI_DOCS ? "If-Match is missing" : "") };
+export const versionHeaders = { ETag: { schema: { type: "string" as const }, description: LF_OPENAPI_DOCS ? 'The version, e.g. "7"' : "" } };
 /** The answer to an activation (edit or rollback): the new version, also as the ETag. */
 export const newVersionResponses = {
-  200: { content: { "application/json": { schema: VersionOut } }, headers: versionHeaders, description: "The new active version" },
+  200: { content: { "application/json": { schema: VersionOut } }, headers: versionHeaders, description: LF_OPENAPI_DOCS ? "The new active version" : "" },
   ...adminBodyErrors,
   ...editErrors,
 };

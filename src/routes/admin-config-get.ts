@@ -9,9 +9,9 @@ const ActiveVersionOut = VersionWithDocumentOut.extend({
   problems: z
     .array(z.object({ path: z.string(), message: z.string() }))
     .optional()
-    .openapi({
+    .openapi(LF_OPENAPI_DOCS ? {
       description: "Only when this code refuses the active document: it is not served until a valid version is activated",
-    }),
+    } : {}),
 }).openapi("ActiveConfigVersion");
 
 export const adminConfigGetRoute = createRoute({
@@ -19,11 +19,11 @@ export const adminConfigGetRoute = createRoute({
   path: "/v1/admin/config",
   tags: ["admin"],
   security: adminSecurity,
-  summary: "The active configuration document and its version (also the ETag)",
-  description: "Read from D1, not from the isolate's cache. Send the ETag back as If-Match with PUT.",
+  summary: LF_OPENAPI_DOCS ? "The active configuration document and its version (also the ETag)" : "",
+  description: LF_OPENAPI_DOCS ? "Read from D1, not from the isolate's cache. Send the ETag back as If-Match with PUT." : "",
   middleware: [requireAdmin] as const,
   responses: {
-    200: { content: { "application/json": { schema: ActiveVersionOut } }, headers: versionHeaders, description: "The active version" },
+    200: { content: { "application/json": { schema: ActiveVersionOut } }, headers: versionHeaders, description: LF_OPENAPI_DOCS ? "The active version" : "" },
     ...adminErrors,
   },
 });

@@ -15,12 +15,13 @@ export const adminConfigPutRoute = createRoute({
   path: "/v1/admin/config",
   tags: ["admin"],
   security: adminSecurity,
-  summary: "Validate a configuration document and activate it as a new version",
-  description:
-    "Requires `If-Match` with the version the change is based on. The document is checked completely " +
-    "(fields, references, parent cycles, operators, fact paths, signals, the catch-all, duplicate ids); " +
-    "every problem is listed with its JSON path and nothing changes. Every isolate serves the new version " +
-    "within 10 seconds (`If-Match` also accepts the weak form `W/\"7\"`).",
+  summary: LF_OPENAPI_DOCS ? "Validate a configuration document and activate it as a new version" : "",
+  description: LF_OPENAPI_DOCS
+    ? "Requires `If-Match` with the version the change is based on. The document is checked completely " +
+      "(fields, references, parent cycles, operators, fact paths, signals, the catch-all, duplicate ids); " +
+      "every problem is listed with its JSON path and nothing changes. Every isolate serves the new version " +
+      "within 10 seconds (`If-Match` also accepts the weak form `W/\"7\"`)."
+    : "",
   middleware: [requireAdmin, requireIfMatch, adminJsonBody] as const,
   request: {
     headers: AuthorHeader.extend(IfMatchHeader(true).shape),

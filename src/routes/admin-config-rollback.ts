@@ -8,7 +8,7 @@ import { adminJsonBody, adminSecurity, AuthorHeader, auditOf, IfMatchHeader, Mes
 import { notFound } from "./schemas";
 
 const Body = z.strictObject({
-  version: z.number().int().min(1).openapi({ description: "The version whose document becomes active again" }),
+  version: z.number().int().min(1).openapi(LF_OPENAPI_DOCS ? { description: "The version whose document becomes active again" } : {}),
   message: Message,
 });
 
@@ -17,10 +17,11 @@ export const adminConfigRollbackRoute = createRoute({
   path: "/v1/admin/config/rollback",
   tags: ["admin"],
   security: adminSecurity,
-  summary: "Activate a copy of an old version as a new version",
-  description:
-    "History is never rewritten: the old document is copied into a new version (action `rollback`, " +
-    "`rolledBackFrom` = the old one). `If-Match` is optional here; when sent, it must name the active version.",
+  summary: LF_OPENAPI_DOCS ? "Activate a copy of an old version as a new version" : "",
+  description: LF_OPENAPI_DOCS
+    ? "History is never rewritten: the old document is copied into a new version (action `rollback`, " +
+      "`rolledBackFrom` = the old one). `If-Match` is optional here; when sent, it must name the active version."
+    : "",
   middleware: [requireAdmin, adminJsonBody] as const,
   request: {
     headers: AuthorHeader.extend(IfMatchHeader(false).shape),

@@ -9,12 +9,12 @@ export const adminConfigValidateRoute = createRoute({
   path: "/v1/admin/config/validate",
   tags: ["admin"],
   security: adminSecurity,
-  summary: "Check a configuration document without storing it (for CI)",
-  description: "The same checks as PUT /v1/admin/config: 200 when the document would be accepted, 422 listing every problem otherwise.",
+  summary: LF_OPENAPI_DOCS ? "Check a configuration document without storing it (for CI)" : "",
+  description: LF_OPENAPI_DOCS ? "The same checks as PUT /v1/admin/config: 200 when the document would be accepted, 422 listing every problem otherwise." : "",
   middleware: [requireAdmin, adminJsonBody] as const,
   request: { body: { content: { "application/json": { schema: Body } }, required: true } },
   responses: {
-    200: { content: { "application/json": { schema: z.object({ valid: z.literal(true) }) } }, description: "The document is valid" },
+    200: { content: { "application/json": { schema: z.object({ valid: z.literal(true) }) } }, description: LF_OPENAPI_DOCS ? "The document is valid" : "" },
     ...adminBodyErrors,
   },
 });

@@ -9,11 +9,11 @@ export const adminConfigVersionGetRoute = createRoute({
   path: "/v1/admin/config/versions/{version}",
   tags: ["admin"],
   security: adminSecurity,
-  summary: "One version with its document (e.g. to review before a rollback)",
+  summary: LF_OPENAPI_DOCS ? "One version with its document (e.g. to review before a rollback)" : "",
   middleware: [requireAdmin] as const,
   request: { params: z.object({ version: z.coerce.number().int().min(1) }) },
   responses: {
-    200: { content: { "application/json": { schema: VersionWithDocumentOut } }, description: "The version" },
+    200: { content: { "application/json": { schema: VersionWithDocumentOut } }, description: LF_OPENAPI_DOCS ? "The version" : "" },
     ...adminErrors,
     ...notFound,
     ...validationError,

@@ -8,13 +8,13 @@ export const adminConfigVersionsRoute = createRoute({
   path: "/v1/admin/config/versions",
   tags: ["admin"],
   security: adminSecurity,
-  summary: "Every version, newest first: the audit trail (who, when, what changed, why)",
-  description: "Paginated by version: pass the response's `next` as `before` for the next page.",
+  summary: LF_OPENAPI_DOCS ? "Every version, newest first: the audit trail (who, when, what changed, why)" : "",
+  description: LF_OPENAPI_DOCS ? "Paginated by version: pass the response's `next` as `before` for the next page." : "",
   middleware: [requireAdmin] as const,
   request: {
     query: z.object({
       limit: z.coerce.number().int().min(1).max(100).default(20),
-      before: z.coerce.number().int().min(1).optional().openapi({ description: "Only versions older than this one" }),
+      before: z.coerce.number().int().min(1).optional().openapi(LF_OPENAPI_DOCS ? { description: "Only versions older than this one" } : {}),
     }),
   },
   responses: {
@@ -24,11 +24,11 @@ export const adminConfigVersionsRoute = createRoute({
           schema: z.object({
             active: z.number().int(),
             versions: z.array(VersionOut),
-            next: z.number().int().nullable().openapi({ description: "`before` for the next page; null on the last page" }),
+            next: z.number().int().nullable().openapi(LF_OPENAPI_DOCS ? { description: "`before` for the next page; null on the last page" } : {}),
           }),
         },
       },
-      description: "One page of versions",
+      description: LF_OPENAPI_DOCS ? "One page of versions" : "",
     },
     ...adminErrors,
     ...validationError,

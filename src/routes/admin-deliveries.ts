@@ -4,21 +4,21 @@ import { adminErrors, adminSecurity, requireAdmin } from "./admin-common";
 import { Email, validationError } from "./schemas";
 
 const PAGE_MAX = 100;
-const Iso = z.string().openapi({ description: "ISO 8601", example: "2026-11-23T12:00:00.000Z" });
+const Iso = z.string().openapi(LF_OPENAPI_DOCS ? { description: "ISO 8601", example: "2026-11-23T12:00:00.000Z" } : {});
 export const DELIVERY_STATUSES = ["pending", "held", "delivered", "dead", "disabled", "dropped", "cancelled"] as const;
 
 const Query = z.object({
   status: z.enum(DELIVERY_STATUSES).optional(),
-  destination: z.string().max(63).optional().openapi({ description: "A destination's name in routing.destinations" }),
-  lead: Email.optional().openapi({ description: "Only this lead's deliveries (its email)" }),
-  before: z.iso.datetime({ offset: true }).optional().openapi({ description: "The `next` of the previous page" }),
-  limit: z.coerce.number().int().min(1).max(PAGE_MAX).optional().openapi({ description: `At most ${PAGE_MAX} (the default 50)` }),
+  destination: z.string().max(63).optional().openapi(LF_OPENAPI_DOCS ? { description: "A destination's name in routing.destinations" } : {}),
+  lead: Email.optional().openapi(LF_OPENAPI_DOCS ? { description: "Only this lead's deliveries (its email)" } : {}),
+  before: z.iso.datetime({ offset: true }).optional().openapi(LF_OPENAPI_DOCS ? { description: "The `next` of the previous page" } : {}),
+  limit: z.coerce.number().int().min(1).max(PAGE_MAX).optional().openapi(LF_OPENAPI_DOCS ? { description: `At most ${PAGE_MAX} (the default 50)` } : {}),
 });
 
 const Attempt = z.object({ attempt: z.number(), at: Iso, status: z.number().nullable(), latencyMs: z.number(), error: z.string().nullable() });
 export const Delivery = z
   .object({
-    id: z.string().openapi({ description: "The webhook-id, the same for every attempt" }),
+    id: z.string().openapi(LF_OPENAPI_DOCS ? { description: "The webhook-id, the same for every attempt" } : {}),
     destination: z.string(),
     status: z.enum(DELIVERY_STATUSES),
     lead: z.object({ id: z.string(), email: z.string().nullable() }),
@@ -38,13 +38,13 @@ export const adminDeliveriesRoute = createRoute({
   path: "/v1/admin/deliveries",
   tags: ["admin"],
   security: adminSecurity,
-  summary: "Routing's log: deliveries newest first, each with every attempt (status code, latency, error)",
+  summary: LF_OPENAPI_DOCS ? "Routing's log: deliveries newest first, each with every attempt (status code, latency, error)" : "",
   middleware: [requireAdmin] as const,
   request: { query: Query },
   responses: {
     200: {
       content: { "application/json": { schema: z.object({ deliveries: z.array(Delivery), next: z.string().nullable() }).openapi("Deliveries") } },
-      description: "A page; `next` continues (as `before`), null on the last page",
+      description: LF_OPENAPI_DOCS ? "A page; `next` continues (as `before`), null on the last page" : "",
     },
     ...adminErrors,
     ...validationError,

@@ -38,17 +38,17 @@ const GivenFactsIn = z
       .partial(),
   })
   .partial()
-  .openapi("GivenFacts", { description: "Facts used as given; every other fact is derived as usual (from the lead when `email` is sent)" });
+  .openapi("GivenFacts", LF_OPENAPI_DOCS ? { description: "Facts used as given; every other fact is derived as usual (from the lead when `email` is sent)" } : {});
 
 const Body = z
   .strictObject({
     facts: GivenFactsIn.optional(),
-    email: Email.optional().openapi({ description: "Evaluate this lead (traits and activity), with `facts` overriding" }),
-    config: ConfigDocumentIn.optional().openapi({ description: "A draft document: validated, used for this evaluation only, never stored" }),
-    at: Timestamp.optional().openapi({
+    email: Email.optional().openapi(LF_OPENAPI_DOCS ? { description: "Evaluate this lead (traits and activity), with `facts` overriding" } : {}),
+    config: ConfigDocumentIn.optional().openapi(LF_OPENAPI_DOCS ? { description: "A draft document: validated, used for this evaluation only, never stored" } : {}),
+    at: Timestamp.optional().openapi(LF_OPENAPI_DOCS ? {
       description: "Evaluate as of this time (ISO 8601 with an offset or Z, or epoch ms); now when absent",
       example: "2026-12-01T09:00:00Z",
-    }),
+    } : {}),
     slots: z.array(z.string().max(63)).max(50).optional(),
   })
   .refine((b) => b.facts !== undefined || b.email !== undefined, { message: "send facts, an email, or both", path: ["facts"] });
@@ -60,9 +60,9 @@ const TraceEntryOut = z
     failed: z
       .array(
         z.object({
-          from: z.string().openapi({ description: "The segment (itself or an ancestor) whose condition failed" }),
-          clause: z.record(z.string(), z.unknown()).openapi({ description: "The failing part of the condition" }),
-          saw: z.record(z.string(), z.unknown()).openapi({ description: "The fact values it looked at (null: missing)" }),
+          from: z.string().openapi(LF_OPENAPI_DOCS ? { description: "The segment (itself or an ancestor) whose condition failed" } : {}),
+          clause: z.record(z.string(), z.unknown()).openapi(LF_OPENAPI_DOCS ? { description: "The failing part of the condition" } : {}),
+          saw: z.record(z.string(), z.unknown()).openapi(LF_OPENAPI_DOCS ? { description: "The fact values it looked at (null: missing)" } : {}),
         }),
       )
       .optional(),
@@ -88,8 +88,8 @@ const EvaluationOut = z
   .object({
     segment: SegmentOut,
     slots: z.record(z.string(), SlotOut),
-    trace: z.array(TraceEntryOut).openapi({ description: "Every segment tried, in order, until the match" }),
-    facts: z.record(z.string(), z.unknown()).openapi({ description: "The facts the conditions saw" }),
+    trace: z.array(TraceEntryOut).openapi(LF_OPENAPI_DOCS ? { description: "Every segment tried, in order, until the match" } : {}),
+    facts: z.record(z.string(), z.unknown()).openapi(LF_OPENAPI_DOCS ? { description: "The facts the conditions saw" } : {}),
     scores: ScoresOut,
     config: z.object({ version: z.number().int().nullable(), draft: z.boolean() }),
     at: z.string(),
@@ -101,14 +101,15 @@ export const adminEvaluateRoute = createRoute({
   path: "/v1/admin/evaluate",
   tags: ["admin"],
   security: adminSecurity,
-  summary: "What-if: which segment and content for these facts or this lead, with which configuration, when",
-  description:
-    "Nothing is recorded or stored. With `config`, the draft is validated (422 with paths under `config`) and used instead " +
-    "of the active version; what `/v1/personalize` serves does not change.",
+  summary: LF_OPENAPI_DOCS ? "What-if: which segment and content for these facts or this lead, with which configuration, when" : "",
+  description: LF_OPENAPI_DOCS
+    ? "Nothing is recorded or stored. With `config`, the draft is validated (422 with paths under `config`) and used instead " +
+      "of the active version; what `/v1/personalize` serves does not change."
+    : "",
   middleware: [requireAdmin, adminJsonBody] as const,
   request: { body: { content: { "application/json": { schema: Body } }, required: true } },
   responses: {
-    200: { content: { "application/json": { schema: EvaluationOut } }, description: "The evaluation and why" },
+    200: { content: { "application/json": { schema: EvaluationOut } }, description: LF_OPENAPI_DOCS ? "The evaluation and why" : "" },
     ...adminBodyErrors,
     ...notFound,
   },

@@ -11,11 +11,11 @@ export const adminLeadEraseRoute = createRoute({
   path: "/v1/admin/leads/{email}",
   tags: ["admin"],
   security: adminSecurity,
-  summary: "Erase a lead from the console (as DELETE /v1/leads/{email}; the audit names the admin)",
-  description: `${ERASE_DESCRIPTION} The audit's actor is \`admin:<author>\`.`,
+  summary: LF_OPENAPI_DOCS ? "Erase a lead from the console (as DELETE /v1/leads/{email}; the audit names the admin)" : "",
+  description: LF_OPENAPI_DOCS ? `${ERASE_DESCRIPTION} The audit's actor is \`admin:<author>\`.` : "",
   middleware: [requireAdmin] as const,
   request: { params: z.object({ email: Email }) },
-  responses: { 204: { description: "Erased" }, ...adminErrors, ...notFound, ...validationError, ...linkSecretMissing },
+  responses: { 204: { description: LF_OPENAPI_DOCS ? "Erased" : "" }, ...adminErrors, ...notFound, ...validationError, ...linkSecretMissing },
 });
 
 export const adminLeadEraseHandler: RouteHandler<typeof adminLeadEraseRoute, AppEnv> = async (c) => {

@@ -11,11 +11,11 @@ export const adminLeadExportRoute = createRoute({
   path: "/v1/admin/leads/{email}/export",
   tags: ["admin"],
   security: adminSecurity,
-  summary: "Export a lead from the console (as GET /v1/leads/{email}/export; the audit names the admin)",
-  description: `${EXPORT_DESCRIPTION} The audit's actor is \`admin:<author>\`.`,
+  summary: LF_OPENAPI_DOCS ? "Export a lead from the console (as GET /v1/leads/{email}/export; the audit names the admin)" : "",
+  description: LF_OPENAPI_DOCS ? `${EXPORT_DESCRIPTION} The audit's actor is \`admin:<author>\`.` : "",
   middleware: [requireAdmin] as const,
   request: { params: z.object({ email: Email }), query: ExportQuery },
-  responses: { 200: json(LeadExport, "The lead's data"), ...adminErrors, ...notFound, ...validationError, ...linkSecretMissing },
+  responses: { 200: json(LeadExport, LF_OPENAPI_DOCS ? "The lead's data" : ""), ...adminErrors, ...notFound, ...validationError, ...linkSecretMissing },
 });
 
 export const adminLeadExportHandler: RouteHandler<typeof adminLeadExportRoute, AppEnv> = async (c) => {

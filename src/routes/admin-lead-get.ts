@@ -9,18 +9,18 @@ import { Email, notFound, validationError } from "./schemas";
 
 const RECENT_EVENTS = 50;
 const LEDGER_STEPS = 10;
-const Iso = z.string().openapi({ description: "ISO 8601", example: "2026-11-23T12:00:00.000Z" });
+const Iso = z.string().openapi(LF_OPENAPI_DOCS ? { description: "ISO 8601", example: "2026-11-23T12:00:00.000Z" } : {});
 
 const AdminLead = LeadReport.extend({
   recentEvents: z
     .array(z.object({ type: z.string(), category: z.string(), at: Iso }))
-    .openapi({ description: `The newest ${RECENT_EVENTS} events: type, page category, time` }),
+    .openapi(LF_OPENAPI_DOCS ? { description: `The newest ${RECENT_EVENTS} events: type, page category, time` } : {}),
   timeline: z
     .array(z.object({ at: Iso, engagement: z.number(), level: z.enum(["high", "medium", "low"]), score: z.number(), segment: z.string() }))
-    .openapi({ description: "Daily, 30 days back (stored activity) to 30 ahead (decay alone)" }),
-  ledger: SegmentHistory.openapi({
+    .openapi(LF_OPENAPI_DOCS ? { description: "Daily, 30 days back (stored activity) to 30 ahead (decay alone)" } : {}),
+  ledger: SegmentHistory.openapi(LF_OPENAPI_DOCS ? {
     description: `The segment ledger: the recorded segment, its next review, the newest ${LEDGER_STEPS} changes (more: GET /v1/admin/leads/{email}/segments)`,
-  }),
+  } : {}),
 }).openapi("AdminLead");
 
 export const adminLeadGetRoute = createRoute({
@@ -28,10 +28,10 @@ export const adminLeadGetRoute = createRoute({
   path: "/v1/admin/leads/{email}",
   tags: ["admin"],
   security: adminSecurity,
-  summary: "One lead for the console: the lead report, recent events, a timeline",
+  summary: LF_OPENAPI_DOCS ? "One lead for the console: the lead report, recent events, a timeline" : "",
   middleware: [requireAdmin] as const,
   request: { params: z.object({ email: Email }) },
-  responses: { 200: { content: { "application/json": { schema: AdminLead } }, description: "The lead, evaluated now" }, ...adminErrors, ...notFound, ...validationError },
+  responses: { 200: { content: { "application/json": { schema: AdminLead } }, description: LF_OPENAPI_DOCS ? "The lead, evaluated now" : "" }, ...adminErrors, ...notFound, ...validationError },
 });
 
 export const adminLeadGetHandler: RouteHandler<typeof adminLeadGetRoute, AppEnv> = async (c) => {

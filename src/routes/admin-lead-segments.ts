@@ -11,10 +11,10 @@ export const adminLeadSegmentsRoute = createRoute({
   path: "/v1/admin/leads/{email}/segments",
   tags: ["admin"],
   security: adminSecurity,
-  summary: "GET /v1/leads/{email}/segments for the console: the recorded segment and its changes, newest first",
+  summary: LF_OPENAPI_DOCS ? "GET /v1/leads/{email}/segments for the console: the recorded segment and its changes, newest first" : "",
   middleware: [requireAdmin] as const,
   request: { params: z.object({ email: Email }), query: HistoryQuery },
-  responses: { 200: json(SegmentHistory, "The recorded segment and its history"), ...adminErrors, ...notFound, ...validationError },
+  responses: { 200: json(SegmentHistory, LF_OPENAPI_DOCS ? "The recorded segment and its history" : ""), ...adminErrors, ...notFound, ...validationError },
 });
 
 export const adminLeadSegmentsHandler: RouteHandler<typeof adminLeadSegmentsRoute, AppEnv> = async (c) => {

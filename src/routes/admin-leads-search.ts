@@ -4,12 +4,12 @@ import { adminErrors, adminSecurity, requireAdmin } from "./admin-common";
 import { validationError } from "./schemas";
 
 const PAGE_MAX = 50;
-const Iso = z.string().openapi({ description: "ISO 8601", example: "2026-11-23T12:00:00.000Z" });
+const Iso = z.string().openapi(LF_OPENAPI_DOCS ? { description: "ISO 8601", example: "2026-11-23T12:00:00.000Z" } : {});
 
 const Query = z.object({
-  query: z.string().trim().toLowerCase().min(1).max(254).openapi({ description: "The start of an email (case does not matter)", example: "ada@" }),
-  limit: z.coerce.number().int().min(1).max(PAGE_MAX).optional().openapi({ description: `At most ${PAGE_MAX} (the default 20)` }),
-  after: z.string().max(254).optional().openapi({ description: "The `next` of the previous page" }),
+  query: z.string().trim().toLowerCase().min(1).max(254).openapi(LF_OPENAPI_DOCS ? { description: "The start of an email (case does not matter)", example: "ada@" } : {}),
+  limit: z.coerce.number().int().min(1).max(PAGE_MAX).optional().openapi(LF_OPENAPI_DOCS ? { description: `At most ${PAGE_MAX} (the default 20)` } : {}),
+  after: z.string().max(254).optional().openapi(LF_OPENAPI_DOCS ? { description: "The `next` of the previous page" } : {}),
 });
 
 export const adminLeadsSearchRoute = createRoute({
@@ -17,7 +17,7 @@ export const adminLeadsSearchRoute = createRoute({
   path: "/v1/admin/leads",
   tags: ["admin"],
   security: adminSecurity,
-  summary: "Known leads whose email starts with `query`, in email order (the console's lead search)",
+  summary: LF_OPENAPI_DOCS ? "Known leads whose email starts with `query`, in email order (the console's lead search)" : "",
   middleware: [requireAdmin] as const,
   request: { query: Query },
   responses: {
@@ -29,7 +29,7 @@ export const adminLeadsSearchRoute = createRoute({
             .openapi("LeadSearch"),
         },
       },
-      description: "A page of matches; `next` (the last email) continues, null on the last page",
+      description: LF_OPENAPI_DOCS ? "A page of matches; `next` (the last email) continues, null on the last page" : "",
     },
     ...adminErrors,
     ...validationError,

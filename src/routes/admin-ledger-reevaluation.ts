@@ -9,13 +9,13 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 
 export const ReevaluationOut = z
   .object({
-    configVersion: z.number().int().openapi({ description: "The activated version every lead is re-evaluated against" }),
-    done: z.number().int().openapi({ description: "Leads re-evaluated so far (in lead id order)" }),
-    total: z.number().int().openapi({ description: "Leads when the version was activated; on finishing, the leads gone through" }),
-    changed: z.number().int().openapi({ description: "Leads whose segment changed (a `config` transition each)" }),
-    startedAt: z.string().openapi({ description: "When the version was activated" }),
-    finishedAt: z.string().nullable().openapi({ description: "When the last lead was done (or the job superseded); null while running" }),
-    supersededBy: z.number().int().nullable().openapi({ description: "A newer version activated before this one finished: that one re-evaluates every lead" }),
+    configVersion: z.number().int().openapi(LF_OPENAPI_DOCS ? { description: "The activated version every lead is re-evaluated against" } : {}),
+    done: z.number().int().openapi(LF_OPENAPI_DOCS ? { description: "Leads re-evaluated so far (in lead id order)" } : {}),
+    total: z.number().int().openapi(LF_OPENAPI_DOCS ? { description: "Leads when the version was activated; on finishing, the leads gone through" } : {}),
+    changed: z.number().int().openapi(LF_OPENAPI_DOCS ? { description: "Leads whose segment changed (a `config` transition each)" } : {}),
+    startedAt: z.string().openapi(LF_OPENAPI_DOCS ? { description: "When the version was activated" } : {}),
+    finishedAt: z.string().nullable().openapi(LF_OPENAPI_DOCS ? { description: "When the last lead was done (or the job superseded); null while running" } : {}),
+    supersededBy: z.number().int().nullable().openapi(LF_OPENAPI_DOCS ? { description: "A newer version activated before this one finished: that one re-evaluates every lead" } : {}),
   })
   .openapi("LedgerReevaluation");
 
@@ -24,14 +24,15 @@ export const adminLedgerReevaluationRoute = createRoute({
   path: "/v1/admin/ledger/reevaluation",
   tags: ["admin"],
   security: adminSecurity,
-  summary: "Progress of the re-evaluation of every lead after the latest activation",
-  description:
-    "Activating a version (PUT /v1/admin/config or a rollback) re-evaluates every lead against it in the background, " +
-    "in chunks; a lead whose segment changes gets a transition with cause `config`. Until its turn, a lead keeps its recorded segment.",
+  summary: LF_OPENAPI_DOCS ? "Progress of the re-evaluation of every lead after the latest activation" : "",
+  description: LF_OPENAPI_DOCS
+    ? "Activating a version (PUT /v1/admin/config or a rollback) re-evaluates every lead against it in the background, " +
+      "in chunks; a lead whose segment changes gets a transition with cause `config`. Until its turn, a lead keeps its recorded segment."
+    : "",
   middleware: [requireAdmin] as const,
   responses: {
-    200: { content: { "application/json": { schema: ReevaluationOut } }, description: "The newest re-evaluation" },
-    404: errorResponse("`not_found`: no version has been activated since the ledger exists"),
+    200: { content: { "application/json": { schema: ReevaluationOut } }, description: LF_OPENAPI_DOCS ? "The newest re-evaluation" : "" },
+    404: errorResponse(LF_OPENAPI_DOCS ? "`not_found`: no version has been activated since the ledger exists" : ""),
     ...adminErrors,
   },
 });

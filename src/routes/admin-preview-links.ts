@@ -6,7 +6,7 @@ import { adminBodyErrors, adminJsonBody, adminSecurity, requireAdmin } from "./a
 import { json, previewSecretMissing, SegmentOut } from "./schemas";
 
 const Body = z.strictObject({
-  segment: z.string().min(1).max(63).openapi({ description: "A segment id of the active configuration (not a group)", example: "smb-qualified" }),
+  segment: z.string().min(1).max(63).openapi(LF_OPENAPI_DOCS ? { description: "A segment id of the active configuration (not a group)", example: "smb-qualified" } : {}),
   url: z.url({ protocol: /^https?$/, message: "an absolute http(s) URL of a page of the site" }).max(2048),
   expiresInSeconds: z.number().int().min(60).max(PREVIEW_TTL_MAX_S).default(PREVIEW_TTL_DEFAULT_S),
 });
@@ -16,10 +16,11 @@ export const adminPreviewLinksRoute = createRoute({
   path: "/v1/admin/preview-links",
   tags: ["admin"],
   security: adminSecurity,
-  summary: "A link that opens a page of the site as a segment sees it",
-  description:
-    `Returns the page URL with \`${PREVIEW_PARAM}=<token>\`, signed with LF_PREVIEW_SECRET and expiring (default 24 h, at most 7 days). ` +
-    "`/v1/personalize` with that token (body `preview`, query `preview`) serves the segment's content, records nothing and answers `preview: true`.",
+  summary: LF_OPENAPI_DOCS ? "A link that opens a page of the site as a segment sees it" : "",
+  description: LF_OPENAPI_DOCS
+    ? `Returns the page URL with \`${PREVIEW_PARAM}=<token>\`, signed with LF_PREVIEW_SECRET and expiring (default 24 h, at most 7 days). ` +
+      "`/v1/personalize` with that token (body `preview`, query `preview`) serves the segment's content, records nothing and answers `preview: true`."
+    : "",
   middleware: [requireAdmin, adminJsonBody] as const,
   request: { body: { content: { "application/json": { schema: Body } }, required: true } },
   responses: {
@@ -29,7 +30,7 @@ export const adminPreviewLinksRoute = createRoute({
           schema: z.object({ url: z.string(), token: z.string(), segment: SegmentOut, expiresAt: z.string() }).openapi("PreviewLink"),
         },
       },
-      description: "The preview link",
+      description: LF_OPENAPI_DOCS ? "The preview link" : "",
     },
     ...adminBodyErrors,
     ...previewSecretMissing,

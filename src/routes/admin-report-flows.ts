@@ -13,15 +13,15 @@ const Flows = z
   .object({
     from: z.string(),
     to: z.string(),
-    cause: z.enum(CAUSES).nullable().openapi({ description: "The cause the transitions were filtered by; null: all" }),
+    cause: z.enum(CAUSES).nullable().openapi(LF_OPENAPI_DOCS ? { description: "The cause the transitions were filtered by; null: all" } : {}),
     flows: z.array(
       z.object({
-        from: z.string().nullable().openapi({ description: "The segment left; null: the lead entered the ledger (its first recorded segment)" }),
+        from: z.string().nullable().openapi(LF_OPENAPI_DOCS ? { description: "The segment left; null: the lead entered the ledger (its first recorded segment)" } : {}),
         fromName: z.string().nullable(),
         to: z.string(),
         toName: z.string(),
-        transitions: z.number().int().openapi({ description: "Transitions from → to in the period" }),
-        leads: z.number().int().openapi({ description: "Distinct leads that made them" }),
+        transitions: z.number().int().openapi(LF_OPENAPI_DOCS ? { description: "Transitions from → to in the period" } : {}),
+        leads: z.number().int().openapi(LF_OPENAPI_DOCS ? { description: "Distinct leads that made them" } : {}),
       }),
     ),
   })
@@ -32,16 +32,17 @@ export const adminReportFlowsRoute = createRoute({
   path: "/v1/admin/reports/flows",
   tags: ["admin"],
   security: adminSecurity,
-  summary: "Where did leads move? From→to counts of the segment transitions in a period",
-  description:
-    "Every recorded segment transition with its time in [from, to), counted per (from, to) pair, most first, with the " +
-    "segments' names in the active configuration (a segment it no longer has keeps its id as its name). " +
-    "`cause` keeps only the transitions of one cause. Defaults: the last 30 days.",
+  summary: LF_OPENAPI_DOCS ? "Where did leads move? From→to counts of the segment transitions in a period" : "",
+  description: LF_OPENAPI_DOCS
+    ? "Every recorded segment transition with its time in [from, to), counted per (from, to) pair, most first, with the " +
+      "segments' names in the active configuration (a segment it no longer has keeps its id as its name). " +
+      "`cause` keeps only the transitions of one cause. Defaults: the last 30 days."
+    : "",
   middleware: [requireAdmin] as const,
   request: {
-    query: z.object({ ...PeriodQuery, cause: z.enum(CAUSES).optional().openapi({ description: "Only transitions of this cause" }) }),
+    query: z.object({ ...PeriodQuery, cause: z.enum(CAUSES).optional().openapi(LF_OPENAPI_DOCS ? { description: "Only transitions of this cause" } : {}) }),
   },
-  responses: { 200: { content: { "application/json": { schema: Flows } }, description: "The flows" }, ...adminErrors, ...validationError },
+  responses: { 200: { content: { "application/json": { schema: Flows } }, description: LF_OPENAPI_DOCS ? "The flows" : "" }, ...adminErrors, ...validationError },
 });
 
 export const adminReportFlowsHandler: RouteHandler<typeof adminReportFlowsRoute, AppEnv> = async (c) => {

@@ -7,8 +7,8 @@ import { PeriodQuery, reportPeriod } from "./report-period";
 import { validationError } from "./schemas";
 
 const ArmOut = z.object({
-  leads: z.number().int().openapi({ description: "Leads assigned to the arm in the period (entered the segment)" }),
-  converted: z.number().int().openapi({ description: "Of them, leads with a `conversion` within the window after their assignment (seen up to `to`)" }),
+  leads: z.number().int().openapi(LF_OPENAPI_DOCS ? { description: "Leads assigned to the arm in the period (entered the segment)" } : {}),
+  converted: z.number().int().openapi(LF_OPENAPI_DOCS ? { description: "Of them, leads with a `conversion` within the window after their assignment (seen up to `to`)" } : {}),
   rate: z.number().nullable(),
 });
 const Estimate = z.object({ estimate: z.number(), low: z.number(), high: z.number() });
@@ -25,17 +25,17 @@ const LiftOut = z
         segment: z.string(),
         name: z.string(),
         period: z.object({ share: z.number(), since: z.string().nullable() }).nullable()
-          .openapi({ description: "The running holdout period (a share change starts a new one): its share and first assignment; null without a holdout" }),
-        control: ArmOut.nullable().openapi({ description: "The held-out leads; null for a segment without a holdout" }),
-        treatment: ArmOut.openapi({ description: "The personalized leads (without a holdout: every lead that entered the segment in the period)" }),
-        difference: Estimate.nullable().openapi({ description: "Treatment rate − control rate, with Newcombe's (hybrid score) 95 % interval" }),
-        lift: Estimate.nullable().openapi({ description: "Treatment rate / control rate − 1, with the log risk-ratio (Katz) 95 % interval; null without a conversion in an arm" }),
-        p: z.number().nullable().openapi({ description: "Two-sided p of the pooled two-proportion z test" }),
-        pAdjusted: z.number().nullable().openapi({ description: "p adjusted across the segments judged (Holm, or Benjamini–Hochberg with adjust=bh)" }),
+          .openapi(LF_OPENAPI_DOCS ? { description: "The running holdout period (a share change starts a new one): its share and first assignment; null without a holdout" } : {}),
+        control: ArmOut.nullable().openapi(LF_OPENAPI_DOCS ? { description: "The held-out leads; null for a segment without a holdout" } : {}),
+        treatment: ArmOut.openapi(LF_OPENAPI_DOCS ? { description: "The personalized leads (without a holdout: every lead that entered the segment in the period)" } : {}),
+        difference: Estimate.nullable().openapi(LF_OPENAPI_DOCS ? { description: "Treatment rate − control rate, with Newcombe's (hybrid score) 95 % interval" } : {}),
+        lift: Estimate.nullable().openapi(LF_OPENAPI_DOCS ? { description: "Treatment rate / control rate − 1, with the log risk-ratio (Katz) 95 % interval; null without a conversion in an arm" } : {}),
+        p: z.number().nullable().openapi(LF_OPENAPI_DOCS ? { description: "Two-sided p of the pooled two-proportion z test" } : {}),
+        pAdjusted: z.number().nullable().openapi(LF_OPENAPI_DOCS ? { description: "p adjusted across the segments judged (Holm, or Benjamini–Hochberg with adjust=bh)" } : {}),
         srm: z.object({ p: z.number(), flagged: z.boolean() }).nullable()
-          .openapi({ description: "Sample-ratio mismatch: chi-square test of the split against the configured share; flagged at p < 0.001 (no verdict then)" }),
+          .openapi(LF_OPENAPI_DOCS ? { description: "Sample-ratio mismatch: chi-square test of the split against the configured share; flagged at p < 0.001 (no verdict then)" } : {}),
         verdict: z.enum(["positive", "negative", "inconclusive"]),
-        leadsNeeded: z.number().int().nullable().openapi({ description: "More leads (both arms) needed to detect the relative `mde` with 80 % power; 0 when there are enough" }),
+        leadsNeeded: z.number().int().nullable().openapi(LF_OPENAPI_DOCS ? { description: "More leads (both arms) needed to detect the relative `mde` with 80 % power; 0 when there are enough" } : {}),
       }),
     ),
   })
@@ -48,22 +48,23 @@ export const adminReportLiftRoute = createRoute({
   path: "/v1/admin/reports/lift",
   tags: ["admin"],
   security: adminSecurity,
-  summary: "Did personalizing each segment change conversion? Holdout against treatment, per segment",
-  description:
-    "By assignment (intention to treat): every lead assigned in [from, to) counts in its arm, converted when it has a `conversion` " +
-    "within `experiments.holdout.conversionWindowDays` after its assignment, seen up to `to`; `closedWindowsOnly=true` keeps only leads " +
-    "whose window has closed. Exact SQL counts over the ledger and events, no sample. Verdicts need 100 leads per arm and 10 conversions, " +
-    "and no sample-ratio mismatch. Defaults: the last 30 days, Holm, mde 0.1.",
+  summary: LF_OPENAPI_DOCS ? "Did personalizing each segment change conversion? Holdout against treatment, per segment" : "",
+  description: LF_OPENAPI_DOCS
+    ? "By assignment (intention to treat): every lead assigned in [from, to) counts in its arm, converted when it has a `conversion` " +
+      "within `experiments.holdout.conversionWindowDays` after its assignment, seen up to `to`; `closedWindowsOnly=true` keeps only leads " +
+      "whose window has closed. Exact SQL counts over the ledger and events, no sample. Verdicts need 100 leads per arm and 10 conversions, " +
+      "and no sample-ratio mismatch. Defaults: the last 30 days, Holm, mde 0.1."
+    : "",
   middleware: [requireAdmin] as const,
   request: {
     query: z.object({
       ...PeriodQuery,
       closedWindowsOnly: BooleanQuery.optional(),
-      adjust: z.enum(["holm", "bh"]).optional().openapi({ description: "Multiple-testing correction across segments (default holm)" }),
-      mde: z.coerce.number().gt(0).max(10).optional().openapi({ description: "The relative lift leadsNeeded plans for (default 0.1: +10 %)" }),
+      adjust: z.enum(["holm", "bh"]).optional().openapi(LF_OPENAPI_DOCS ? { description: "Multiple-testing correction across segments (default holm)" } : {}),
+      mde: z.coerce.number().gt(0).max(10).optional().openapi(LF_OPENAPI_DOCS ? { description: "The relative lift leadsNeeded plans for (default 0.1: +10 %)" } : {}),
     }),
   },
-  responses: { 200: { content: { "application/json": { schema: LiftOut } }, description: "The report" }, ...adminErrors, ...validationError },
+  responses: { 200: { content: { "application/json": { schema: LiftOut } }, description: LF_OPENAPI_DOCS ? "The report" : "" }, ...adminErrors, ...validationError },
 });
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());

@@ -9,13 +9,13 @@ const Destination = z.object({
   /** As configured (`env:NAME` or the URL), never a secret's value. */
   url: z.string(),
   secret: z.string().nullable(),
-  live: z.boolean().openapi({ description: "Its Worker secrets are set (else it is inert)" }),
-  disabled: z.object({ at: z.string(), reason: z.string() }).nullable().openapi({ description: "It answered 410; a replay re-enables it" }),
+  live: z.boolean().openapi(LF_OPENAPI_DOCS ? { description: "Its Worker secrets are set (else it is inert)" } : {}),
+  disabled: z.object({ at: z.string(), reason: z.string() }).nullable().openapi(LF_OPENAPI_DOCS ? { description: "It answered 410; a replay re-enables it" } : {}),
   last24h: z.object({
     finished: z.number(),
     delivered: z.number(),
     waiting: z.number(),
-    successRate: z.number().nullable().openapi({ description: "delivered ÷ finished" }),
+    successRate: z.number().nullable().openapi(LF_OPENAPI_DOCS ? { description: "delivered ÷ finished" } : {}),
   }),
 });
 
@@ -24,7 +24,7 @@ export const adminRoutingRoute = createRoute({
   path: "/v1/admin/routing",
   tags: ["admin"],
   security: adminSecurity,
-  summary: "Routing's rules and destinations: live or inert, disabled, deliveries in the last 24 h",
+  summary: LF_OPENAPI_DOCS ? "Routing's rules and destinations: live or inert, disabled, deliveries in the last 24 h" : "",
   middleware: [requireAdmin] as const,
   responses: {
     200: {
@@ -33,7 +33,7 @@ export const adminRoutingRoute = createRoute({
           schema: z.object({ quietMinutes: z.number(), rules: routingSchema.shape.rules, destinations: z.array(Destination) }).openapi("Routing"),
         },
       },
-      description: "The active configuration's routing",
+      description: LF_OPENAPI_DOCS ? "The active configuration's routing" : "",
     },
     ...adminErrors,
   },

@@ -14,7 +14,7 @@ import { bodyErrors, errorResponse, json } from "./schemas";
 const cookieHeader = {
   "Set-Cookie": {
     schema: { type: "string" as const },
-    description: `\`${SESSION_COOKIE}=…; HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=${SESSION_LIFETIME_MS / 1000}\``,
+    description: LF_OPENAPI_DOCS ? `\`${SESSION_COOKIE}=…; HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=${SESSION_LIFETIME_MS / 1000}\`` : "",
   },
 };
 
@@ -23,19 +23,20 @@ export const adminSessionPostRoute = createRoute({
   path: "/v1/admin/session",
   tags: ["admin"],
   security: [],
-  summary: "Sign in with an admin token: a session cookie for 8 hours",
-  description:
-    "The session's author is the token's name. A change made with the cookie must carry this worker's own `Origin` (403 `csrf` otherwise). " +
-    "Sessions are stored: DELETE ends one at once, and one ends when its token's name leaves LF_ADMIN_TOKENS.",
+  summary: LF_OPENAPI_DOCS ? "Sign in with an admin token: a session cookie for 8 hours" : "",
+  description: LF_OPENAPI_DOCS
+    ? "The session's author is the token's name. A change made with the cookie must carry this worker's own `Origin` (403 `csrf` otherwise). " +
+      "Sessions are stored: DELETE ends one at once, and one ends when its token's name leaves LF_ADMIN_TOKENS."
+    : "",
   // Guessing tokens: 10 attempts a minute per IP (LIMIT_SIGN_IN_IP), before the body is read.
   middleware: [limitSignIn, jsonBody()] as const,
   request: { body: { content: { "application/json": { schema: z.strictObject({ token: z.string().min(1).max(1024) }) } }, required: true } },
   responses: {
-    204: { headers: cookieHeader, description: "Signed in" },
-    401: errorResponse("Not an admin token"),
-    403: errorResponse("`forbidden`: the ESP key LF_ESP_KEY, which may only read email content"),
+    204: { headers: cookieHeader, description: LF_OPENAPI_DOCS ? "Signed in" : "" },
+    401: errorResponse(LF_OPENAPI_DOCS ? "Not an admin token" : ""),
+    403: errorResponse(LF_OPENAPI_DOCS ? "`forbidden`: the ESP key LF_ESP_KEY, which may only read email content" : ""),
     ...bodyErrors,
-    503: errorResponse("`not_configured`: LF_SESSION_SECRET is not set"),
+    503: errorResponse(LF_OPENAPI_DOCS ? "`not_configured`: LF_SESSION_SECRET is not set" : ""),
   },
 });
 
@@ -50,9 +51,9 @@ export const adminSessionPostHandler: RouteHandler<typeof adminSessionPostRoute,
 
 const SessionOut = z
   .object({
-    author: z.string().openapi({ description: "Who changes are recorded as: the admin token's name, or the Access email" }),
+    author: z.string().openapi(LF_OPENAPI_DOCS ? { description: "Who changes are recorded as: the admin token's name, or the Access email" } : {}),
     via: z.enum(["access", "session", "bearer"]),
-    expiresAt: z.string().nullable().openapi({ description: "ISO 8601: when the session or the Access token ends; null for a Bearer token" }),
+    expiresAt: z.string().nullable().openapi(LF_OPENAPI_DOCS ? { description: "ISO 8601: when the session or the Access token ends; null for a Bearer token" } : {}),
   })
   .openapi("AdminSession");
 
@@ -61,9 +62,9 @@ export const adminSessionGetRoute = createRoute({
   path: "/v1/admin/session",
   tags: ["admin"],
   security: adminSecurity,
-  summary: "Who is signed in, and how (the console asks this to know whether it is)",
+  summary: LF_OPENAPI_DOCS ? "Who is signed in, and how (the console asks this to know whether it is)" : "",
   middleware: [requireAdmin] as const,
-  responses: { 200: json(SessionOut, "Signed in"), ...adminErrors },
+  responses: { 200: json(SessionOut, LF_OPENAPI_DOCS ? "Signed in" : ""), ...adminErrors },
 });
 
 export const adminSessionGetHandler: RouteHandler<typeof adminSessionGetRoute, AppEnv> = async (c) => {
@@ -76,10 +77,10 @@ export const adminSessionDeleteRoute = createRoute({
   path: "/v1/admin/session",
   tags: ["admin"],
   security: adminSecurity,
-  summary: "Sign out: the session ends, and the API refuses its cookie from then on",
-  description: "Signed in with Cloudflare Access, sign out of Access too (`/cdn-cgi/access/logout`); a Bearer token has no session to end.",
+  summary: LF_OPENAPI_DOCS ? "Sign out: the session ends, and the API refuses its cookie from then on" : "",
+  description: LF_OPENAPI_DOCS ? "Signed in with Cloudflare Access, sign out of Access too (`/cdn-cgi/access/logout`); a Bearer token has no session to end." : "",
   middleware: [requireAdmin] as const,
-  responses: { 204: { headers: cookieHeader, description: "Signed out; the cookie is cleared" }, ...adminErrors },
+  responses: { 204: { headers: cookieHeader, description: LF_OPENAPI_DOCS ? "Signed out; the cookie is cleared" : "" }, ...adminErrors },
 });
 
 export const adminSessionDeleteHandler: RouteHandler<typeof adminSessionDeleteRoute, AppEnv> = async (c) => {

@@ -12,9 +12,9 @@ export const configSchemaRoute = createRoute({
   method: "get",
   path: "/v1/config.schema.json",
   tags: ["public"],
-  summary: "JSON Schema of the configuration document (for editors)",
+  summary: LF_OPENAPI_DOCS ? "JSON Schema of the configuration document (for editors)" : "",
   responses: {
-    200: { content: { "application/json": { schema: z.record(z.string(), z.unknown()) } }, description: "A JSON Schema (draft 2020-12)" },
+    200: { content: { "application/json": { schema: z.record(z.string(), z.unknown()) } }, description: LF_OPENAPI_DOCS ? "A JSON Schema (draft 2020-12)" : "" },
   },
 });
 

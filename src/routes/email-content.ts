@@ -17,22 +17,22 @@ import { Email, emailNotConfigured, keyErrors, notFound, serverBodyErrors, SlotI
  * nothing. POST takes the same fields as a JSON body, so the email need not sit in a URL.
  */
 
-const Format = z.enum(["json", "html", "text"]).default("json").openapi({
+const Format = z.enum(["json", "html", "text"]).default("json").openapi(LF_OPENAPI_DOCS ? {
   description: "`json` (default): the object below. `html` / `text`: the slots as ready-to-paste fragments, in the order asked",
-});
-const Unknown = z.enum(["default", "404"]).default("default").openapi({
+} : {});
+const Unknown = z.enum(["default", "404"]).default("default").openapi(LF_OPENAPI_DOCS ? {
   description: "An email we do not know gets the `default` segment's content (200), or 404 with `404`",
-});
+} : {});
 const Campaign = z
   .string()
   .regex(CAMPAIGN_PATTERN, "letters, digits, _ . : - (max 64), starting with a letter or digit")
   .optional()
-  .openapi({ description: "Carried in the links and recorded with clicks and opens", example: "spring-launch" });
+  .openapi(LF_OPENAPI_DOCS ? { description: "Carried in the links and recorded with clicks and opens", example: "spring-launch" } : {});
 
 const Query = z.object({ email: Email, slots: SlotIds, campaign: Campaign, format: Format, unknown: Unknown });
 const Body = z.strictObject({
   email: Email,
-  slots: z.array(z.string().max(63)).max(50).optional().openapi({ description: "Slot ids; all slots when absent" }),
+  slots: z.array(z.string().max(63)).max(50).optional().openapi(LF_OPENAPI_DOCS ? { description: "Slot ids; all slots when absent" } : {}),
   campaign: Campaign,
   format: Format,
   unknown: Unknown,
@@ -41,21 +41,21 @@ const Body = z.strictObject({
 const EmailContentOut = z
   .object({
     segment: z.object({ id: z.string(), name: z.string() }),
-    slots: z.record(z.string(), SlotOut).openapi({ description: "Slot content; relative URLs made absolute against the site origin" }),
-    links: z.record(z.string(), z.string()).openapi({
+    slots: z.record(z.string(), SlotOut).openapi(LF_OPENAPI_DOCS ? { description: "Slot content; relative URLs made absolute against the site origin" } : {}),
+    links: z.record(z.string(), z.string()).openapi(LF_OPENAPI_DOCS ? {
       description: "Per `cta` slot: `<origin>/r/<token>`, which resolves the lead's segment at click time. Use it as the href.",
-    }),
-    images: z.record(z.string(), z.string()).openapi({
+    } : {}),
+    images: z.record(z.string(), z.string()).openapi(LF_OPENAPI_DOCS ? {
       description: "Per `image` slot: `<origin>/i/<token>`, which records the open and serves the segment's image.",
-    }),
+    } : {}),
   })
   .openapi("EmailContent");
 
 const ok = {
-  description: "The lead's content now. `Cache-Control: private, max-age=300` (ESPs may cache it for 5 minutes)",
+  description: LF_OPENAPI_DOCS ? "The lead's content now. `Cache-Control: private, max-age=300` (ESPs may cache it for 5 minutes)" : "",
   content: {
     "application/json": { schema: EmailContentOut },
-    "text/html": { schema: z.string().openapi({ example: '<p data-lf-slot="hero">Start your free trial</p>' }) },
+    "text/html": { schema: z.string().openapi(LF_OPENAPI_DOCS ? { example: '<p data-lf-slot="hero">Start your free trial</p>' } : {}) },
     "text/plain": { schema: z.string() },
   },
 };
@@ -63,17 +63,18 @@ const ok = {
 const common = {
   tags: ["email"],
   security: [{ espKey: [] }, { espKeyBasic: [] }, { serverKey: [] }, { serverKeyBasic: [] }] as Record<string, string[]>[],
-  description:
-    "Auth: the ESP key `LF_ESP_KEY` (or the server key `LF_API_KEY`, which may do everything it may) as a Bearer token, " +
-    "or as the HTTP Basic password (any user name). " +
-    "An unknown email gets the `default` segment (200) unless `unknown=404`. Records nothing; the response never contains the email.",
+  description: LF_OPENAPI_DOCS
+    ? "Auth: the ESP key `LF_ESP_KEY` (or the server key `LF_API_KEY`, which may do everything it may) as a Bearer token, " +
+      "or as the HTTP Basic password (any user name). " +
+      "An unknown email gets the `default` segment (200) unless `unknown=404`. Records nothing; the response never contains the email."
+    : "",
 };
 
 export const emailContentGetRoute = createRoute({
   ...common,
   method: "get",
   path: "/v1/email/content",
-  summary: "Send-time email content for a lead (ESP Connected Content / data feed)",
+  summary: LF_OPENAPI_DOCS ? "Send-time email content for a lead (ESP Connected Content / data feed)" : "",
   middleware: [requireKey("LF_ESP_KEY", { basic: true })] as const,
   request: { query: Query },
   responses: { 200: ok, ...keyErrors, ...notFound, ...validationError, ...emailNotConfigured },
@@ -83,7 +84,7 @@ export const emailContentPostRoute = createRoute({
   ...common,
   method: "post",
   path: "/v1/email/content",
-  summary: "Send-time email content for a lead, with the email in a JSON body instead of the URL",
+  summary: LF_OPENAPI_DOCS ? "Send-time email content for a lead, with the email in a JSON body instead of the URL" : "",
   middleware: [requireKey("LF_ESP_KEY", { basic: true }), serverJsonBody] as const,
   request: { body: { content: { "application/json": { schema: Body } }, required: true } },
   responses: { 200: ok, ...keyErrors, ...notFound, ...serverBodyErrors, ...emailNotConfigured },

@@ -10,16 +10,17 @@ export const emailOpenRoute = createRoute({
   method: "get",
   path: "/i/{token}",
   tags: ["email"],
-  summary: "Email image: records the open and redirects to the image of the lead's current segment",
-  description:
-    "Records an `email_open` (once per token per hour). Mail-privacy proxies (Apple Mail Privacy Protection, Gmail and " +
-    "Yahoo image proxies) are recorded under category `proxy` and scanners/bots under `scanner`, both worth 0 points by " +
-    "default. A tampered, expired or unknown token serves the `default` image and records nothing.",
-  request: { params: z.object({ token: z.string().openapi({ description: "Signed token from the email content API" }) }) },
+  summary: LF_OPENAPI_DOCS ? "Email image: records the open and redirects to the image of the lead's current segment" : "",
+  description: LF_OPENAPI_DOCS
+    ? "Records an `email_open` (once per token per hour). Mail-privacy proxies (Apple Mail Privacy Protection, Gmail and " +
+      "Yahoo image proxies) are recorded under category `proxy` and scanners/bots under `scanner`, both worth 0 points by " +
+      "default. A tampered, expired or unknown token serves the `default` image and records nothing."
+    : "",
+  request: { params: z.object({ token: z.string().openapi(LF_OPENAPI_DOCS ? { description: "Signed token from the email content API" } : {}) }) },
   responses: {
-    302: { description: "To the image URL (absolute). `Cache-Control: no-store`", headers: z.object({ Location: z.string() }) },
+    302: { description: LF_OPENAPI_DOCS ? "To the image URL (absolute). `Cache-Control: no-store`" : "", headers: z.object({ Location: z.string() }) },
     ...emailNotConfigured,
-    200: { description: "A transparent 1×1 GIF when the configuration has no image slot", content: { "image/gif": { schema: z.string() } } },
+    200: { description: LF_OPENAPI_DOCS ? "A transparent 1×1 GIF when the configuration has no image slot" : "", content: { "image/gif": { schema: z.string() } } },
   },
 });
 

@@ -20,10 +20,10 @@ const Body = z.strictObject({
 
 const Accepted = z
   .object({
-    accepted: z.number().int().openapi({ description: "Events newly recorded" }),
-    duplicates: z.number().int().openapi({ description: "Events already recorded (same id): counted once" }),
-    ignored: z.number().int().openapi({ description: "Events not recorded: all of them when `reason` says why" }),
-    capped: z.number().int().openapi({ description: "Events not stored: past the visitor's daily points cap (browser calls only)" }),
+    accepted: z.number().int().openapi(LF_OPENAPI_DOCS ? { description: "Events newly recorded" } : {}),
+    duplicates: z.number().int().openapi(LF_OPENAPI_DOCS ? { description: "Events already recorded (same id): counted once" } : {}),
+    ignored: z.number().int().openapi(LF_OPENAPI_DOCS ? { description: "Events not recorded: all of them when `reason` says why" } : {}),
+    capped: z.number().int().openapi(LF_OPENAPI_DOCS ? { description: "Events not stored: past the visitor's daily points cap (browser calls only)" } : {}),
     ...RecordingOutcome,
   })
   .openapi("EventsAccepted");
@@ -33,11 +33,11 @@ export const eventsRoute = createRoute({
   path: "/v1/events",
   tags: ["public"],
   security: serverCallSecurity,
-  summary: "Record browser events (at most 50, 64 KiB); text/plain bodies accepted for sendBeacon",
-  description: "An id already recorded is a duplicate; a client `ts` is clamped to [now − 24 h, now]. GPC, `consent: false` and bots record nothing.",
+  summary: LF_OPENAPI_DOCS ? "Record browser events (at most 50, 64 KiB); text/plain bodies accepted for sendBeacon" : "",
+  description: LF_OPENAPI_DOCS ? "An id already recorded is a duplicate; a client `ts` is clamped to [now − 24 h, now]. GPC, `consent: false` and bots record nothing." : "",
   middleware: [optionalServerKey, jsonBody({ textPlain: true })] as const,
   request: { body: { content: { "application/json": { schema: Body }, "text/plain": { schema: Body } }, required: true } },
-  responses: { 202: json(Accepted, "Accepted"), ...bodyErrors, ...serverCallErrors, ...originErrors, ...rateLimitErrors },
+  responses: { 202: json(Accepted, LF_OPENAPI_DOCS ? "Accepted" : ""), ...bodyErrors, ...serverCallErrors, ...originErrors, ...rateLimitErrors },
 });
 
 export const eventsHandler: RouteHandler<typeof eventsRoute, AppEnv> = async (c) => {

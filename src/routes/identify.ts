@@ -18,11 +18,12 @@ export const identifyRoute = createRoute({
   path: "/v1/identify",
   tags: ["public"],
   security: serverCallSecurity,
-  summary: "Which lead a visitor is: from a browser a claim, with the server key a verification",
-  description:
-    "A browser's identify is a claim (`verified: false`): recorded, never merged, nothing of that lead served until verified " +
-    "(POST /v1/leads/{email}/visitors, an email link). The server key or `identity.trustBrowserIdentify` verifies. No lead data " +
-    "in the answer; nothing recorded with GPC, `consent: false` or from a bot.",
+  summary: LF_OPENAPI_DOCS ? "Which lead a visitor is: from a browser a claim, with the server key a verification" : "",
+  description: LF_OPENAPI_DOCS
+    ? "A browser's identify is a claim (`verified: false`): recorded, never merged, nothing of that lead served until verified " +
+      "(POST /v1/leads/{email}/visitors, an email link). The server key or `identity.trustBrowserIdentify` verifies. No lead data " +
+      "in the answer; nothing recorded with GPC, `consent: false` or from a bot."
+    : "",
   middleware: [optionalServerKey, jsonBody({ textPlain: true })] as const,
   request: { body: { content: { "application/json": { schema: Body }, "text/plain": { schema: Body } }, required: true } },
   responses: {
@@ -32,7 +33,7 @@ export const identifyRoute = createRoute({
           verified: z.boolean(),
           ...RecordingOutcome,
         })
-        .openapi("Identified"), "Linked, or `recorded: false` and why not"),
+        .openapi("Identified"), LF_OPENAPI_DOCS ? "Linked, or `recorded: false` and why not" : ""),
     ...bodyErrors,
     ...serverCallErrors,
     ...originErrors,

@@ -17,8 +17,8 @@ export const LeadReport = z
     sales: z.object({ action: z.string(), track: z.string(), owner: z.string().optional() }).nullable(),
     slots: z.record(z.string(), SlotOut),
     explanation: z.object({
-      trace: z.array(z.unknown()).openapi({ description: "Every segment tried, in order; misses name the failing clauses and the values seen" }),
-      scores: z.unknown().openapi({ description: "Engagement components with decay applied, fit items, lead score weights" }),
+      trace: z.array(z.unknown()).openapi(LF_OPENAPI_DOCS ? { description: "Every segment tried, in order; misses name the failing clauses and the values seen" } : {}),
+      scores: z.unknown().openapi(LF_OPENAPI_DOCS ? { description: "Engagement components with decay applied, fit items, lead score weights" } : {}),
     }),
   })
   .openapi("LeadReport");

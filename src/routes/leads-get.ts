@@ -10,10 +10,10 @@ export const leadsGetRoute = createRoute({
   path: "/v1/leads/{email}",
   tags: ["server"],
   security: [{ serverKey: [] }],
-  summary: "A lead's traits, signals, scores and segment, with the explanation",
+  summary: LF_OPENAPI_DOCS ? "A lead's traits, signals, scores and segment, with the explanation" : "",
   middleware: [requireKey("LF_API_KEY")] as const,
   request: { params: z.object({ email: Email }) },
-  responses: { 200: json(LeadReport, "The lead, evaluated now"), ...authErrors, ...notFound, ...validationError },
+  responses: { 200: json(LeadReport, LF_OPENAPI_DOCS ? "The lead, evaluated now" : ""), ...authErrors, ...notFound, ...validationError },
 });
 
 export const leadsGetHandler: RouteHandler<typeof leadsGetRoute, AppEnv> = async (c) => {

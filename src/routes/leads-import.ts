@@ -15,15 +15,15 @@ export const leadsImportRoute = createRoute({
   path: "/v1/leads/{email}/events",
   tags: ["server"],
   security: [{ serverKey: [] }],
-  summary: "Import historical events with explicit timestamps (CRM or analytics backfill)",
-  description: "Idempotent by event id. Timestamps must not be in the future.",
+  summary: LF_OPENAPI_DOCS ? "Import historical events with explicit timestamps (CRM or analytics backfill)" : "",
+  description: LF_OPENAPI_DOCS ? "Idempotent by event id. Timestamps must not be in the future." : "",
   middleware: [requireKey("LF_API_KEY"), serverJsonBody] as const,
   request: {
     params: z.object({ email: Email }),
     body: { content: { "application/json": { schema: Body } }, required: true },
   },
   responses: {
-    202: json(z.object({ accepted: z.number().int(), duplicates: z.number().int() }), "Imported"),
+    202: json(z.object({ accepted: z.number().int(), duplicates: z.number().int() }), LF_OPENAPI_DOCS ? "Imported" : ""),
     ...authErrors,
     ...serverBodyErrors,
   },

@@ -8,7 +8,7 @@ import { serverJsonBody } from "../middleware/body";
 import { authErrors, Email, json, notFound, serverBodyErrors } from "./schemas";
 
 const Body = z.strictObject({
-  from: Email.openapi({ description: "The lead to merge away (its email is freed)", example: "ada.lovelace@old-company.example" }),
+  from: Email.openapi(LF_OPENAPI_DOCS ? { description: "The lead to merge away (its email is freed)", example: "ada.lovelace@old-company.example" } : {}),
 });
 
 export const leadsMergeRoute = createRoute({
@@ -16,19 +16,20 @@ export const leadsMergeRoute = createRoute({
   path: "/v1/leads/{email}/merge",
   tags: ["server"],
   security: [{ serverKey: [] }],
-  summary: "Merge another known lead into this one (a CRM merge)",
-  description:
-    "For a server that knows two emails are one person. Activity is added up, events and visitors move, this lead's traits win " +
-    "and the other's fill the gaps, and the other lead is deleted (email links minted for it now resolve to this one). " +
-    "One D1 transaction: a retry or a concurrent reverse merge finds nothing left to merge (404) and nothing counts twice. " +
-    "Browsers never merge two known leads: `identify` only moves a visitor.",
+  summary: LF_OPENAPI_DOCS ? "Merge another known lead into this one (a CRM merge)" : "",
+  description: LF_OPENAPI_DOCS
+    ? "For a server that knows two emails are one person. Activity is added up, events and visitors move, this lead's traits win " +
+      "and the other's fill the gaps, and the other lead is deleted (email links minted for it now resolve to this one). " +
+      "One D1 transaction: a retry or a concurrent reverse merge finds nothing left to merge (404) and nothing counts twice. " +
+      "Browsers never merge two known leads: `identify` only moves a visitor."
+    : "",
   middleware: [requireKey("LF_API_KEY"), serverJsonBody] as const,
   request: {
     params: z.object({ email: Email }),
     body: { content: { "application/json": { schema: Body } }, required: true },
   },
   responses: {
-    200: json(z.object({ email: z.string(), merged: z.string() }), "Merged"),
+    200: json(z.object({ email: z.string(), merged: z.string() }), LF_OPENAPI_DOCS ? "Merged" : ""),
     ...authErrors,
     ...notFound,
     ...serverBodyErrors,

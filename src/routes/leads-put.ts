@@ -12,13 +12,13 @@ export const leadsPutRoute = createRoute({
   path: "/v1/leads/{email}",
   tags: ["server"],
   security: [{ serverKey: [] }],
-  summary: "Upsert trusted traits (company.*, person.*); null removes a trait",
+  summary: LF_OPENAPI_DOCS ? "Upsert trusted traits (company.*, person.*); null removes a trait" : "",
   middleware: [requireKey("LF_API_KEY"), serverJsonBody] as const,
   request: {
     params: z.object({ email: Email }),
     body: { content: { "application/json": { schema: TraitsIn } }, required: true },
   },
-  responses: { 200: json(LeadReport, "The lead after the update"), ...authErrors, ...serverBodyErrors },
+  responses: { 200: json(LeadReport, LF_OPENAPI_DOCS ? "The lead after the update" : ""), ...authErrors, ...serverBodyErrors },
 });
 
 export const leadsPutHandler: RouteHandler<typeof leadsPutRoute, AppEnv> = async (c) => {

@@ -33,13 +33,13 @@ export const leadsSegmentsRoute = createRoute({
   path: "/v1/leads/{email}/segments",
   tags: ["server"],
   security: [{ serverKey: [] }],
-  summary: "The lead's recorded segment and its changes, newest first (README \"Segment ledger\")",
+  summary: LF_OPENAPI_DOCS ? "The lead's recorded segment and its changes, newest first (README \"Segment ledger\")" : "",
   middleware: [requireKey("LF_API_KEY")] as const,
   request: {
     params: z.object({ email: Email }),
     query: HistoryQuery,
   },
-  responses: { 200: json(SegmentHistory, "The recorded segment and its history"), ...authErrors, ...notFound, ...validationError },
+  responses: { 200: json(SegmentHistory, LF_OPENAPI_DOCS ? "The recorded segment and its history" : ""), ...authErrors, ...notFound, ...validationError },
 });
 
 /** The lead's recorded segment and a page of its history (also the console's, admin-lead-get.ts); null for no such lead. */

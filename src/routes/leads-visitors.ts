@@ -12,14 +12,14 @@ export const leadsVisitorsRoute = createRoute({
   path: "/v1/leads/{email}/visitors",
   tags: ["server"],
   security: [{ serverKey: [] }],
-  summary: "Verify that a browser is this lead (after a login or a form your server trusts)",
-  description: "The visitor joins the lead; its activity merges exactly once; it is served the lead's content from then on.",
+  summary: LF_OPENAPI_DOCS ? "Verify that a browser is this lead (after a login or a form your server trusts)" : "",
+  description: LF_OPENAPI_DOCS ? "The visitor joins the lead; its activity merges exactly once; it is served the lead's content from then on." : "",
   middleware: [requireKey("LF_API_KEY"), serverJsonBody] as const,
   request: {
     params: z.object({ email: Email }),
     body: { content: { "application/json": { schema: z.strictObject({ visitorId: VisitorId }) } }, required: true },
   },
-  responses: { 200: json(z.object({ verified: z.literal(true) }).openapi("VisitorVerified"), "Verified"), ...authErrors, ...serverBodyErrors },
+  responses: { 200: json(z.object({ verified: z.literal(true) }).openapi("VisitorVerified"), LF_OPENAPI_DOCS ? "Verified" : ""), ...authErrors, ...serverBodyErrors },
 });
 
 export const leadsVisitorsHandler: RouteHandler<typeof leadsVisitorsRoute, AppEnv> = async (c) => {

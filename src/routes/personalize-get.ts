@@ -15,20 +15,21 @@ export const personalizeGetRoute = createRoute({
   path: "/v1/personalize",
   tags: ["public"],
   security: serverCallSecurity,
-  summary: "Resolve the visitor's segment and content without recording anything",
-  description:
-    "Answers `recorded: false` with `reason: read_only`, or `gpc` (`Sec-GPC: 1`: answered from the request alone) or `preview`. " +
-    "A server call (the server key) uses no country or language: its own are not its visitor's, and only POST can forward them.",
+  summary: LF_OPENAPI_DOCS ? "Resolve the visitor's segment and content without recording anything" : "",
+  description: LF_OPENAPI_DOCS
+    ? "Answers `recorded: false` with `reason: read_only`, or `gpc` (`Sec-GPC: 1`: answered from the request alone) or `preview`. " +
+      "A server call (the server key) uses no country or language: its own are not its visitor's, and only POST can forward them."
+    : "",
   middleware: [optionalServerKey] as const,
   request: {
     query: z.object({
       visitorId: VisitorId,
       slots: SlotIds,
-      url: z.string().max(2048).optional().openapi({ description: "The page, for context facts (path, UTM)" }),
+      url: z.string().max(2048).optional().openapi(LF_OPENAPI_DOCS ? { description: "The page, for context facts (path, UTM)" } : {}),
       preview: PreviewToken,
     }),
   },
-  responses: { 200: json(PersonalizeOut, "Segment and slot content"), ...validationError, ...serverCallErrors, ...originErrors, ...rateLimitErrors },
+  responses: { 200: json(PersonalizeOut, LF_OPENAPI_DOCS ? "Segment and slot content" : ""), ...validationError, ...serverCallErrors, ...originErrors, ...rateLimitErrors },
 });
 
 export const personalizeGetHandler: RouteHandler<typeof personalizeGetRoute, AppEnv> = async (c) => {

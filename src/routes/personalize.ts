@@ -23,12 +23,12 @@ const Body = z.strictObject({
     referrer: z.string().max(2048).optional(),
     title: z.string().max(500).optional(),
   }),
-  eventId: EventId.optional().openapi({ description: "Makes the page view idempotent across retries" }),
+  eventId: EventId.optional().openapi(LF_OPENAPI_DOCS ? { description: "Makes the page view idempotent across retries" } : {}),
   slots: z.array(z.string().max(63)).max(50).optional(),
   preview: PreviewToken,
-  verify: z.string().max(2048).optional().openapi({
+  verify: z.string().max(2048).optional().openapi(LF_OPENAPI_DOCS ? {
     description: "The page's `lf_verify` parameter (added by a person's click on an email link): verifies this visitor as that email's lead, once",
-  }),
+  } : {}),
   ...PrivacyFields,
 });
 
@@ -37,13 +37,14 @@ export const personalizeRoute = createRoute({
   path: "/v1/personalize",
   tags: ["public"],
   security: serverCallSecurity,
-  summary: "Record a page view and return the visitor's segment and content",
-  description:
-    "Records the page view first (one D1 round trip), so a view that tips the lead over counts on that page. " +
-    "GPC, `consent: false` and previews record nothing; bots are not recorded (README \"API\").",
+  summary: LF_OPENAPI_DOCS ? "Record a page view and return the visitor's segment and content" : "",
+  description: LF_OPENAPI_DOCS
+    ? "Records the page view first (one D1 round trip), so a view that tips the lead over counts on that page. " +
+      "GPC, `consent: false` and previews record nothing; bots are not recorded (README \"API\")."
+    : "",
   middleware: [optionalServerKey, jsonBody({ textPlain: true })] as const,
   request: { body: { content: { "application/json": { schema: Body }, "text/plain": { schema: Body } }, required: true } },
-  responses: { 200: json(PersonalizeOut, "Segment and slot content"), ...bodyErrors, ...serverCallErrors, ...originErrors, ...rateLimitErrors },
+  responses: { 200: json(PersonalizeOut, LF_OPENAPI_DOCS ? "Segment and slot content" : ""), ...bodyErrors, ...serverCallErrors, ...originErrors, ...rateLimitErrors },
 });
 
 export const personalizeHandler: RouteHandler<typeof personalizeRoute, AppEnv> = async (c) => {

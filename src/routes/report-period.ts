@@ -7,8 +7,8 @@ const MAX_PERIOD_DAYS = 365;
 
 /** The period query of every report: [from, to), by default the last 30 days. */
 export const PeriodQuery = {
-  from: TimestampQuery.optional().openapi({ description: "ISO 8601 with an offset or Z, or epoch ms; default: 30 days before `to`" }),
-  to: TimestampQuery.optional().openapi({ description: "ISO 8601 with an offset or Z, or epoch ms; exclusive; default: now" }),
+  from: TimestampQuery.optional().openapi(LF_OPENAPI_DOCS ? { description: "ISO 8601 with an offset or Z, or epoch ms; default: 30 days before `to`" } : {}),
+  to: TimestampQuery.optional().openapi(LF_OPENAPI_DOCS ? { description: "ISO 8601 with an offset or Z, or epoch ms; exclusive; default: now" } : {}),
 };
 
 /** The period asked for, or a 422 when it is empty, reversed or longer than a year. */

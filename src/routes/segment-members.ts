@@ -39,8 +39,8 @@ const Cursor = z
 const Members = z
   .object({
     segment: z.object({ id: z.string(), name: z.string().nullable() }),
-    leads: z.array(z.object({ email: z.string(), since: z.string().openapi({ description: "When the lead entered the segment (ISO 8601)" }) })),
-    next: z.string().nullable().openapi({ description: "The `cursor` for the next page; null on the last page" }),
+    leads: z.array(z.object({ email: z.string(), since: z.string().openapi(LF_OPENAPI_DOCS ? { description: "When the lead entered the segment (ISO 8601)" } : {}) })),
+    next: z.string().nullable().openapi(LF_OPENAPI_DOCS ? { description: "The `cursor` for the next page; null on the last page" } : {}),
   })
   .openapi("SegmentMembers");
 
@@ -49,21 +49,22 @@ export const segmentMembersRoute = createRoute({
   path: "/v1/segments/{id}/leads",
   tags: ["server"],
   security: [{ serverKey: [] }],
-  summary: "A segment's current members (email, since), page by page, for a CRM or ESP to sync a list",
-  description:
-    "Members the ledger records in the segment now, ordered by when they entered (then by an internal id), so paging with " +
-    "`cursor` neither repeats nor skips a lead that stays in the segment. Anonymous leads (no email yet) are members but " +
-    "are not listed: a list sync needs an address. A segment the active configuration no longer has is listed while the " +
-    "ledger still holds members of it; an id neither has is a 404.",
+  summary: LF_OPENAPI_DOCS ? "A segment's current members (email, since), page by page, for a CRM or ESP to sync a list" : "",
+  description: LF_OPENAPI_DOCS
+    ? "Members the ledger records in the segment now, ordered by when they entered (then by an internal id), so paging with " +
+      "`cursor` neither repeats nor skips a lead that stays in the segment. Anonymous leads (no email yet) are members but " +
+      "are not listed: a list sync needs an address. A segment the active configuration no longer has is listed while the " +
+      "ledger still holds members of it; an id neither has is a 404."
+    : "",
   middleware: [requireKey("LF_API_KEY")] as const,
   request: {
-    params: z.object({ id: z.string().min(1).max(64).openapi({ example: "enterprise-hot" }) }),
+    params: z.object({ id: z.string().min(1).max(64).openapi(LF_OPENAPI_DOCS ? { example: "enterprise-hot" } : {}) }),
     query: z.object({
-      limit: z.coerce.number().int().min(1).max(PAGE_MAX).default(PAGE_DEFAULT).openapi({ description: `At most ${PAGE_MAX} (default ${PAGE_DEFAULT})` }),
-      cursor: Cursor.optional().openapi({ type: "string", description: "The `next` of the previous page" }),
+      limit: z.coerce.number().int().min(1).max(PAGE_MAX).default(PAGE_DEFAULT).openapi(LF_OPENAPI_DOCS ? { description: `At most ${PAGE_MAX} (default ${PAGE_DEFAULT})` } : {}),
+      cursor: Cursor.optional().openapi(LF_OPENAPI_DOCS ? { type: "string", description: "The `next` of the previous page" } : {}),
     }),
   },
-  responses: { 200: json(Members, "A page of members"), ...authErrors, ...notFound, ...validationError },
+  responses: { 200: json(Members, LF_OPENAPI_DOCS ? "A page of members" : ""), ...authErrors, ...notFound, ...validationError },
 });
 
 export const segmentMembersHandler: RouteHandler<typeof segmentMembersRoute, AppEnv> = async (c) => {

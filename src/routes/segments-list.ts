@@ -12,37 +12,38 @@ export const SEGMENT_WINDOW_DAYS = 7;
 
 const SegmentSizes = z
   .object({
-    from: z.string().openapi({ description: "Start of the entries/exits window (ISO 8601): 7 days before `to`" }),
-    to: z.string().openapi({ description: "End of the window, exclusive: now" }),
-    configVersion: z.number().int().openapi({ description: "The active configuration version the list follows" }),
+    from: z.string().openapi(LF_OPENAPI_DOCS ? { description: "Start of the entries/exits window (ISO 8601): 7 days before `to`" } : {}),
+    to: z.string().openapi(LF_OPENAPI_DOCS ? { description: "End of the window, exclusive: now" } : {}),
+    configVersion: z.number().int().openapi(LF_OPENAPI_DOCS ? { description: "The active configuration version the list follows" } : {}),
     segments: z.array(
       z.object({
         id: z.string(),
-        name: z.string().nullable().openapi({ description: "null for a segment the active configuration no longer has" }),
-        inConfiguration: z.boolean().openapi({ description: "false: recorded in the ledger, but not in the active configuration (listed after those that are)" }),
-        leads: z.number().int().openapi({ description: "Leads whose recorded segment this is now" }),
-        entered: z.number().int().openapi({ description: "Recorded changes into this segment in the window" }),
-        exited: z.number().int().openapi({ description: "Recorded changes out of this segment in the window" }),
+        name: z.string().nullable().openapi(LF_OPENAPI_DOCS ? { description: "null for a segment the active configuration no longer has" } : {}),
+        inConfiguration: z.boolean().openapi(LF_OPENAPI_DOCS ? { description: "false: recorded in the ledger, but not in the active configuration (listed after those that are)" } : {}),
+        leads: z.number().int().openapi(LF_OPENAPI_DOCS ? { description: "Leads whose recorded segment this is now" } : {}),
+        entered: z.number().int().openapi(LF_OPENAPI_DOCS ? { description: "Recorded changes into this segment in the window" } : {}),
+        exited: z.number().int().openapi(LF_OPENAPI_DOCS ? { description: "Recorded changes out of this segment in the window" } : {}),
       }),
     ),
   })
   .openapi("SegmentSizes");
 
-const description =
-  "Every segment of the active configuration, in its (first-match) order, with the leads the ledger records in it now and " +
-  `the changes into and out of it with \`at\` in the last ${SEGMENT_WINDOW_DAYS} days. Segments the ledger still holds members ` +
-  "or changes of, but the active configuration no longer has, follow with `inConfiguration: false` (their leads keep the " +
-  "recorded segment until they are re-evaluated). Counts come from the ledger (README \"Segment ledger\"), not from evaluating leads.";
+const description = LF_OPENAPI_DOCS
+  ? "Every segment of the active configuration, in its (first-match) order, with the leads the ledger records in it now and " +
+    `the changes into and out of it with \`at\` in the last ${SEGMENT_WINDOW_DAYS} days. Segments the ledger still holds members ` +
+    "or changes of, but the active configuration no longer has, follow with `inConfiguration: false` (their leads keep the " +
+    "recorded segment until they are re-evaluated). Counts come from the ledger (README \"Segment ledger\"), not from evaluating leads."
+  : "";
 
 export const segmentsListRoute = createRoute({
   method: "get",
   path: "/v1/segments",
   tags: ["server"],
   security: [{ serverKey: [] }],
-  summary: "Segments with their current size and 7-day entries and exits",
+  summary: LF_OPENAPI_DOCS ? "Segments with their current size and 7-day entries and exits" : "",
   description,
   middleware: [requireKey("LF_API_KEY")] as const,
-  responses: { 200: json(SegmentSizes, "The segments"), ...authErrors },
+  responses: { 200: json(SegmentSizes, LF_OPENAPI_DOCS ? "The segments" : ""), ...authErrors },
 });
 
 /** The console's twin (admin sign-in; the server key is not accepted there). */
@@ -51,10 +52,10 @@ export const adminSegmentsListRoute = createRoute({
   path: "/v1/admin/segments",
   tags: ["admin"],
   security: adminSecurity,
-  summary: "GET /v1/segments for the console",
+  summary: LF_OPENAPI_DOCS ? "GET /v1/segments for the console" : "",
   description,
   middleware: [requireAdmin] as const,
-  responses: { 200: json(SegmentSizes, "The segments"), ...adminErrors },
+  responses: { 200: json(SegmentSizes, LF_OPENAPI_DOCS ? "The segments" : ""), ...adminErrors },
 });
 
 /** The answer of both routes, from the ledger at `now` with the active configuration. */

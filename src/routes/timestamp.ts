@@ -37,17 +37,17 @@ function toEpochMs(value: string | number, ctx: z.RefinementCtx): number {
   return value;
 }
 
-const DESCRIPTION = `ISO 8601 with an offset or Z (${EXAMPLE}), or epoch milliseconds (epoch seconds are refused)`;
+const DESCRIPTION = LF_OPENAPI_DOCS ? `ISO 8601 with an offset or Z (${EXAMPLE}), or epoch milliseconds (epoch seconds are refused)` : "";
 
 /** A timestamp in a JSON body: a string or a number, parsed to epoch ms. */
 export const Timestamp = z
   // The branches only type the value (their messages come from toEpochMs); the formats are for the document.
   .union([z.string().openapi({ format: "date-time" }), z.number().openapi({ type: "integer" })], { error: `expected ${EXPECTED}` })
   .transform(toEpochMs)
-  .openapi({ description: DESCRIPTION, example: EXAMPLE });
+  .openapi(LF_OPENAPI_DOCS ? { description: DESCRIPTION, example: EXAMPLE } : {});
 
 /** A timestamp in a query string, where epoch milliseconds arrive as digits. */
 export const TimestampQuery = z
   .string()
   .transform((s, ctx) => toEpochMs(/^-?\d+$/.test(s) ? Number(s) : s, ctx))
-  .openapi({ type: "string", description: DESCRIPTION, example: EXAMPLE });
+  .openapi(LF_OPENAPI_DOCS ? { type: "string", description: DESCRIPTION, example: EXAMPLE } : {});
