@@ -19,18 +19,24 @@ export function sizeLabel(bytes: number): string {
  * other media types, 400 for malformed JSON. With `textPlain`, a `text/plain` body (what
  * `navigator.sendBeacon` sends, to avoid a CORS preflight) is accepted as JSON.
  */
-export function jsonBody(options: { textPlain?: boolean; maxBytes?: number } = {}) {
+export function jsonBody(options: { textPlain?: boolean; maxBytes?: number; csv?: boolean } = {}) {
   const maxBytes = options.maxBytes ?? PUBLIC_BODY_BYTES;
   return createMiddleware<AppEnv>(async (c, next) => {
     const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
     const isJson = type === "application/json";
-    if (!isJson && !(options.textPlain && type === "text/plain")) {
-      const accepted = options.textPlain ? "application/json or text/plain" : "application/json";
+    const isCsv = options.csv === true && type === "text/csv";
+    if (!isJson && !isCsv && !(options.textPlain && type === "text/plain")) {
+      const accepted = options.textPlain ? "application/json or text/plain" : options.csv ? "application/json or text/csv" : "application/json";
       throw new ApiError(415, "unsupported_media_type", `Send the body as ${accepted}.`);
     }
     const declared = Number(c.req.header("content-length") ?? "0");
     if (declared > maxBytes) throw tooLarge(maxBytes);
     const text = await readLimited(c.req.raw, maxBytes);
+    if (isCsv) {
+      // The route parses it (c.var.csvBody); the JSON validator does not run for text/csv.
+      c.set("csvBody", text);
+      return next();
+    }
     try {
       JSON.parse(text);
     } catch {
@@ -39,7 +45,8 @@ export function jsonBody(options: { textPlain?: boolean; maxBytes?: number } = {
     // Hand the validator a JSON request (text/plain beacons included).
     const headers = new Headers(c.req.raw.headers);
     headers.set("content-type", "application/json");
-    c.req.raw = new Request(c.req.raw.url, { method: c.req.method, headers, body: text });
+    // Keeping `cf` (Cloudflare's country, network...), which a new Request would otherwise drop.
+    c.req.raw = new Request(c.req.raw.url, { method: c.req.method, headers, body: text, cf: c.req.raw.cf } as RequestInit);
     await next();
   });
 }
@@ -72,6 +79,9 @@ async function readLimited(request: Request, maxBytes: number): Promise<string> 
 function tooLarge(maxBytes: number): ApiError {
   return new ApiError(413, "payload_too_large", `The body is larger than ${sizeLabel(maxBytes)}.`);
 }
+
+/** A server route's JSON or CSV (`text/csv`) body: up to SERVER_BODY_BYTES. */
+export const serverJsonOrCsvBody = jsonBody({ maxBytes: SERVER_BODY_BYTES, csv: true });
 
 /** The JSON body of a server or admin route (a key holder's): up to SERVER_BODY_BYTES. */
 export const serverJsonBody = jsonBody({ maxBytes: SERVER_BODY_BYTES });
