@@ -10,6 +10,8 @@ export interface AppVariables extends Services {
   serverCall?: boolean;
   /** Admin routes: who signed in, and how. Set by `requireAdmin`. */
   admin?: AdminIdentity;
+  /** A `text/csv` body, read (within its size limit) by `jsonBody({ csv: true })`. */
+  csvBody?: string;
 }
 
 export interface AppEnv {

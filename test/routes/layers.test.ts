@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { getActive, putConfig } from "../support/admin";
+import { getActive, putConfig, withActive } from "../support/admin";
 import { defaultDocCopy } from "../support/config";
 import { BROWSER_UA, emailContent } from "../support/email";
-import { jsonOf } from "../support/harness";
+import { jsonOf, newVisitorId, personalizeRequest, workerFetch } from "../support/harness";
 import { hook, pricingView, routedEnv, settle, smbLead } from "../support/routing";
 
 /** Content layers through the worker: one resolver for the site API and email; refused when invalid. */
@@ -35,5 +35,14 @@ describe("content layers", () => {
     const paths = ((await jsonOf(res)).error.details as { path: string }[]).map((d) => d.path);
     expect(paths).toEqual(expect.arrayContaining(["document.layers[0].slots.sidebar", 'document.layers[0].slots["primary-cta"].url']));
     expect((await getActive()).version).toBe(before.version);
+  });
+
+  it("sees a browser's country (request.cf.country) in a POST, whose body the worker reads first", async () => {
+    const doc = { ...defaultDocCopy(), layers: [{ id: "country-ch", when: { "context.country": "CH" }, slots: { hero: "Grüezi" } }] };
+    await withActive(doc, async () => {
+      const request = personalizeRequest(newVisitorId(), "/blog", { "user-agent": BROWSER_UA });
+      const swiss = await jsonOf(await workerFetch(new Request(request, { cf: { country: "CH" } } as RequestInit)));
+      expect(swiss.slots.hero).toMatchObject({ text: "Grüezi", layer: "country-ch" });
+    });
   });
 });
