@@ -196,6 +196,8 @@ syncFiles(
     // GET /openapi.json serves it (src/routes/openapi.ts), byte for byte what `c.json` sent
     // when the worker generated it.
     ["openapi.json", Buffer.from(JSON.stringify(openApi.document))],
+    // Free-mail and disposable providers, which cannot be accounts (src/app/free-mail.ts).
+    ["free-mail.json", readFileSync(at("node_modules/email-providers/all.json"))],
     ...Object.entries(demoFiles).map(([file, body]) => [join("demo", file), body]),
     ...Object.entries(demoImages).map(([file, body]) => [join("demo", "img", file), body]),
   ]),

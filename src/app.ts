@@ -40,6 +40,10 @@ import { identifyHandler, identifyRoute } from "./routes/identify";
 import { leadsEraseHandler, leadsEraseRoute } from "./routes/leads-erase";
 import { leadsExportHandler, leadsExportRoute } from "./routes/leads-export";
 import { leadsGetHandler, leadsGetRoute } from "./routes/leads-get";
+import { accountsBatchHandler, accountsBatchRoute } from "./routes/accounts-batch";
+import { accountsDeleteHandler, accountsDeleteRoute } from "./routes/accounts-delete";
+import { accountsGetHandler, accountsGetRoute } from "./routes/accounts-get";
+import { accountsPutHandler, accountsPutRoute } from "./routes/accounts-put";
 import { leadsSegmentsHandler, leadsSegmentsRoute } from "./routes/leads-segments";
 import { leadsImportHandler, leadsImportRoute } from "./routes/leads-import";
 import { leadsMergeHandler, leadsMergeRoute } from "./routes/leads-merge";
@@ -65,6 +69,7 @@ const LIMITED_PREFIXES = [
   ["/v1/email/", rateLimit("serverKey", credentialKey)],
   ["/v1/admin/", rateLimit("adminIp", clientIp)],
   ["/v1/segments", rateLimit("serverKey", credentialKey)],
+  ["/v1/accounts", rateLimit("serverKey", credentialKey)],
 ] as const;
 
 export function createApp() {
@@ -92,6 +97,10 @@ export function createApp() {
   app.openapi(leadsVisitorsRoute, leadsVisitorsHandler);
   app.openapi(leadsEraseRoute, leadsEraseHandler);
   app.openapi(leadsExportRoute, leadsExportHandler);
+  app.openapi(accountsBatchRoute, accountsBatchHandler);
+  app.openapi(accountsPutRoute, accountsPutHandler);
+  app.openapi(accountsGetRoute, accountsGetHandler);
+  app.openapi(accountsDeleteRoute, accountsDeleteHandler);
   app.openapi(adminConfigGetRoute, adminConfigGetHandler);
   app.openapi(adminConfigPutRoute, adminConfigPutHandler);
   app.openapi(adminConfigValidateRoute, adminConfigValidateHandler);

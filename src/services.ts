@@ -1,4 +1,5 @@
 import { configCache, shippedFromAssets, type Defer } from "./config/active";
+import { AccountStore } from "./db/account-store";
 import { ConfigStore } from "./db/config-store";
 import { LeadDirectory } from "./db/lead-directory";
 import { LedgerStore } from "./db/ledger-store";
@@ -16,6 +17,8 @@ export interface Services {
   directory: LeadDirectory;
   /** Erase and export of one lead (GDPR). */
   privacy: PrivacyStore;
+  /** Target accounts (README "Accounts"). */
+  accounts: AccountStore;
   /** The segment ledger: each lead's recorded segment and its changes. */
   ledger: LedgerStore;
   /** Configuration versions (admin routes). */
@@ -41,6 +44,7 @@ export async function createServices(env: Cloudflare.Env, now: number, defer: De
   const active = await configCache.get(configs, now, defer);
   return {
     store: new LeadStore(env.DB), directory: new LeadDirectory(env.DB), privacy: new PrivacyStore(env.DB), ledger: new LedgerStore(env.DB),
+    accounts: new AccountStore(env.DB),
     configs, config: active.config, configVersion: active.version, deliveries: new RoutingStore(env.DB), routing: routingContext(env, active.config), now,
   };
 }

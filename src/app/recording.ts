@@ -1,5 +1,5 @@
 import type { LeadStore, LinkVerification, NewEvent, PublicCap } from "../db/store";
-import type { TraitsPatch } from "../domain/traits";
+import type { Traits, TraitsPatch } from "../domain/traits";
 import type { Services } from "../services";
 import { reviewIfChanged, type LedgerContext } from "./segment-ledger";
 
@@ -35,10 +35,11 @@ function withReview<T extends { ledger: Loaded["ledger"] } & Pick<Loaded, "leadI
 /** A page view (and, with `verify`, an email link's single-use verification); the lead read back. */
 export async function recordPageView(
   services: RecordingServices,
-  input: { visitorId: string; view: NewEvent; cap?: PublicCap; verify?: LinkVerification },
+  input: { visitorId: string; view: NewEvent; cap?: PublicCap; verify?: LinkVerification; asOrganization?: string | undefined },
 ) {
   const { store, now } = services;
-  return withReview(services, await store.recordPageViewAndLoad(input.visitorId, crypto.randomUUID(), input.view, now, input.cap, input.verify));
+  const loaded = await store.recordPageViewAndLoad(input.visitorId, crypto.randomUUID(), input.view, now, input.cap, input.verify, input.asOrganization);
+  return withReview(services, loaded);
 }
 
 /**
@@ -47,9 +48,13 @@ export async function recordPageView(
  * quarter of its throughput (bench). Its mark makes the next sweep (within the minute)
  * record any change, dated at the event's own time like any other.
  */
-export async function recordVisitorEvents(services: RecordingServices, input: { visitorId: string; events: NewEvent[]; cap?: PublicCap }) {
+export async function recordVisitorEvents(
+  services: RecordingServices,
+  input: { visitorId: string; events: NewEvent[]; cap?: PublicCap | undefined; claimed?: Traits | null },
+) {
   const { store, now } = services;
-  return { result: await store.recordVisitorEvents(input.visitorId, crypto.randomUUID(), input.events, now, input.cap), afterResponse: null };
+  const result = await store.recordVisitorEvents(input.visitorId, crypto.randomUUID(), input.events, now, input.cap, input.claimed ?? undefined);
+  return { result, afterResponse: null };
 }
 
 /** Trusted traits for the lead with this email (created if new). */

@@ -3,7 +3,8 @@ import type { LedgerMark, LedgerRead, LedgerStore, PlannedHoldout, PlannedReview
 import { DEFAULT_SEGMENT_ID } from "../domain/config";
 import { assignHoldout } from "../domain/holdout";
 import type { CompiledConfig } from "../domain/compile";
-import type { LeadInput } from "../domain/facts";
+import { buildFacts, type LeadInput } from "../domain/facts";
+import type { PlannedContact } from "../db/account-rollup-sql";
 import { ledgerSegment, readsRequestContext, reviewUnder, writeNeedsReview, type Transition } from "../domain/review-at";
 import { quietPeriodMs } from "../domain/routing";
 import { planDeliveries, type RoutingContext } from "./routing";
@@ -24,7 +25,26 @@ export interface LedgerContext {
 function plan({ config, configVersion, routing }: LedgerContext, read: LedgerRead, now: number): PlannedReview {
   const review = reviewUnder(config, configVersion, read.lead, read.state, now);
   const deliveries = routing ? planDeliveries(config, read.lead, review.transitions, routing.live, now) : [];
-  return { leadId: read.leadId, revision: read.revision, plan: review, deliveries, holdouts: planHoldouts(config, read.leadId, review) };
+  return {
+    leadId: read.leadId, revision: read.revision, plan: review, deliveries, holdouts: planHoldouts(config, read.leadId, review),
+    contact: planContact(config, read.lead, now),
+  };
+}
+
+/**
+ * The lead as one of its account's contacts (identified leads only: an anonymous visitor on
+ * the account's network may be one of them in another browser): its engagement as of the review.
+ */
+function planContact(config: CompiledConfig, lead: LeadInput & { identified?: boolean }, now: number): PlannedContact | null {
+  if (!lead.account || !lead.identified) return null;
+  const { facts } = buildFacts(config.doc, lead, {}, now);
+  return {
+    domain: lead.account.domain,
+    score: facts.engagement.score,
+    engaged: facts.engagement.level !== "low",
+    role: facts.person.role ?? null,
+    seniority: facts.person.seniority ?? null,
+  };
 }
 
 /**

@@ -16,6 +16,8 @@ interface Personalization {
   segment: Segment;
   slots: Record<string, SlotContent>;
   preview?: boolean;
+  /** The form fields whose values a submit sends (the configuration's `forms.fields`). */
+  fields?: string[];
 }
 type SegmentListener = (segment: Segment, slots: Record<string, SlotContent>) => void;
 type Fn = (...args: any[]) => unknown;
@@ -134,8 +136,8 @@ function start(): void {
   }
 
   // Every event has its own id, so a retried beacon counts once.
-  const track = (type: string, props?: object) =>
-    send("v1/events", { events: [{ id: uuid(), type: String(type), url: location.href.slice(0, 2048), ts: Date.now(), props }] });
+  const track = (type: string, props?: object, fields?: object) =>
+    send("v1/events", { events: [{ id: uuid(), type: String(type), url: location.href.slice(0, 2048), ts: Date.now(), props, fields }] });
   const identify = (email: string) => send("v1/identify", { email: String(email).trim() });
 
   d.addEventListener(
@@ -159,7 +161,13 @@ function start(): void {
         const email = form.querySelector<HTMLInputElement>("input[type=email],input[name=email]")?.value.trim();
         if (email) identify(email);
       }
-      track("form_submit", { form: (form.id || form.getAttribute("name") || form.getAttribute("action") || "form").slice(0, 256) });
+      // Only the fields the configuration claims traits from, never the rest of the form.
+      const fields: Record<string, string> = {};
+      for (const name of last?.fields || []) {
+        const value = (form.elements.namedItem(name) as HTMLInputElement | null)?.value?.trim();
+        if (value) fields[name] = value.slice(0, 256);
+      }
+      track("form_submit", { form: (form.id || form.getAttribute("name") || form.getAttribute("action") || "form").slice(0, 256) }, fields);
     }),
     true,
   );

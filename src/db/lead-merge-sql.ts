@@ -65,6 +65,9 @@ export function joinLead(visitorId: string, S: SQL, when: SQL, now: number): Bat
   const mergeable = sql`${L} <> ${S} AND (SELECT email FROM leads WHERE id = ${L}) IS NULL AND ${when}`;
   return [
     ...moveActivity(L, S, mergeable),
+    // What the anonymous visitor claimed in forms goes with it (its newer claims win).
+    sql`UPDATE leads SET claimed_traits = json_patch(claimed_traits, (SELECT claimed_traits FROM leads WHERE id = ${L}))
+      WHERE id = ${S} AND ${mergeable}`,
     // Mark the anonymous lead as merged, move its visitors (or just this visitor when L is
     // a known lead), then delete the marked row: L can only be found through the visitor.
     sql`UPDATE leads SET merged_into = ${S}, updated_at = ${now} WHERE id = ${L} AND ${mergeable}`,

@@ -3,7 +3,9 @@ import type { LeadInput } from "../domain/facts";
 import { parseStoredTraits } from "../domain/traits";
 import type { Cause, LedgerState, Transition } from "../domain/review-at";
 import { d1Batch, rows, run, runBatch, step, type Step } from "./batch";
-import { toLoaded } from "./store";
+import { rollupStatements, type PlannedContact } from "./account-rollup-sql";
+import { ACCOUNT_LINK, accountOf } from "./account-sql";
+import { toLoaded, type LeadRow } from "./store";
 
 /**
  * The segment ledger's SQL (`lead_segments`, `segment_transitions`; src/app/segment-ledger.ts).
@@ -15,6 +17,7 @@ import { toLoaded } from "./store";
 export function deleteLedger(lead: SQL, when: SQL = sql`1`): SQL[] {
   return [
     sql`DELETE FROM holdout_assignments WHERE lead_id ${lead} AND ${when}`,
+    sql`DELETE FROM account_contacts WHERE lead_id ${lead} AND ${when}`,
     sql`DELETE FROM routing_attempts WHERE delivery_id IN (SELECT id FROM routing_deliveries WHERE lead_id ${lead} AND ${when})`,
     sql`DELETE FROM routing_deliveries WHERE lead_id ${lead} AND ${when}`,
     sql`DELETE FROM lead_segments WHERE lead_id ${lead} AND ${when}`,
@@ -29,11 +32,16 @@ export function deleteLedger(lead: SQL, when: SQL = sql`1`): SQL[] {
  * response is therefore never lost data: the sweep reviews every due lead.
  */
 export function markForReview(lead: SQL, cause: Cause, now: number): SQL {
+  return markEach(sql`SELECT ${lead} AS id WHERE ${lead} IS NOT NULL`, cause, now);
+}
+
+/** markForReview for every lead a query selects (`SELECT ... AS id`), in one statement: an account's leads. */
+export function markEach(leads: SQL, cause: Cause, now: number): SQL {
   // An event's own change is dated by the walk (the event's time); any other cause outranks
   // it, and among those the first since the last review is kept, with its time.
   const takes = sql.raw("(pending_cause IS NULL OR (pending_cause = 'event' AND excluded.pending_cause <> 'event'))");
   return sql`INSERT INTO lead_segments (lead_id, review_at, pending_cause, pending_at, revision)
-    SELECT ${lead}, ${now}, ${cause}, ${now}, lower(hex(randomblob(8))) WHERE ${lead} IS NOT NULL
+    SELECT m.id, ${now}, ${cause}, ${now}, lower(hex(randomblob(8))) FROM (${leads}) m WHERE true
     ON CONFLICT (lead_id) DO UPDATE SET review_at = min(coalesce(review_at, excluded.review_at), excluded.review_at),
       pending_at = CASE WHEN ${takes} THEN excluded.pending_at ELSE pending_at END,
       pending_cause = CASE WHEN ${takes} THEN excluded.pending_cause ELSE pending_cause END, revision = excluded.revision`;
@@ -119,6 +127,8 @@ export interface PlannedReview {
   deliveries?: PlannedDelivery[];
   /** Holdout arms of the segments it entered (src/domain/holdout.ts); a lead's first arm in a segment is kept. */
   holdouts?: PlannedHoldout[];
+  /** Its row among its account's contacts (src/db/account-rollup-sql.ts); null: none. */
+  contact?: PlannedContact | null;
 }
 
 export interface PlannedHoldout {
@@ -183,7 +193,10 @@ function insertDeliveries(each: SQL, configVersion: number, now: number, quietMs
 /** Leads a sweep batch reads at once, by an SQL list of their ids. */
 function readLeads(ids: SQL) {
   return {
-    leads: rows<{ id: string; traits: string }>(sql`SELECT id, traits FROM leads WHERE id IN ${ids}`),
+    // The lead with its account, as the hot path reads it (src/db/store.ts selectLead), so the
+    // ledger records the segment the lead is served.
+    leads: rows<LeadRow>(sql`SELECT id, traits, claimed_traits, email IS NOT NULL AS identified,
+      ${accountOf(sql`leads.account_domain`)} AS account, ${ACCOUNT_LINK} AS account_link FROM leads WHERE id IN ${ids}`),
     activity: rows<{ lead_id: string; key: string; total: number; recent: string }>(
       sql`SELECT lead_id, key, total, recent FROM lead_activity WHERE lead_id IN ${ids}`,
     ),
@@ -228,11 +241,13 @@ export class LedgerStore {
    */
   async writeReviews(reviews: PlannedReview[], configVersion: number, gone: string[] = [], now = Date.now(), quietMs = 0): Promise<Set<string>> {
     const planned = JSON.stringify(
-      reviews.map(({ leadId, revision, plan, deliveries, holdouts }) => ({
+      reviews.map(({ leadId, revision, plan, deliveries, holdouts, contact }) => ({
         lead: leadId, revision, next: crypto.randomUUID(), segment: plan.segmentId, since: plan.since,
         evaluated: plan.evaluatedAt, review: plan.reviewAt, transitions: plan.transitions, deliveries: deliveries ?? [], holdouts: holdouts ?? [],
+        contact: contact ?? null,
       })),
     );
+    const touched = JSON.stringify([...new Set(reviews.flatMap((r) => (r.contact ? [r.contact.domain] : [])))]);
     const forgotten = JSON.stringify(gone);
     const each = sql`json_each(${planned}) p`;
     const { written } = await runBatch(this.d1, {
@@ -258,6 +273,8 @@ export class LedgerStore {
             FROM ${each}, json_each(p.value -> 'holdouts') h
             WHERE (SELECT revision FROM lead_segments WHERE lead_id = p.value ->> 'lead') = p.value ->> 'next'`)]
         : [],
+      // Account rollups, likewise (after the compare-and-set above).
+      accounts: rollupStatements(each, (lead) => sql`(SELECT revision FROM lead_segments WHERE lead_id = ${lead}) = p.value ->> 'next'`, touched, now).map(run),
       forget: deleteLedger(sql`IN (SELECT value FROM json_each(${forgotten}))`, sql`NOT EXISTS (SELECT 1 FROM leads WHERE id = lead_id)`).map(run),
     });
     return new Set(written.map((r) => r.lead_id));
@@ -283,7 +300,7 @@ export class LedgerStore {
 
 /** Reads of many leads, put together per lead (leads that no longer exist are left out). */
 function assemble(read: {
-  leads: { id: string; traits: string }[];
+  leads: LeadRow[];
   activity: { lead_id: string; key: string; total: number; recent: string }[];
   segments: SegmentRow[];
 }): LedgerRead[] {

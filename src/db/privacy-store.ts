@@ -65,9 +65,9 @@ export class PrivacyStore {
   async exportLead(email: string, position: ExportPosition, limit: number, audit: PrivacyAudit): Promise<LeadRecord | null> {
     const L = leadOfEmail(email);
     const own = sql`(SELECT id FROM visitors WHERE lead_id = ${L})`;
-    const [, leads, visitors, events, aggregates, merges, claims, dailyPoints, segment, transitions, deliveries, holdouts] = (await d1Batch(this.d1, [
+    const [, leads, visitors, events, aggregates, merges, claims, dailyPoints, segment, transitions, deliveries, holdouts, contact] = (await d1Batch(this.d1, [
       auditRow("export", audit, L),
-      sql`SELECT id, email, traits, created_at AS createdAt, updated_at AS updatedAt FROM leads WHERE email = ${email}`,
+      sql`SELECT id, email, traits, claimed_traits AS claimedTraits, created_at AS createdAt, updated_at AS updatedAt FROM leads WHERE email = ${email}`,
       sql`SELECT id, created_at AS createdAt FROM visitors WHERE lead_id = ${L} AND ${visitorsAfter(position)}
         ORDER BY id LIMIT ${limit + 1}`,
       sql`SELECT ${uuidText(sql`id`)} AS id, type, category, ts, path, props
@@ -84,13 +84,16 @@ export class PrivacyStore {
       sql`SELECT destination, from_segment AS "from", to_segment AS "to", cause, at, status, attempts, owner, created_at AS createdAt
         FROM routing_deliveries WHERE lead_id = ${L} ORDER BY created_at, id`,
       sql`SELECT segment_id AS segment, arm, share, assigned_at AS assignedAt FROM holdout_assignments WHERE lead_id = ${L} ORDER BY assigned_at, segment_id`,
+      sql`SELECT domain, score, scored_at AS scoredAt, engaged_at AS engagedAt, role, seniority FROM account_contacts WHERE lead_id = ${L}`,
     ])) as [
       unknown[], LeadRecord["lead"][], LeadRecord["visitors"], LeadRecord["events"], LeadRecord["aggregates"], LeadRecord["merges"],
       LeadRecord["claims"], LeadRecord["dailyPoints"], NonNullable<LeadRecord["segment"]>[], LeadRecord["transitions"],
-      LeadRecord["deliveries"], LeadRecord["holdouts"],
+      LeadRecord["deliveries"], LeadRecord["holdouts"], NonNullable<LeadRecord["accountContact"]>[],
     ];
     const lead = leads[0];
-    return lead ? { lead, visitors, events, aggregates, merges, claims, dailyPoints, segment: segment[0] ?? null, transitions, deliveries, holdouts } : null;
+    return lead
+      ? { lead, visitors, events, aggregates, merges, claims, dailyPoints, segment: segment[0] ?? null, transitions, deliveries, holdouts, accountContact: contact[0] ?? null }
+      : null;
   }
 }
 

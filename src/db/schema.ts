@@ -18,9 +18,26 @@ export const leads = sqliteTable(
     mergedInto: text("merged_into"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
+    /**
+     * Traits the visitor stated in a form (`forms.fields`, src/domain/claimed-traits.ts): used
+     * only where neither a trusted trait nor the lead's account says otherwise.
+     */
+    claimedTraits: text("claimed_traits").notNull().default("{}"),
+    /** The account whose network (`request.cf.asOrganization`) an anonymous lead was seen on. */
+    networkDomain: text("network_domain"),
+    /**
+     * The domain of the lead's account (src/db/schema-accounts.ts): its `company.domain` trait,
+     * else its email's domain, else, while it has no email, the network it was seen on. Virtual,
+     * indexed: an account's leads are found without a scan.
+     */
+    accountDomain: text("account_domain").generatedAlwaysAs(
+      sql`coalesce(json_extract(traits, '$.company.domain'), CASE WHEN email IS NOT NULL THEN substr(email, instr(email, '@') + 1) ELSE network_domain END)`,
+      { mode: "virtual" },
+    ),
   },
   (t) => [
     index("leads_merged_into").on(t.mergedInto),
+    index("leads_account_domain").on(t.accountDomain),
     // Anonymous leads only, oldest first: the retention sweep walks them from a cursor
     // (src/db/retention-store.ts). Identified leads, never deleted by it, are not in it.
     index("leads_anonymous_created").on(t.createdAt, t.id).where(sql`${t.email} IS NULL`),

@@ -4,6 +4,8 @@ import { DAY_MS, newestFirst, RECENT_CAP } from "../domain/activity";
 import type { EventType } from "../domain/config";
 import type { HoldoutArm } from "../domain/holdout";
 import { parseStoredTraits, type Traits, type TraitsPatch } from "../domain/traits";
+import type { StoredAccount } from "../domain/accounts";
+import { ACCOUNT_LINK, accountOf, joinNetworkAccount, networkAccount, parseAccount } from "./account-sql";
 import { compound, d1Batch, rows, run, runBatch, step, type Step } from "./batch";
 import { joinLead, moveActivity } from "./lead-merge-sql";
 import { deleteLedger, keepPriorTraits, markAndRead, markForReview, type LedgerMark } from "./ledger-store";
@@ -26,6 +28,12 @@ export interface LoadedLead {
   activity: ActivityRow[];
   /** The holdout arms recorded for the lead, per segment. */
   holdouts: Record<string, HoldoutArm>;
+  /** The lead's account with its rollup (how it was linked in `link`); null without one. */
+  account: StoredAccount | null;
+  /** Traits the visitor stated in forms. */
+  claimed: Traits;
+  /** Whether the lead has an email (an account's contacts are its identified leads). */
+  identified: boolean;
 }
 
 type BatchItem = SQL;
@@ -60,7 +68,7 @@ export class LeadStore {
    * Records events for a visitor (creating it and an anonymous lead if new). `createdLead`:
    * this request created the lead (the new-leads rate limit counts those).
    */
-  async recordVisitorEvents(visitorId: string, newLeadId: string, events: NewEvent[], now: number, cap?: PublicCap) {
+  async recordVisitorEvents(visitorId: string, newLeadId: string, events: NewEvent[], now: number, cap?: PublicCap, claimed?: Traits) {
     // One id twice in a request is one event: the repeats are duplicates (and earn nothing).
     const firstOfId = events.map((e, i) => events.findIndex((f) => f.id === e.id) === i);
     const unique = events.filter((_, i) => firstOfId[i]);
@@ -68,6 +76,9 @@ export class LeadStore {
     const { created, inserts } = await runBatch(this.d1, {
       ...this.ensureVisitorSteps(visitorId, newLeadId, now),
       inserts: this.eventInserts(visitorId, unique, uniqueCap).map((q) => rows(q)),
+      // A form's claimed traits, on the visitor's own lead (src/domain/claimed-traits.ts).
+      claimed: (claimed ? [sql`UPDATE leads SET claimed_traits = json_patch(claimed_traits, ${JSON.stringify(claimed)}), updated_at = ${now}
+        WHERE id = ${leadOfVisitor(visitorId)}`] : []).map(run),
       mark: run(markForReview(leadOfVisitor(visitorId), "event", now)),
     });
     const outcome = insertOutcome(inserts, unique.length, cap !== undefined);
@@ -85,11 +96,13 @@ export class LeadStore {
     now: number,
     cap?: PublicCap,
     verify?: LinkVerification,
+    asOrganization?: string,
   ): Promise<LoadedLead & { createdLead: boolean; capped: boolean; ledger: LedgerMark | null }> {
     const { created, inserts, lead, ledger } = await runBatch(this.d1, {
       ...this.ensureVisitorSteps(visitorId, newLeadId, now),
       inserts: this.eventInserts(visitorId, [event], cap).map((q) => rows(q)),
       verify: (verify ? this.verifyByLink(visitorId, verify, now) : []).map(run),
+      network: (asOrganization ? [joinNetworkAccount(leadOfVisitor(visitorId), asOrganization)] : []).map(run),
       ledger: markAndRead(leadOfVisitor(visitorId), verify ? "identity" : "event", now),
       lead: this.leadStep(leadOfVisitor(visitorId)),
     });
@@ -124,8 +137,9 @@ export class LeadStore {
     ]);
   }
 
-  async loadByVisitor(visitorId: string): Promise<LoadedLead> {
-    const results = await this.batch(this.selectLead(leadOfVisitor(visitorId)));
+  /** `asOrganization`: the request's network, whose account an anonymous lead is read with (nothing is written). */
+  async loadByVisitor(visitorId: string, asOrganization?: string): Promise<LoadedLead> {
+    const results = await this.batch(this.selectLead(leadOfVisitor(visitorId), asOrganization));
     return toLoaded(results);
   }
 
@@ -223,7 +237,8 @@ export class LeadStore {
     const [found] = (await this.batch([
       sql`SELECT ${S} IS NOT NULL AS into_found, ${M} IS NOT NULL AS from_found`,
       ...moveActivity(M, S, both),
-      sql`UPDATE leads SET traits = json_patch((SELECT traits FROM leads WHERE id = ${M}), traits), updated_at = ${now}
+      sql`UPDATE leads SET traits = json_patch((SELECT traits FROM leads WHERE id = ${M}), traits),
+          claimed_traits = json_patch((SELECT claimed_traits FROM leads WHERE id = ${M}), claimed_traits), updated_at = ${now}
         WHERE id = ${S} AND ${both}`,
       sql`UPDATE visitors SET lead_id = ${S} WHERE lead_id = ${M} AND ${both}`,
       sql`UPDATE lead_merges SET into_id = ${S} WHERE into_id = ${M} AND ${both}`,
@@ -314,10 +329,14 @@ export class LeadStore {
     ];
   }
 
-  private selectLead(leadId: SQL): [BatchItem, BatchItem] {
+  private selectLead(leadId: SQL, asOrganization?: string): [BatchItem, BatchItem] {
+    const domain = asOrganization ? sql`coalesce(leads.account_domain, ${networkAccount(asOrganization)})` : sql`leads.account_domain`;
     return [
-      // With the lead's recorded holdout arms (one per segment it entered that had a holdout).
-      sql`SELECT id, traits, (SELECT json_group_object(segment_id, arm) FROM holdout_assignments WHERE lead_id = leads.id) AS holdouts
+      // With the lead's recorded holdout arms (one per segment it entered that had a holdout)
+      // and its account (src/db/account-sql.ts), in the same statement.
+      sql`SELECT id, traits, claimed_traits, email IS NOT NULL AS identified,
+          (SELECT json_group_object(segment_id, arm) FROM holdout_assignments WHERE lead_id = leads.id) AS holdouts,
+          ${accountOf(domain)} AS account, ${ACCOUNT_LINK} AS account_link
         FROM leads WHERE id = ${leadId}`,
       sql`SELECT key, total, recent FROM lead_activity WHERE lead_id = ${leadId}`,
     ];
@@ -353,15 +372,26 @@ function countReturned(results: unknown[]): number {
   return results.reduce<number>((n, r) => n + (Array.isArray(r) ? r.length : 0), 0);
 }
 
+/** A lead row as selectLead (and the ledger's reads) select it. */
+export interface LeadRow {
+  id: string;
+  traits: string;
+  claimed_traits?: string | null;
+  identified?: number;
+  holdouts?: string | null;
+  account?: string | null;
+  account_link?: string | null;
+}
+
 export function toLoaded(results: unknown[]): LoadedLead {
-  const [leadRows, activityRows] = results as [
-    { id: string; traits: string; holdouts?: string | null }[],
-    { key: string; total: number; recent: string }[],
-  ];
+  const [leadRows, activityRows] = results as [LeadRow[], { key: string; total: number; recent: string }[]];
   const lead = leadRows[0];
   return {
     leadId: lead?.id ?? null,
     traits: parseStoredTraits(lead?.traits),
+    claimed: parseStoredTraits(lead?.claimed_traits),
+    identified: lead?.identified === 1,
+    account: parseAccount(lead?.account, lead?.account_link),
     holdouts: lead?.holdouts ? (JSON.parse(lead.holdouts) as Record<string, HoldoutArm>) : {},
     activity: activityRows.map((r) => ({ key: r.key, total: r.total, recent: newestFirst(JSON.parse(r.recent) as number[]) })),
   };

@@ -191,6 +191,14 @@ export function explainMiss(facts: object, condition: Condition): FailedClause[]
   return failed;
 }
 
+/** The top-level clauses of a condition that holds, each with the fact values it looked at: why it matched. */
+export function explainHold(facts: object, condition: Condition): FailedClause[] {
+  return Object.entries(condition).map(([key, value]) => {
+    const clause = { [key]: value };
+    return { clause, saw: sawValues(facts, clause) };
+  });
+}
+
 function isOperatorObject(value: unknown): value is Record<string, unknown> {
   return isPlainObject(value) && Object.keys(value).length > 0 && Object.keys(value).every((k) => k.startsWith("$"));
 }

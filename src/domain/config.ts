@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { ACCOUNT_FACTS } from "./accounts";
+import { formsSchema } from "./claimed-traits";
 import { checkCondition, type Condition } from "./conditions";
 import { scoringLookback } from "./retention";
 import { experimentsSchema, holdoutProblems } from "./holdout";
@@ -186,6 +188,8 @@ export const configSchema = z
     experiments: experimentsSchema.optional(),
     /** Content layers over the segments' variants: language, vertical, role (src/domain/layers.ts). */
     layers: z.array(layerSchema).max(50).optional(),
+    /** Form fields whose values are claimed traits (src/domain/claimed-traits.ts). */
+    forms: formsSchema.optional(),
   })
   .superRefine(
     (doc, ctx) => {
@@ -210,6 +214,7 @@ export const FIXED_FACTS: ReadonlySet<string> = new Set([
   "person.role", "person.seniority", "person.department",
   "engagement.score", "engagement.level", "fit.score", "score",
   "context.country", "context.language", "context.path",
+  ...ACCOUNT_FACTS,
 ]);
 
 export function isKnownFactPath(path: string, signalIds: ReadonlySet<string>): boolean {
@@ -222,7 +227,7 @@ export function isKnownFactPath(path: string, signalIds: ReadonlySet<string>): b
 
 /** Facts available while the engagement level or the fit score is being computed. */
 const ENGAGEMENT_FREE = (path: string) => !/^(engagement|fit|score)(\.|$)/.test(path);
-const TRAITS_ONLY = (path: string) => /^(company|person|context)\./.test(path);
+const TRAITS_ONLY = (path: string) => /^(company|person|account|context)\./.test(path);
 
 export interface ConfigProblem {
   path: (string | number)[];

@@ -1,3 +1,4 @@
+import { accountCompany, accountFacts, type AccountFacts, type StoredAccount } from "./accounts";
 import { computeEngagement, computeSignals, round2, type ActivityRow, type EngagementComponent } from "./activity";
 import { matchesCondition } from "./conditions";
 import type { ConfigDocument } from "./config";
@@ -18,6 +19,8 @@ export interface RequestContext {
 export interface Facts {
   company: NonNullable<Traits["company"]>;
   person: NonNullable<Traits["person"]>;
+  /** The lead's account (src/domain/accounts.ts): its fields and its engaged contacts' rollup. */
+  account: AccountFacts;
   signals: Record<string, number>;
   engagement: { score: number; level: EngagementLevel };
   fit: { score: number };
@@ -29,6 +32,7 @@ export interface Facts {
 export interface GivenFacts {
   company?: Facts["company"];
   person?: Facts["person"];
+  account?: Partial<AccountFacts>;
   signals?: Record<string, number>;
   engagement?: Partial<Facts["engagement"]>;
   fit?: Partial<Facts["fit"]>;
@@ -43,7 +47,12 @@ export interface FitItem {
   matched: boolean;
 }
 
+/** Where a company or person fact's value came from: the lead's trusted traits, its account, or a form (claimed). */
+export type TraitSource = "trusted" | "account" | "claimed";
+
 export interface ScoreExplanation {
+  /** Per `company.*` / `person.*` fact with a value not from the lead's trusted traits: its source. */
+  sources: Record<string, Exclude<TraitSource, "trusted">>;
   engagement: { score: number; level: EngagementLevel; halfLifeDays: number; components: EngagementComponent[] };
   fit: { score: number; items: FitItem[] };
   score: { value: number; fitWeight: number; engagementWeight: number };
@@ -56,6 +65,10 @@ export interface LeadInput {
   leadId?: string | null;
   /** The holdout arms recorded for the lead, per segment (src/domain/holdout.ts). */
   holdouts?: Readonly<Record<string, HoldoutArm>>;
+  /** The lead's account with its rollup, when it has one. */
+  account?: StoredAccount | null;
+  /** Traits the visitor stated in forms (src/domain/claimed-traits.ts). */
+  claimed?: Traits;
 }
 
 /**
@@ -70,9 +83,23 @@ export function buildFacts(
   now: number,
   given: GivenFacts = {},
 ): { facts: Facts; explanation: ScoreExplanation } {
+  // Precedence per field: what the caller states, the lead's trusted traits, its account, then
+  // what the visitor claimed in a form (a claim never overrides data the customer holds).
+  const fromAccount = accountCompany(lead.account ?? null);
+  const company = { ...lead.claimed?.company, ...fromAccount, ...lead.traits.company, ...given.company };
+  const person = { ...lead.claimed?.person, ...lead.traits.person, ...given.person };
+  const sources: ScoreExplanation["sources"] = {};
+  for (const key of Object.keys(company) as (keyof typeof company)[]) {
+    if (given.company?.[key] !== undefined || lead.traits.company?.[key] !== undefined) continue;
+    sources[`company.${key}`] = Object.hasOwn(fromAccount, key) ? "account" : "claimed";
+  }
+  for (const key of Object.keys(person) as (keyof typeof person)[]) {
+    if (given.person?.[key] === undefined && lead.traits.person?.[key] === undefined) sources[`person.${key}`] = "claimed";
+  }
   const base = {
-    company: { ...lead.traits.company, ...given.company },
-    person: { ...lead.traits.person, ...given.person },
+    company,
+    person,
+    account: { ...accountFacts(lead.account ?? null, now, doc.scoring.engagement.halfLifeDays), ...given.account },
     signals: ownOnly(computeSignals(doc, lead.activity, now), given.signals),
     context: { ...context, ...given.context, utm: ownOnly(given.context?.utm ?? context.utm) },
   };
@@ -98,6 +125,7 @@ export function buildFacts(
   return {
     facts: { ...base, engagement: { score: engagementScore, level }, fit: { score: fitScore }, score },
     explanation: {
+      sources,
       engagement: { score: engagementScore, level, halfLifeDays, components: engagement.components },
       fit: { score: fitScore, items },
       score: { value: score, fitWeight, engagementWeight },

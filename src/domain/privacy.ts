@@ -37,7 +37,7 @@ export const EXPORT_FROM_START: ExportPosition = { events: "start", visitors: "s
 
 /** Everything stored about a lead, as the store reads it (times in epoch ms, JSON as text). */
 export interface LeadRecord {
-  lead: { id: string; email: string; traits: string; createdAt: number; updatedAt: number };
+  lead: { id: string; email: string; traits: string; claimedTraits: string; createdAt: number; updatedAt: number };
   visitors: { id: string; createdAt: number }[];
   /** Oldest first; up to one more than the page size, which tells that another page follows. */
   events: {
@@ -62,6 +62,8 @@ export interface LeadRecord {
   deliveries: { destination: string; from: string | null; to: string; cause: string; at: number; status: string; attempts: number; owner: string | null; createdAt: number }[];
   /** Holdouts: the lead's arm in each segment it entered that had one (src/domain/holdout.ts). */
   holdouts: { segment: string; arm: HoldoutArm; share: number; assignedAt: number }[];
+  /** Its row among its account's contacts (src/db/schema-accounts.ts), if it has one. */
+  accountContact: { domain: string; score: number; scoredAt: number; engagedAt: number | null; role: string | null; seniority: string | null } | null;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -82,6 +84,7 @@ export function exportDocument(record: LeadRecord, limit: number, now: number) {
       id: record.lead.id,
       email: record.lead.email,
       traits: JSON.parse(record.lead.traits) as Record<string, unknown>,
+      claimedTraits: JSON.parse(record.lead.claimedTraits) as Record<string, unknown>,
       createdAt: iso(record.lead.createdAt),
       updatedAt: iso(record.lead.updatedAt),
     },
@@ -111,6 +114,11 @@ export function exportDocument(record: LeadRecord, limit: number, now: number) {
     segmentHistory: record.transitions.map((t) => ({ ...t, at: iso(t.at) })),
     routingDeliveries: record.deliveries.map((d) => ({ ...d, at: iso(d.at), createdAt: iso(d.createdAt) })),
     holdouts: record.holdouts.map((h) => ({ ...h, assignedAt: iso(h.assignedAt) })),
+    accountContact: record.accountContact && {
+      ...record.accountContact,
+      scoredAt: iso(record.accountContact.scoredAt),
+      engagedAt: record.accountContact.engagedAt === null ? null : iso(record.accountContact.engagedAt),
+    },
     next: next.e || next.v ? base64url(new TextEncoder().encode(JSON.stringify(next))) : null,
   };
 }

@@ -1,4 +1,5 @@
 import { computeEngagement, DAY_MS, type ActivityRow } from "./activity";
+import { ENGAGED_WINDOW_DAYS } from "./accounts";
 import type { CompiledConfig } from "./compile";
 import type { ConfigDocument } from "./config";
 import { buildFacts, type LeadInput } from "./facts";
@@ -22,7 +23,8 @@ import type { Traits } from "./traits";
  * instants in order and answers the first at which the resolver's answer really changes.
  */
 
-export type Cause = "event" | "time" | "traits" | "identity" | "import" | "config";
+/** `account`: the lead's account changed (an upload, or its engaged contacts). */
+export type Cause = "event" | "time" | "traits" | "identity" | "import" | "config" | "account";
 
 /** The ledger's segment of a lead at `at`: stored traits and activity, no request context. */
 export function ledgerSegment(config: CompiledConfig, lead: LeadInput, at: number): string {
@@ -58,7 +60,7 @@ export function nextReview(config: CompiledConfig, lead: LeadInput, from: number
 function walkBoundaries(config: CompiledConfig, lead: LeadInput, from: number, current: string, maxBoundaries: number): number | null {
   let start = from;
   let walked = 0;
-  for (const boundary of [...boundaries(config.doc, lead.activity, from), Infinity]) {
+  for (const boundary of [...boundaries(config.doc, lead.activity, from, accountTimes(lead)), Infinity]) {
     const during = changeWhileDecaying(config, lead, start, boundary, current);
     if (during !== null) return during;
     if (boundary === Infinity) return null;
@@ -84,6 +86,19 @@ export function readsRequestContext(config: CompiledConfig): boolean {
     readsContextOf.set(config, reads);
   }
   return reads;
+}
+
+/**
+ * The instants the lead's account facts change with no input of the lead's own: each engaged
+ * contact counts from its engagement (recorded by its review) and stops 30 days later.
+ */
+function accountTimes(lead: LeadInput): number[] {
+  return (lead.account?.contacts ?? []).flatMap(([engagedAt]) => (engagedAt === null ? [] : [engagedAt, engagedAt + ENGAGED_WINDOW_DAYS * DAY_MS]));
+}
+
+/** Whether an account contact's engagement started at `at` (a change there is the account's). */
+function isAccountTime(lead: LeadInput, at: number): boolean {
+  return (lead.account?.contacts ?? []).some(([engagedAt]) => engagedAt === at);
 }
 
 /** Whether a stored event happened at `at` (a change there is the event's, not time's). */
@@ -139,7 +154,8 @@ export function planReview(config: CompiledConfig, lead: LeadInput, stored: Ledg
       const to = ledgerSegment(config, lead, next);
       t = next;
       if (to === segment) continue; // a checkpoint: walk on from there
-      transitions.push({ from: segment, to, at: next, cause: isEventTime(lead, next) ? "event" : "time" });
+      const cause = isEventTime(lead, next) ? "event" : isAccountTime(lead, next) ? "account" : "time";
+      transitions.push({ from: segment, to, at: next, cause });
       [segment, since, current] = [to, next, to];
     }
   };
@@ -220,10 +236,11 @@ export function reviewUnder(
 }
 
 /** The instants after `from` at which a signal count or the set of scored events changes, sorted. */
-function boundaries(doc: ConfigDocument, activity: ActivityRow[], from: number): number[] {
+function boundaries(doc: ConfigDocument, activity: ActivityRow[], from: number, accountTimes: number[] = []): number[] {
   const out = new Set<number>();
   const horizonMs = doc.scoring.engagement.horizonDays * DAY_MS;
   const add = (t: number) => t > from && out.add(t);
+  for (const t of accountTimes) add(t);
   for (const row of activity) {
     const at = row.key.indexOf(":");
     const [type, category] = [row.key.slice(0, at), row.key.slice(at + 1)];

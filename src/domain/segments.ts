@@ -1,4 +1,4 @@
-import { explainMiss, matchesCondition, type FailedClause } from "./conditions";
+import { explainHold, explainMiss, matchesCondition, type FailedClause } from "./conditions";
 import type { CompiledConfig } from "./compile";
 import type { Facts } from "./facts";
 
@@ -14,6 +14,8 @@ export interface TraceEntry {
   matched: boolean;
   /** For a miss: the failing clauses, each with the segment (own or parent) it came from. */
   failed?: (FailedClause & { from: string })[];
+  /** For the match: the clauses that held (own and ancestors'), with the values seen. */
+  held?: (FailedClause & { from: string })[];
 }
 
 /**
@@ -31,7 +33,10 @@ export function resolveSegment(
   for (const candidate of config.candidates) {
     const missed = candidate.conditions.filter((c) => !matchesCondition(facts, c.when));
     if (missed.length === 0) {
-      if (explain) trace.push({ segment: candidate.def.id, matched: true });
+      if (explain) {
+        const held = candidate.conditions.flatMap((c) => explainHold(facts, c.when).map((f) => ({ ...f, from: c.from })));
+        trace.push({ segment: candidate.def.id, matched: true, ...(held.length ? { held } : {}) });
+      }
       return { segment: { id: candidate.def.id, name: candidate.def.name, path: candidate.path }, trace };
     }
     if (explain) {

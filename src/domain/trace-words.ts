@@ -12,6 +12,7 @@ export interface TraceStep {
   segment: string;
   matched: boolean;
   failed?: { from: string; clause: Condition; saw: Record<string, unknown> }[];
+  held?: { from: string; clause: Condition; saw: Record<string, unknown> }[];
 }
 
 /** Every step as a sentence, in order; `nameOf` gives a segment's name for its id. */

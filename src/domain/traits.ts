@@ -6,8 +6,8 @@ import { z } from "zod";
  * configuration can say `"industry": "software"` whatever the CRM's capitalization.
  * `null` removes a trait.
  */
-const label = z.string().trim().min(1).max(120).toLowerCase();
-const country = z.string().trim().regex(/^[A-Za-z]{2}$/, "ISO 3166-1 alpha-2 code").toUpperCase();
+export const label = z.string().trim().min(1).max(120).toLowerCase();
+export const country = z.string().trim().regex(/^[A-Za-z]{2}$/, "ISO 3166-1 alpha-2 code").toUpperCase();
 
 /**
  * A number, or the same number written as a plain decimal string (`"1200"`, `" 1200 "`,
@@ -17,11 +17,14 @@ const country = z.string().trim().regex(/^[A-Za-z]{2}$/, "ISO 3166-1 alpha-2 cod
 const DECIMAL = /^-?\d+(\.\d+)?$/;
 const NUMBER_FORM = "expected a number such as 1200 (no separators, units or exponents)";
 // The union decides the form (one message for every wrong one); the field's own rules follow.
-const numeric = (rules: z.ZodNumber) =>
+export const numeric = (rules: z.ZodNumber) =>
   z
     .union([z.number(), z.string().trim().regex(DECIMAL, NUMBER_FORM)], { error: NUMBER_FORM })
     .transform(Number)
     .pipe(rules);
+
+/** A company's (email or web) domain: `acme.com`, lower-cased. */
+export const domainName = z.string().trim().toLowerCase().max(253).regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, "a domain name");
 
 export const traitsSchema = z.strictObject({
   company: z
@@ -30,7 +33,7 @@ export const traitsSchema = z.strictObject({
       industry: label.nullable().optional(),
       revenue: numeric(z.number().min(0)).nullable().optional(),
       country: country.nullable().optional(),
-      domain: z.string().trim().toLowerCase().max(253).regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, "a domain name").nullable().optional(),
+      domain: domainName.nullable().optional(),
     })
     .optional(),
   person: z

@@ -23,6 +23,7 @@ export interface ForwardedContext {
   ip?: string | undefined;
   country?: string | undefined;
   language?: string | undefined;
+  asOrganization?: string | undefined;
 }
 
 /** The privacy fields of a public request body. */
@@ -44,6 +45,8 @@ export interface Visitor {
   country: string | undefined;
   /** An Accept-Language value. */
   language: string | undefined;
+  /** The network's organization (`request.cf.asOrganization`), lower-cased: an account's network names it. */
+  asOrganization: string | undefined;
 }
 
 /** The visitor of this request. A public call carrying `context` is refused (401) before anything is read or written. */
@@ -62,7 +65,14 @@ export function visitorOf(c: Context<AppEnv>, input: PrivacyInput = {}): Visitor
     readsStoredState: notRecorded === null || notRecorded === "bot",
     country: server ? forwarded.country : (c.req.raw.cf?.country as string | undefined),
     language: server ? forwarded.language : c.req.header("accept-language"),
+    asOrganization: networkName(server ? forwarded.asOrganization : (c.req.raw.cf?.asOrganization as string | undefined)),
   };
+}
+
+/** An organization name as account_networks keys it: trimmed, lower-cased. */
+export function networkName(name: string | undefined): string | undefined {
+  const key = name?.trim().toLowerCase();
+  return key ? key : undefined;
 }
 
 /** The answer's `recorded` and, when nothing was recorded, `reason` (no other detail). */

@@ -53,19 +53,18 @@ const Body = z
   })
   .refine((b) => b.facts !== undefined || b.email !== undefined, { message: "send facts, an email, or both", path: ["facts"] });
 
+const ClauseOut = z.object({
+  from: z.string().openapi(LF_OPENAPI_DOCS ? { description: "The segment (itself or an ancestor) whose condition it is" } : {}),
+  clause: z.record(z.string(), z.unknown()).openapi(LF_OPENAPI_DOCS ? { description: "The part of the condition" } : {}),
+  saw: z.record(z.string(), z.unknown()).openapi(LF_OPENAPI_DOCS ? { description: "The fact values it looked at (null: missing)" } : {}),
+});
+
 const TraceEntryOut = z
   .object({
     segment: z.string(),
     matched: z.boolean(),
-    failed: z
-      .array(
-        z.object({
-          from: z.string().openapi(LF_OPENAPI_DOCS ? { description: "The segment (itself or an ancestor) whose condition failed" } : {}),
-          clause: z.record(z.string(), z.unknown()).openapi(LF_OPENAPI_DOCS ? { description: "The failing part of the condition" } : {}),
-          saw: z.record(z.string(), z.unknown()).openapi(LF_OPENAPI_DOCS ? { description: "The fact values it looked at (null: missing)" } : {}),
-        }),
-      )
-      .optional(),
+    failed: z.array(ClauseOut).optional().openapi(LF_OPENAPI_DOCS ? { description: "A miss: the clauses that failed" } : {}),
+    held: z.array(ClauseOut).optional().openapi(LF_OPENAPI_DOCS ? { description: "The match: the clauses that held, e.g. `account.engagedContacts` 3" } : {}),
   })
   .openapi("TraceEntry");
 

@@ -7,7 +7,7 @@ import { adminErrors, adminSecurity, requireAdmin } from "./admin-common";
 import { PeriodQuery, reportPeriod } from "./report-period";
 import { validationError } from "./schemas";
 
-const CAUSES = ["event", "time", "traits", "identity", "import", "config"] as const satisfies readonly Cause[];
+const CAUSES = ["event", "time", "traits", "identity", "import", "config", "account"] as const satisfies readonly Cause[];
 
 const Flows = z
   .object({

@@ -3,6 +3,7 @@ import { afterResponse } from "./segment-review";
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
 import { publicPointsCap } from "../domain/activity";
 import { clampClientTime, prepareEvent } from "../domain/events";
+import { claimedFromForms } from "../domain/claimed-traits";
 import type { AppEnv } from "../env";
 import { optionalServerKey } from "../middleware/auth";
 import { jsonBody } from "../middleware/body";
@@ -49,7 +50,8 @@ export const eventsHandler: RouteHandler<typeof eventsRoute, AppEnv> = async (c)
   const events = body.events.map((e) => prepareEvent(config, e, clampClientTime(e.ts, now)));
   // Events the site's server reports are not capped: it vouches for them.
   const cap = c.var.serverCall ? undefined : publicPointsCap(config.doc, events);
-  const recording = await recordVisitorEvents(c.var, { visitorId: body.visitorId, events, cap });
+  const claimed = claimedFromForms(config.doc.forms, body.events);
+  const recording = await recordVisitorEvents(c.var, { visitorId: body.visitorId, events, cap, claimed });
   const { accepted, duplicates, capped, createdLead } = recording.result;
   await countNewLead(c, createdLead, body.context?.ip);
   const outcome = recordingOutcome(accepted + duplicates === 0 && capped > 0 ? "daily_cap" : null);

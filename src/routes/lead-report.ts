@@ -9,6 +9,24 @@ export const LeadReport = z
   .object({
     email: z.string(),
     traits: z.record(z.string(), z.unknown()),
+    claimedTraits: z.record(z.string(), z.unknown()).openapi(LF_OPENAPI_DOCS ? {
+      description: "Traits the visitor stated in forms (`forms.fields`): used only where neither a trusted trait nor the account has the field",
+    } : {}),
+    account: z
+      .object({
+        domain: z.string(),
+        link: z.enum(["company.domain", "email", "network"]),
+        name: z.string().optional(),
+        tier: z.number().optional(),
+        owner: z.string().optional(),
+        technologies: z.array(z.string()),
+        engagedContacts: z.number().int(),
+        score: z.number(),
+        roles: z.array(z.string()),
+        seniorities: z.array(z.string()),
+      })
+      .nullable()
+      .openapi(LF_OPENAPI_DOCS ? { description: "The lead's account (`account.*` facts as of now) and how it is linked; null without one" } : {}),
     signals: z.record(z.string(), z.number()),
     engagement: z.object({ score: z.number(), level: z.enum(["high", "medium", "low"]) }),
     fit: z.object({ score: z.number() }),
@@ -29,6 +47,8 @@ export function leadReport(config: CompiledConfig, email: string, lead: LeadInpu
   return {
     email,
     traits: lead.traits as Record<string, unknown>,
+    claimedTraits: (lead.claimed ?? {}) as Record<string, unknown>,
+    account: lead.account ? { ...result.facts.account, domain: lead.account.domain, link: lead.account.link ?? "email" } : null,
     signals: result.facts.signals,
     engagement: result.facts.engagement,
     fit: result.facts.fit,

@@ -11,7 +11,11 @@ const Time = z.string().openapi(LF_OPENAPI_DOCS ? { description: "ISO 8601, UTC"
 export const LeadExport = z
   .object({
     exportedAt: Time,
-    lead: z.object({ id: z.string(), email: z.string(), traits: z.record(z.string(), z.unknown()), createdAt: Time, updatedAt: Time }),
+    lead: z.object({
+      id: z.string(), email: z.string(), traits: z.record(z.string(), z.unknown()),
+      claimedTraits: z.record(z.string(), z.unknown()).openapi(LF_OPENAPI_DOCS ? { description: "What its browsers stated in forms (`forms.fields`)" } : {}),
+      createdAt: Time, updatedAt: Time,
+    }),
     visitors: z.array(z.object({ id: z.string(), createdAt: Time })).openapi(LF_OPENAPI_DOCS ? { description: "The lead's browsers, by id" } : {}),
     events: z
       .array(
@@ -48,6 +52,10 @@ export const LeadExport = z
     holdouts: z
       .array(z.object({ segment: z.string(), arm: z.enum(["control", "treatment"]), share: z.number(), assignedAt: Time }))
       .openapi(LF_OPENAPI_DOCS ? { description: "Holdouts: its arm in each segment it entered that had one; control saw no personalization there (README \"Holdouts\")" } : {}),
+    accountContact: z
+      .object({ domain: z.string(), score: z.number(), scoredAt: Time, engagedAt: Time.nullable(), role: z.string().nullable(), seniority: z.string().nullable() })
+      .nullable()
+      .openapi(LF_OPENAPI_DOCS ? { description: "Its row among its account's contacts (engagement as of its last review), from which the account's rollup is made" } : {}),
     next: z.string().nullable().openapi(LF_OPENAPI_DOCS ? { description: "More events or visitors: pass as `after` for the next page; null on the last" } : {}),
   })
   .openapi("LeadExport");

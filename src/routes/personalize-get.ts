@@ -3,6 +3,7 @@ import { evaluateLead, ANONYMOUS } from "../domain/evaluate";
 import { requestContext } from "../domain/events";
 import { resolvePreview } from "../domain/preview";
 import type { AppEnv } from "../env";
+import { formFields } from "./form-fields";
 import { optionalServerKey } from "../middleware/auth";
 import { recordingOutcome, visitorOf } from "../middleware/privacy";
 import { limitPublicRequest } from "../middleware/public-limits";
@@ -41,8 +42,8 @@ export const personalizeGetHandler: RouteHandler<typeof personalizeGetRoute, App
   const visitor = visitorOf(c);
   const context = requestContext(query.url, visitor.country, visitor.language);
   // With GPC the visitor asked not to be tracked: answer from the request alone.
-  const lead = visitor.readsStoredState ? await store.loadByVisitor(query.visitorId) : ANONYMOUS;
+  const lead = visitor.readsStoredState ? await store.loadByVisitor(query.visitorId, visitor.asOrganization) : ANONYMOUS;
   const result = evaluateLead(config, lead, context, now, { slots: query.slots });
   const outcome = recordingOutcome(visitor.readsStoredState ? "read_only" : visitor.notRecorded);
-  return c.json({ segment: result.segment, slots: result.slots, ...outcome, preview: false, holdout: result.holdout }, 200);
+  return c.json({ segment: result.segment, slots: result.slots, ...outcome, preview: false, holdout: result.holdout, ...formFields(config) }, 200);
 };

@@ -7,6 +7,7 @@ import { resolvePreview } from "../domain/preview";
 import { readVerifyToken } from "../domain/verify-links";
 import { publicPointsCap } from "../domain/activity";
 import type { AppEnv } from "../env";
+import { formFields } from "./form-fields";
 import { optionalServerKey } from "../middleware/auth";
 import { jsonBody } from "../middleware/body";
 import { countNewLead, limitPublicRequest } from "../middleware/public-limits";
@@ -60,14 +61,14 @@ export const personalizeHandler: RouteHandler<typeof personalizeRoute, AppEnv> =
   // A forged, expired or foreign token verifies nothing; the page view is recorded all the same.
   const verify = body.verify && c.env.LF_LINK_SECRET ? await readVerifyToken(c.env.LF_LINK_SECRET, body.verify, now) : null;
   const recording =
-    visitor.notRecorded === null ? await recordPageView(c.var, { visitorId: body.visitorId, view: pageView, cap, verify: verify ?? undefined }) : null;
+    visitor.notRecorded === null ? await recordPageView(c.var, { visitorId: body.visitorId, view: pageView, cap, verify: verify ?? undefined, asOrganization: visitor.asOrganization }) : null;
   const recorded = recording?.result ?? null;
   // Counted while the lead is evaluated: only later requests need the binding's answer.
   const counting = recorded ? countNewLead(c, recorded.createdLead, body.context?.ip) : null;
-  const lead = recorded ?? (visitor.readsStoredState ? await store.loadByVisitor(body.visitorId) : ANONYMOUS);
+  const lead = recorded ?? (visitor.readsStoredState ? await store.loadByVisitor(body.visitorId, visitor.asOrganization) : ANONYMOUS);
   const result = evaluateLead(config, lead, context, now, { slots: body.slots });
   await counting;
   const outcome = recordingOutcome(visitor.notRecorded ?? (recorded?.capped ? "daily_cap" : null));
   afterResponse(c, recording?.afterResponse ?? null, result.segment.id);
-  return c.json({ segment: result.segment, slots: result.slots, ...outcome, preview: false, holdout: result.holdout }, 200);
+  return c.json({ segment: result.segment, slots: result.slots, ...outcome, preview: false, holdout: result.holdout, ...formFields(config) }, 200);
 };

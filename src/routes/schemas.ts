@@ -38,6 +38,14 @@ export const PublicEvent = z.strictObject({
   url: PageUrl,
   ts: Timestamp.optional().openapi(LF_OPENAPI_DOCS ? { description: "When it happened: ISO 8601 with an offset or Z, or epoch milliseconds (not seconds); a hint, clamped by the server" } : {}),
   props: Props,
+  fields: z
+    .record(z.string().max(64), z.string().max(256))
+    .refine((f) => Object.keys(f).length <= 20, "at most 20 fields")
+    .optional()
+    .openapi(LF_OPENAPI_DOCS ? {
+      description: "`form_submit` only: the values of the form fields `forms.fields` maps to traits (claimed traits; the script sends them). Not stored as such",
+      example: { company_size: "200-999" },
+    } : {}),
 });
 
 export const ImportedEvent = z.strictObject({
@@ -111,6 +119,10 @@ export const VisitorContext = z
       description: "The visitor's Accept-Language header, for `context.language`",
       example: "de-DE,de;q=0.9",
     } : {}),
+    asOrganization: z.string().max(200).optional().openapi(LF_OPENAPI_DOCS ? {
+      description: "The visitor's network's organization (Cloudflare's `request.cf.asOrganization`): an anonymous visitor on an account's network is that account's",
+      example: "Acme Health Systems",
+    } : {}),
   })
   .openapi("VisitorContext", LF_OPENAPI_DOCS ? {
     description:
@@ -134,6 +146,9 @@ export const PersonalizeOut = z
     holdout: z.boolean().openapi(LF_OPENAPI_DOCS ? {
       description:
         "True when the lead is in its segment's holdout (control): `slots` is empty, so the page keeps its own markup; a server-side caller must not personalize either (README \"Holdouts\"). The script never shows it to the page.",
+    } : {}),
+    fields: z.array(z.string()).optional().openapi(LF_OPENAPI_DOCS ? {
+      description: "The form field names whose values a form submit sends as claimed traits (`forms.fields`); absent when none",
     } : {}),
   })
   .openapi("Personalization");

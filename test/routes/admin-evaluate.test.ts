@@ -27,14 +27,17 @@ describe("POST /v1/admin/evaluate: what-if with facts", () => {
     const result = await evaluate({ facts: { company: { employees }, engagement: { level }, score } });
     expect(result.segment).toMatchObject({ id: expected, name });
     expect(result.segment.path.at(-1)).toBe(expected);
-    expect(result.trace.at(-1)).toEqual({ segment: expected, matched: true });
+    // The match says why: the clauses that held (the tier's and its own), with the values seen.
+    expect(result.trace.at(-1)).toMatchObject({ segment: expected, matched: true });
+    expect(result.trace.at(-1).held).toContainEqual(expect.objectContaining({ saw: { "company.employees": employees } }));
     expect(result.trace.slice(0, -1).every((t: { matched: boolean }) => !t.matched)).toBe(true);
     expect(result.slots.hero).toMatchObject({ kind: "text" });
     expect(result.config).toEqual({ version: (await getActive()).version, draft: false });
   });
 
-  it("a lead of unknown size lands in default", async () => {
-    expect((await evaluate({ facts: { engagement: { level: "high" }, score: 90 } })).segment.id).toBe("default");
+  it("a lead of unknown size lands in unknown-engaged when highly engaged, else in default", async () => {
+    expect((await evaluate({ facts: { engagement: { level: "high" }, score: 90 } })).segment.id).toBe("unknown-engaged");
+    expect((await evaluate({ facts: { engagement: { level: "medium" }, score: 90 } })).segment.id).toBe("default");
   });
 
   it("the trace names the failing part of each missed condition and the values it saw", async () => {

@@ -28,8 +28,11 @@ describe("GET /v1/leads/{email}/export (GDPR article 15)", () => {
     const lead = await leadInEveryTable();
     const doc = await exported(lead.email);
 
-    expect(Object.keys(doc).sort()).toEqual(["aggregates", "claims", "dailyPoints", "events", "exportedAt", "holdouts", "lead", "merges", "next", "routingDeliveries", "segment", "segmentHistory", "visitors"]);
+    expect(Object.keys(doc).sort()).toEqual(["accountContact", "aggregates", "claims", "dailyPoints", "events", "exportedAt", "holdouts", "lead", "merges", "next", "routingDeliveries", "segment", "segmentHistory", "visitors"]);
     expect(doc.exportedAt).toMatch(ISO);
+    expect(doc.accountContact).toEqual({
+      domain: doc.lead.traits.company.domain, score: expect.any(Number), scoredAt: expect.stringMatching(ISO), engagedAt: expect.stringMatching(ISO), role: "cto", seniority: null,
+    });
     expect(doc.holdouts).toEqual([{ segment: "smb-nurture", arm: "control", share: 0.1, assignedAt: expect.stringMatching(ISO) }]);
     // The fixture's claims: a stranger's of this email (the stranger's browser id is not shown), and its own browser's of another.
     const claims = doc.claims.map((c: { email: string; byOwnBrowser: boolean; claimedAt: string }) => [c.email === lead.email, c.byOwnBrowser, ISO.test(c.claimedAt)]);
@@ -42,7 +45,8 @@ describe("GET /v1/leads/{email}/export (GDPR article 15)", () => {
       id: lead.leadId,
       email: lead.email,
       // This lead's traits won the merge; the merged lead's filled nothing it lacked.
-      traits: { company: { employees: 50 }, person: { role: "cto" } },
+      traits: { company: { employees: 50, domain: expect.stringMatching(/^acct-/) }, person: { role: "cto" } },
+      claimedTraits: {},
       createdAt: expect.stringMatching(ISO),
       updatedAt: expect.stringMatching(ISO),
     });

@@ -27,7 +27,8 @@ describe("server API: leads", () => {
       fit: { score: 45 },
     });
     const { trace, scores } = lead.explanation;
-    expect(trace.at(-1)).toEqual({ segment: "mid-market-cold", matched: true });
+    expect(trace.at(-1)).toMatchObject({ segment: "mid-market-cold", matched: true });
+    expect(trace.at(-1).held).toEqual([{ from: "mid-market", clause: { "company.employees": { $gte: 200, $lte: 999 } }, saw: { "company.employees": expect.any(Number) } }]);
     expect(trace.find((t: any) => t.segment === "mid-market-warm").failed).toContainEqual({
       from: "mid-market-warm",
       clause: { "engagement.level": { $in: ["high", "medium"] } },

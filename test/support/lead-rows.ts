@@ -26,6 +26,9 @@ export const NOT_PER_LEAD: Record<string, string> = {
   routing_attempts: "a delivery's attempts, by the delivery's id only (status, latency, error; no lead id, email or payload): deleted with the lead's deliveries (test/routes/routing.test.ts)",
   routing_turns: "a round-robin counter per pool of owner ids: sales owners, never lead data",
   routing_disabled: "destinations that answered 410: destination names, never lead data",
+  accounts: "target accounts the customer uploads: company fields by domain, never a lead's id, email or traits",
+  account_networks: "an account's network names (request.cf.asOrganization) → its domain: company data",
+  account_rollups: "an account's engaged contacts as [engaged at, score, scored at, role, seniority]: no lead id or email (test/routes/account-rollups.test.ts); rewritten by the next review of the account",
   routing_erasures: "the lead.erased notice to routing's webhooks, written by the erase itself: the erased lead's opaque id only (no email, traits or history), deleted once delivered (a dead one forgets the id); test/routes/routing.test.ts",
 };
 
@@ -103,7 +106,11 @@ const imageFor = async (email: string) => (await emailContent({ email, slots: "b
  */
 export async function leadInEveryTable() {
   const email = newEmail();
-  await putLead(email, { company: { employees: 50 }, person: { role: "CTO" } });
+  // At an account (by company.domain), so its review writes its row among the account's contacts.
+  const account = `acct-${crypto.randomUUID().slice(0, 8)}.example`;
+  const put = await call("PUT", `/v1/accounts/${account}`, { body: { name: "Every Table Inc." }, key: SERVER_KEY });
+  if (put.status !== 200) throw new Error(`account ${put.status}`);
+  await putLead(email, { company: { employees: 50, domain: account }, person: { role: "CTO" } });
   const browser = newVisitorId();
   await personalize(browser, "/pricing", {}, BROWSER);
   await verifyVisitor(browser, email);

@@ -14,6 +14,7 @@ const CAUSES: Record<string, string> = {
   identity: "an identification",
   import: "an import",
   config: "a configuration change",
+  account: "its account (an upload, or its engaged contacts)",
 };
 
 const when = (iso: string) => <time dateTime={iso}>{new Date(iso).toLocaleString()}</time>;

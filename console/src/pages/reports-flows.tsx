@@ -20,6 +20,7 @@ const CAUSES = [
   ["identity", "Identity"],
   ["import", "Imports"],
   ["config", "Configuration changes"],
+  ["account", "Account changes"],
 ] as const;
 
 export function Flows({ period }: { period: { from: string; to: string } }) {
