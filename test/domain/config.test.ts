@@ -27,7 +27,7 @@ describe("configuration validation", () => {
     ["an unknown slot kind", (d) => (d.slots.hero.kind = "video"), "slots.hero.kind", /./],
     ["a slot without a default", (d) => delete d.slots.hero.variants.default, "slots.hero.variants", /default/],
     ["a duplicate segment id", (d) => (d.segments[2].id = "enterprise-hot"), "segments.2.id", /duplicate/],
-    ["no catch-all at the end", (d) => d.segments.pop(), "segments.10", /catch-all/],
+    ["no catch-all at the end", (d) => d.segments.pop(), "segments.11", /catch-all/],
     ["a javascript: CTA url", (d) => (d.slots["primary-cta"].variants.default.url = "javascript:alert(1)"), "slots.primary-cta.variants.default.url", /http/],
     ["a segment id with _", (d) => (d.segments[3].id = "enterprise_cold"), "segments.3.id", /letters, digits and -/],
     ["a parent id with upper case", (d) => (d.segments[3].parent = "Enterprise"), "segments.3.parent", /letters, digits and -/],

@@ -49,7 +49,8 @@ describe("the seed's Segmentation Criteria Table", () => {
     [199, "smb-qualified"],
     [1, "smb-qualified"],
     [0, "default"],
-    [undefined, "default"],
+    // Unknown size and highly engaged: asked for its size.
+    [undefined, "unknown-engaged"],
   ] as const)("tier boundary: %s employees → %s", (employees, expected) => {
     expect(segmentFor(lead(employees, "high", 100))).toBe(expected);
   });
@@ -72,7 +73,9 @@ describe("the seed's Segmentation Criteria Table", () => {
           const { segment, trace } = resolveSegment(config, facts, true);
           expect(rows.has(segment.id)).toBe(true);
           expect(trace.filter((t) => t.matched)).toHaveLength(1);
-          expect(segment.id === "default").toBe(employees === undefined || employees === 0);
+          // Unknown size: default, unless highly engaged (the seed's three pricing views), which asks for the size.
+          expect(segment.id === "default").toBe((employees === undefined && level !== "high") || employees === 0);
+          expect(segment.id === "unknown-engaged").toBe(employees === undefined && level === "high");
         },
       ),
     );

@@ -33,7 +33,7 @@ describe("a what-if's trace in sentences", () => {
 
     const unknown = sentences({ engagement: { level: "high" }, score: 90 });
     expect(unknown[0]).toBe("not Enterprise Hot: employees is unknown (needs employees ≥ 1000) (Enterprise's rule)");
-    expect(unknown.at(-1)).toBe("Everyone else: matched");
+    expect(unknown.at(-1)).toBe("Engaged, size unknown: matched");
   });
 
   it("joins several misses of one segment, and tells the other operators", () => {

@@ -102,7 +102,7 @@ describe("a server call (Authorization: Bearer LF_API_KEY)", () => {
       expect(await jsonOf(res)).toMatchObject({ recorded: true, preview: false });
     }
     const last = await jsonOf(await call("POST", "/v1/personalize", { body: page(visitor, { context }), headers: NODE, key: SERVER_KEY }));
-    expect(last).toEqual({ segment: expect.objectContaining({ id: "enterprise-hot" }), slots: expect.any(Object), recorded: true, preview: false, holdout: false });
+    expect(last).toEqual({ segment: expect.objectContaining({ id: "enterprise-hot" }), slots: expect.any(Object), recorded: true, preview: false, holdout: false, fields: ["company_size"] });
 
     const events = await call("POST", "/v1/events", { body: oneEvent(visitor, { context }), headers: NODE, key: SERVER_KEY });
     expect(await jsonOf(events)).toEqual({ accepted: 1, duplicates: 0, ignored: 0, capped: 0, recorded: true });
@@ -229,7 +229,7 @@ describe("GPC and consent", () => {
     expect(await eventsOf(visitor)).toBe(before);
     expect(await countRows("visitors", "id = ?", other)).toBe(0);
     const given = await call("POST", "/v1/personalize", { body: page(visitor, { consent: true }), headers: { "user-agent": BROWSER_UA } });
-    expect(await jsonOf(given)).toEqual({ segment: expect.objectContaining({ id: "enterprise-hot" }), slots: expect.any(Object), recorded: true, preview: false, holdout: false });
+    expect(await jsonOf(given)).toEqual({ segment: expect.objectContaining({ id: "enterprise-hot" }), slots: expect.any(Object), recorded: true, preview: false, holdout: false, fields: ["company_size"] });
   });
 });
 
