@@ -58,11 +58,13 @@ const rule = z.strictObject({
   segments: z.array(z.string().min(1).max(63)).min(1).max(200),
   send: z.array(destinationName).min(1).max(20),
   /**
-   * Who the lead is assigned to: the first territory whose condition holds for the lead (the
-   * same condition language as segments), else `pool`; within a pool, in turn.
+   * Who the lead is assigned to: with `accountOwner`, its account's owner when it has one (ABM:
+   * the account's rep gets every contact); else the first territory whose condition holds for
+   * the lead (the same condition language as segments), else `pool`; within a pool, in turn.
    */
   owners: z
     .strictObject({
+      accountOwner: z.boolean().optional(),
       territories: z.array(z.strictObject({ name: z.string().min(1).max(120), when: condition, pool })).max(50).optional(),
       pool: pool.optional(),
     })

@@ -51,9 +51,10 @@ export function routesFor(
   return [...matches.values()];
 }
 
-/** The first territory whose condition holds for the lead's facts, else the rule's default pool. */
-export function ownerPool(owners: RoutingConfig["rules"][number]["owners"], facts: object): string[] | null {
+/** The account's owner (with `accountOwner`), else the first territory whose condition holds for the lead's facts, else the rule's default pool. */
+export function ownerPool(owners: RoutingConfig["rules"][number]["owners"], facts: { account?: { owner?: string } }): string[] | null {
   if (!owners) return null;
+  if (owners.accountOwner && facts.account?.owner) return [facts.account.owner];
   const territory = owners.territories?.find((t) => matchesCondition(facts, t.when));
   return territory?.pool ?? owners.pool ?? null;
 }

@@ -93,4 +93,15 @@ describe("after an attempt", () => {
     expect(afterAttempt(1, 429, "9999999", now)).toEqual({ kind: "retry", at: now + 86_400_000 });
     expect(afterAttempt(4, 429, "1", now)).toEqual({ kind: "retry", at: now + RETRY_DELAYS_MS[3]! });
   });
+
+  it("owners: the account's owner first with accountOwner, else the territories and the pool", () => {
+    const doc = defaultDocCopy();
+    doc.routing!.rules[0]!.owners = { accountOwner: true, pool: ["ae-1"] };
+    const owned = compile(doc);
+    const live = new Set(["crm-webhook"]);
+    const contact = { account: { owner: "ae-acme", technologies: [], engagedContacts: 0, score: 0, roles: [], seniorities: [] } };
+    expect(routesFor(owned, "enterprise-warm", "enterprise-hot", contact, live)[0]!.pool).toEqual(["ae-acme"]);
+    expect(routesFor(owned, "enterprise-warm", "enterprise-hot", { account: { ...contact.account, owner: undefined } }, live)[0]!.pool).toEqual(["ae-1"]);
+    expect(routesFor(owned, "enterprise-warm", "enterprise-hot", {}, live)[0]!.pool).toEqual(["ae-1"]);
+  });
 });
