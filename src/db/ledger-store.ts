@@ -17,6 +17,9 @@ import { toLoaded, type LeadRow } from "./store";
 export function deleteLedger(lead: SQL, when: SQL = sql`1`): SQL[] {
   return [
     sql`DELETE FROM holdout_assignments WHERE lead_id ${lead} AND ${when}`,
+    // Its account's rollup forgets it at the next review batch (the cron's, within a minute),
+    // which recomputes every rollup flagged so (src/db/account-rollup-sql.ts).
+    sql`UPDATE account_rollups SET computed_at = 0 WHERE domain IN (SELECT domain FROM account_contacts WHERE lead_id ${lead} AND ${when})`,
     sql`DELETE FROM account_contacts WHERE lead_id ${lead} AND ${when}`,
     sql`DELETE FROM routing_attempts WHERE delivery_id IN (SELECT id FROM routing_deliveries WHERE lead_id ${lead} AND ${when})`,
     sql`DELETE FROM routing_deliveries WHERE lead_id ${lead} AND ${when}`,

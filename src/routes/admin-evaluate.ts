@@ -24,6 +24,20 @@ const GivenFactsIn = z
       })
       .partial(),
     person: z.strictObject({ role: Label, seniority: Label, department: Label }).partial(),
+    account: z
+      .strictObject({
+        domain: z.string().trim().toLowerCase().max(253),
+        name: z.string().max(200),
+        tier: z.number().int().min(1).max(3),
+        owner: z.string().max(200),
+        technologies: z.array(Label).max(100),
+        engagedContacts: z.number().int().min(0),
+        score: z.number().min(0),
+        roles: z.array(Label).max(100),
+        seniorities: z.array(Label).max(100),
+      })
+      .partial()
+      .openapi(LF_OPENAPI_DOCS ? { description: "The lead's account facts (README \"Accounts\"), e.g. `{\"engagedContacts\": 3}`" } : {}),
     signals: z.record(z.string(), z.number().int().min(0)),
     engagement: z.strictObject({ score: z.number().min(0), level: z.enum(["high", "medium", "low"]) }).partial(),
     fit: z.strictObject({ score: z.number() }).partial(),
@@ -88,6 +102,7 @@ const EvaluationOut = z
     segment: SegmentOut,
     slots: z.record(z.string(), SlotOut),
     trace: z.array(TraceEntryOut).openapi(LF_OPENAPI_DOCS ? { description: "Every segment tried, in order, until the match" } : {}),
+    layers: z.array(z.string()).openapi(LF_OPENAPI_DOCS ? { description: "The content layers whose condition held, in order; each slot's `layer` names the one that supplied it" } : {}),
     facts: z.record(z.string(), z.unknown()).openapi(LF_OPENAPI_DOCS ? { description: "The facts the conditions saw" } : {}),
     scores: ScoresOut,
     config: z.object({ version: z.number().int().nullable(), draft: z.boolean() }),
@@ -131,6 +146,7 @@ export const adminEvaluateHandler: RouteHandler<typeof adminEvaluateRoute, AppEn
       segment: result.segment,
       slots: result.slots,
       trace: result.trace,
+      layers: result.layers,
       facts: result.facts as unknown as Record<string, unknown>,
       scores: result.explanation,
       config: { version: body.config ? null : c.var.configVersion, draft: body.config !== undefined },

@@ -9,6 +9,11 @@ export const LeadReport = z
   .object({
     email: z.string(),
     traits: z.record(z.string(), z.unknown()),
+    facts: z
+      .object({ company: z.record(z.string(), z.unknown()), person: z.record(z.string(), z.unknown()) })
+      .openapi(LF_OPENAPI_DOCS ? {
+        description: "The company and person facts conditions see: the trusted traits, filled by the account, then by claims (`explanation.scores.sources` names each value not from the trusted traits)",
+      } : {}),
     claimedTraits: z.record(z.string(), z.unknown()).openapi(LF_OPENAPI_DOCS ? {
       description: "Traits the visitor stated in forms (`forms.fields`): used only where neither a trusted trait nor the account has the field",
     } : {}),
@@ -47,6 +52,7 @@ export function leadReport(config: CompiledConfig, email: string, lead: LeadInpu
   return {
     email,
     traits: lead.traits as Record<string, unknown>,
+    facts: { company: result.facts.company, person: result.facts.person },
     claimedTraits: (lead.claimed ?? {}) as Record<string, unknown>,
     account: lead.account ? { ...result.facts.account, domain: lead.account.domain, link: lead.account.link ?? "email" } : null,
     signals: result.facts.signals,

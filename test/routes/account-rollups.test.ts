@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { withActive } from "../support/admin";
+import { admin, withActive } from "../support/admin";
 import { defaultDocCopy } from "../support/config";
 import { fetchCountingD1 } from "../support/counting-d1";
 import { BROWSER_UA, leadIdOf } from "../support/email";
@@ -63,10 +63,20 @@ describe("account rollups", () => {
       const account = await jsonOf(await server(testEnv, "GET", `/v1/accounts/${domain}`, undefined));
       expect(account).toMatchObject({ leads: 4, engagedContacts: 3 });
 
+      // An erased contact leaves the rollup at the next cron run: the others are no longer three.
+      expect((await server(testEnv, "DELETE", `/v1/leads/c0@${domain}`, undefined)).status).toBe(204);
+      await runCron(testEnv, Date.now());
+      const rollup = await env.DB.prepare("SELECT contacts FROM account_rollups WHERE domain = ?").bind(domain).first<{ contacts: string }>();
+      expect(JSON.parse(rollup!.contacts).map((c: unknown[]) => c[3]).sort()).toEqual(["it director", "vp marketing"]);
+      expect((await getLead(fourth)).account.engagedContacts).toBe(2);
+      await runCron(testEnv, Date.now());
+      await runCron(testEnv, Date.now());
+      expect((await getLead(fourth)).segment.id).not.toBe("account-surge");
+
       const request = () => personalizeRequest(fourthVisitor, "/blog", { "user-agent": BROWSER_UA });
       await fetchCountingD1(request()); // warm the isolate's configuration cache
       const { response, counts } = await fetchCountingD1(request());
-      expect((await jsonOf(response)).segment.id).toBe("account-surge");
+      expect((await jsonOf(response)).segment.id).not.toBe("account-surge");
       expect(counts).toEqual({ batch: 1, statement: 0, exec: 0 });
     });
   });
@@ -94,5 +104,24 @@ describe("account rollups", () => {
     // Another network names no account.
     const stranger = await jsonOf((await fetchCountingD1(new Request(personalizeRequest(newVisitorId(), "/blog", { "user-agent": BROWSER_UA }), { cf: { asOrganization: "Other Co" } } as RequestInit))).response);
     expect(stranger.segment.id).toBe("default");
+  });
+
+  it("a what-if may state account facts, and names the layers that held and the one each slot came from", async () => {
+    await withActive(surgeDoc(), async () => {
+      const res = await admin("POST", "/v1/admin/evaluate", {
+        facts: { company: { employees: 5000, industry: "healthcare" }, account: { engagedContacts: 2 }, context: { language: "de" } },
+      });
+      expect(res.status).toBe(200);
+      const answer = await jsonOf(res);
+      expect(answer.segment.path).toContain("enterprise");
+      expect(answer.trace[0]).toMatchObject({ segment: "account-surge", matched: false, failed: [{ saw: { "account.engagedContacts": 2 } }] });
+      expect(answer.layers).toEqual(["language-de", "vertical-healthcare"]);
+      expect(answer.slots.hero.layer).toBe("language-de");
+      expect(answer.slots.offer.layer).toBe("language-de");
+      const surge = await jsonOf(await admin("POST", "/v1/admin/evaluate", { facts: { account: { engagedContacts: 3 } } }));
+      expect(surge.segment.id).toBe("account-surge");
+      const bad = await admin("POST", "/v1/admin/evaluate", { facts: { account: { tier: 4 } } });
+      expect(bad.status).toBe(422);
+    });
   });
 });
