@@ -1,4 +1,5 @@
 import type { ConfigDocument } from "../../src/domain/config";
+import type { AccountFacts, AccountLink } from "../../src/domain/accounts";
 import type { EngagementLevel, ScoreExplanation } from "../../src/domain/facts";
 import type { TraceEntry } from "../../src/domain/segments";
 import { ApiError } from "./api-error";
@@ -184,6 +185,8 @@ export interface Evaluation {
   slots: Record<string, SlotContent>;
   /** Every segment tried, in order, until the match; a miss names its failing clauses. */
   trace: { segment: string; matched: boolean; failed?: { from: string; clause: Record<string, unknown>; saw: Record<string, unknown> }[] }[];
+  /** The content layers whose condition held, in order (each slot's `layer` names the one it came from). */
+  layers: string[];
   facts: Record<string, unknown>;
   scores: {
     engagement: { score: number; level: "high" | "medium" | "low"; halfLifeDays: number };
@@ -245,6 +248,12 @@ export interface TimelinePoint {
 export interface AdminLead {
   email: string;
   traits: Record<string, unknown>;
+  /** What its browsers stated in forms: used where neither a trusted trait nor the account has the field. */
+  claimedTraits: Record<string, unknown>;
+  /** The company and person facts conditions see (trusted traits, filled by the account and claims). */
+  facts: { company: Record<string, unknown>; person: Record<string, unknown> };
+  /** Its account (README "Accounts"), as of now; null without one. */
+  account: (AccountFacts & { domain: string; link: AccountLink }) | null;
   signals: Record<string, number>;
   engagement: { score: number; level: EngagementLevel };
   fit: { score: number };

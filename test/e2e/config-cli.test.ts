@@ -60,7 +60,7 @@ describe("npm run config:validate / config:pull / config:push", () => {
   it("validate accepts the shipped default and lists every problem of a broken document with its path", () => {
     const ok = npmRun("config:validate", writeDoc("ok.json", defaults));
     expect(ok.status).toBe(0);
-    expect(ok.stdout).toMatch(/valid \(12 segments/);
+    expect(ok.stdout).toMatch(/valid \(13 segments/);
 
     const broken = structuredClone(defaults) as any;
     broken.segments[1].when.score = { $gtee: 65 };

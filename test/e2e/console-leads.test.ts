@@ -90,7 +90,9 @@ describe("the console's Leads page", () => {
     expect(await textOf(page.getByRole("region", { name: "Fit 60: the rules met" }).getByRole("row", { name: /^1000\+ employees/ }))).toBe(
       "1000+ employees 40 yes",
     );
-    expect(await textOf(page.getByRole("region", { name: "Traits", exact: true }))).toContain("employees 1500 industry software seniority director");
+    expect(await textOf(page.getByRole("region", { name: "Traits", exact: true }))).toContain(
+      "employees 1500 trusted (your server) industry software trusted (your server) seniority director trusted (your server)",
+    );
     expect(await textOf(page.getByRole("region", { name: "Signals", exact: true }).getByRole("row", { name: /^pricing_views_7d/ }))).toBe("pricing_views_7d 3");
     const events = page.getByRole("region", { name: "The newest 5 events" });
     expect(await events.locator("tbody tr").count()).toBe(5);
@@ -125,6 +127,35 @@ describe("the console's Leads page", () => {
     await expect.poll(() => results.getByRole("link").count()).toBe(23);
     expect(await results.getByRole("link").allTextContents()).toEqual(emails.sort());
     expect(await page.getByRole("button", { name: "Show more leads" }).count()).toBe(0);
+  });
+
+  it("says where each trait comes from: the trusted traits, the lead's account, a form's claim (and a claim the account overrides)", async () => {
+    const domain = `acct-${crypto.randomUUID().slice(0, 8)}.example`;
+    expect((await serverApi("PUT", `/v1/accounts/${domain}`, { name: "Acme Health", employees: 5000, industry: "healthcare", tier: 1 })).status).toBe(200);
+    // A browser's form states a size and a role; then the site's server verifies it as a contact of the account.
+    const visitorId = crypto.randomUUID();
+    const form = { id: crypto.randomUUID(), type: "form_submit", url: `${workerUrl()}/demo/contact`, fields: { company_size: "200-999" } };
+    const sent = await fetch(`${workerUrl()}/v1/events`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "user-agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36" },
+      body: JSON.stringify({ visitorId, events: [form] }),
+    });
+    expect(sent.status).toBe(202);
+    const email = `kim-${crypto.randomUUID().slice(0, 8)}@${domain}`;
+    expect((await serverApi("POST", `/v1/leads/${encodeURIComponent(email)}/visitors`, { visitorId })).status).toBe(200);
+    await putLead(email, { person: { role: "cfo" } });
+
+    const { page } = await signedIn(`/leads/${encodeURIComponent(email)}/`);
+    await page.getByRole("heading", { level: 2, name: email }).waitFor();
+    const traits = await textOf(page.getByRole("region", { name: "Traits", exact: true }));
+    expect(traits).toContain("employees 5000 its account");
+    expect(traits).toContain("industry healthcare its account");
+    expect(traits).toContain("role cfo trusted (your server)");
+    expect(traits).toContain("employees 200 claimed in a form, not used: the trusted traits or the account have it");
+    const account = await textOf(page.getByRole("region", { name: `Account: Acme Health ${domain}` }));
+    expect(account).toContain("Linked by its email's domain");
+    expect(account).toContain("ABM tier 1");
+    await inspect(page, "lead-trait-sources");
   });
 
   it("Export downloads the lead's JSON; Erase asks for the email, then the lead is gone (404) and the page says so", async () => {

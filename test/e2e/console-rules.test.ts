@@ -88,16 +88,16 @@ describe("the console's Rules page", () => {
     await page.getByRole("button", { name: "Move Enterprise Warm up" }).click();
     expect((await segmentOrder(page)).slice(0, 3)).toEqual(["enterprise", "enterprise-warm", "enterprise-hot"]);
     expect(await focused(page)).toBe("BUTTON ↑ Move Enterprise Warm up");
-    await page.getByRole("status").getByText("Enterprise Warm is now number 2 of 12.").waitFor();
+    await page.getByRole("status").getByText("Enterprise Warm is now number 2 of 13.").waitFor();
     expect((await draftDocument(page)).segments.map((s: { id: string }) => s.id)).toEqual(await segmentOrder(page));
 
     // The catch-all moved up: the new last segment is not one, said at it and in the list.
     await page.getByRole("button", { name: "Move Everyone else up" }).click();
     const last = page.locator(".segment-item").last();
-    expect(await last.getAttribute("data-segment")).toBe("smb-nurture");
+    expect(await last.getAttribute("data-segment")).toBe("unknown-engaged");
     expect(await last.locator(".field-error").textContent()).toContain("the last segment must be the catch-all");
-    await page.getByRole("region", { name: /problem in the draft/ }).getByRole("button", { name: "segments[11]" }).click();
-    expect(await page.evaluate(() => document.activeElement?.getAttribute("data-path"))).toBe("segments[11]");
+    await page.getByRole("region", { name: /problem in the draft/ }).getByRole("button", { name: "segments[12]" }).click();
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("data-path"))).toBe("segments[12]");
     // At the end "down" is disabled: the focus moves to "up" of the same segment.
     await page.getByRole("button", { name: "Move Everyone else down" }).click();
     expect(await focused(page)).toBe("BUTTON ↑ Move Everyone else up");

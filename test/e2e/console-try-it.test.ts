@@ -131,4 +131,19 @@ describe("the console's Try it page", () => {
     // Engagement score 40 is above the high threshold (30): high, and score 58 is below Enterprise Hot's 65.
     expect((await sentences(page)).slice(0, 2)).toEqual(["not Enterprise Hot: score 58 is below 65", "Enterprise Warm: matched"]);
   });
+
+  it("states the account's engaged contacts and the language, and names the layers that hold and the one each slot came from", async () => {
+    const { page } = await signedIn("/try");
+    await pageReady(page, "try-it");
+    await page.getByLabel("Employees").fill("5000");
+    await page.getByLabel("Industry").fill("healthcare");
+    await page.getByLabel("Language (e.g. de)").fill("de");
+    await page.getByLabel("Account's engaged contacts (30 days)").fill("3");
+    await evaluateWith(page, "the active version");
+    expect(await segmentShown(page)).toMatch(/^enterprise-/);
+    expect(await page.locator("[data-layers]").innerText()).toBe("Layers that hold, first wins per slot: language-de, vertical-healthcare.");
+    expect(await page.locator('.slot[data-slot="hero"] dt').innerText()).toMatch(/with layer language-de$/);
+    await inspect(page, "try-it-layers");
+  });
 });
+

@@ -185,12 +185,13 @@ function LeadDetails({ detail: { lead, names }, onErased }: { detail: LeadDetail
         <div class="two-columns">
           <Table
             caption="Traits"
-            rows={traitRows(lead.traits)}
-            rowKey={([path]) => path}
-            empty="No traits (none were sent through PUT /v1/leads/{email})."
+            rows={traitSources(lead)}
+            rowKey={({ path, source }) => `${source}:${path}`}
+            empty="No traits (none were sent through PUT /v1/leads/{email}, no account, nothing claimed in a form)."
             columns={[
-              { header: "Trait", rowHeader: true, cell: ([path]) => factLabel(path) },
-              { header: "Value", cell: ([, value]) => String(value) },
+              { header: "Trait", rowHeader: true, cell: ({ path }) => factLabel(path) },
+              { header: "Value", cell: ({ value }) => String(value) },
+              { header: "Source", cell: ({ source, used }) => (used ? SOURCE_WORDS[source] : `${SOURCE_WORDS[source]}, not used: the trusted traits or the account have it`) },
             ]}
           />
           <Table
@@ -205,6 +206,8 @@ function LeadDetails({ detail: { lead, names }, onErased }: { detail: LeadDetail
           />
         </div>
       </section>
+
+      {lead.account ? <LeadAccount account={lead.account} /> : null}
 
       <section aria-labelledby="lead-events">
         <h3 id="lead-events">Recent events</h3>
@@ -222,6 +225,51 @@ function LeadDetails({ detail: { lead, names }, onErased }: { detail: LeadDetail
       </section>
     </>
   );
+}
+
+const LINK_WORDS = { "company.domain": "its company.domain trait", email: "its email's domain", network: "the network it was seen on (asOrganization)" } as const;
+
+/** The lead's account: how it is linked, its ABM fields and its engaged contacts as of now (the `account.*` facts). */
+function LeadAccount({ account }: { account: NonNullable<AdminLead["account"]> }) {
+  const list = (values: string[]) => (values.length ? values.join(", ") : <span class="muted">none</span>);
+  return (
+    <section aria-labelledby="lead-account">
+      <h3 id="lead-account">
+        Account: {account.name ?? account.domain} <code class="id">{account.domain}</code>
+      </h3>
+      <dl class="facts">
+        <dt>Linked by</dt>
+        <dd>{LINK_WORDS[account.link]}</dd>
+        <dt>ABM tier</dt>
+        <dd>{account.tier ?? <span class="muted">none</span>}</dd>
+        <dt>Owner</dt>
+        <dd>{account.owner ?? <span class="muted">none</span>}</dd>
+        <dt>Technologies</dt>
+        <dd>{list(account.technologies)}</dd>
+        <dt>Engaged contacts (30 days)</dt>
+        <dd>
+          {account.engagedContacts}, engagement {account.score}
+        </dd>
+        <dt>Roles and seniorities present</dt>
+        <dd>{list([...account.roles, ...account.seniorities])}</dd>
+      </dl>
+    </section>
+  );
+}
+
+const SOURCE_WORDS = { trusted: "trusted (your server)", account: "its account", claimed: "claimed in a form" } as const;
+
+/**
+ * Every company and person fact conditions see, with where its value comes from (the trusted
+ * traits, else the account, else a claim), then the claims another source overrides.
+ */
+function traitSources(lead: AdminLead): { path: string; value: unknown; source: keyof typeof SOURCE_WORDS; used: boolean }[] {
+  const sources = lead.explanation.scores.sources ?? {};
+  const seen = traitRows(lead.facts ?? lead.traits).map(([path, value]) => ({ path, value, source: sources[path] ?? ("trusted" as const), used: true }));
+  const overridden = traitRows(lead.claimedTraits ?? {})
+    .filter(([path]) => sources[path] !== "claimed")
+    .map(([path, value]) => ({ path, value, source: "claimed" as const, used: false }));
+  return [...seen, ...overridden];
 }
 
 /** `{ company: { employees: 1200 } }` → `[["company.employees", 1200]]`. */

@@ -21,8 +21,8 @@ type Source = "active" | "draft";
 /** The typed facts by their path (`company.employees`, `signals.pricing_views_7d`); kept while the console is open. */
 let remembered: { source: Source; email: string; facts: Record<string, string> } = { source: "active", email: "", facts: {} };
 
-const TEXT_FACTS = ["company.industry", "company.country", "person.role", "person.seniority"] as const;
-const NUMBER_FACTS = ["company.employees", "engagement.score", "score"] as const;
+const TEXT_FACTS = ["company.industry", "company.country", "person.role", "person.seniority", "person.department", "context.language"] as const;
+const NUMBER_FACTS = ["company.employees", "engagement.score", "score", "account.tier", "account.engagedContacts"] as const;
 
 /** The typed facts as the API's `facts`: empty fields are left to be derived. */
 function givenFacts(typed: Record<string, string>): GivenFacts {
@@ -195,5 +195,11 @@ export default function TryItPage() {
   );
 }
 
-const LABELS: Record<string, string> = { "company.country": "Company country (2 letters)", score: "Lead score (0–100)" };
+const LABELS: Record<string, string> = {
+  "company.country": "Company country (2 letters)",
+  score: "Lead score (0–100)",
+  "account.tier": "Account's ABM tier (1–3)",
+  "account.engagedContacts": "Account's engaged contacts (30 days)",
+  "context.language": "Language (e.g. de)",
+};
 const label = (path: string) => LABELS[path] ?? factLabel(path).replace(/^./, (c) => c.toUpperCase());

@@ -38,11 +38,20 @@ export function EvaluationResult({ result, nameOf }: { result: Evaluation; nameO
         ))}
       </ol>
       <h3>Content</h3>
+      <p class="muted" data-layers>
+        {result.layers?.length ? <>Layers that hold, first wins per slot: {result.layers.map((l, i) => <>{i ? ", " : ""}<code>{l}</code></>)}.</> : "No content layer holds."}
+      </p>
       <dl class="slots try-slots">
         {Object.entries(result.slots).map(([slot, content]) => (
           <div key={slot} class="slot" data-slot={slot}>
             <dt>
               {slot} <span class="origin origin-parent">from {nameOf(content.variant)}</span>
+              {content.layer ? (
+                <span class="origin origin-layer">
+                  {" "}
+                  with layer <code>{content.layer}</code>
+                </span>
+              ) : null}
             </dt>
             <dd>
               <SlotContentView content={content} />
