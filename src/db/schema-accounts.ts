@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { index, integer, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /**
@@ -61,10 +62,16 @@ export const accountContacts = sqliteTable(
  * (the engaged contacts and their roles) changes when a condition on them could, and then
  * `changed_at` is set and the account's other leads are marked for review.
  */
-export const accountRollups = sqliteTable("account_rollups", {
-  domain: text("domain").primaryKey(),
-  contacts: text("contacts").notNull().default("[]"),
-  signature: text("signature"),
-  changedAt: integer("changed_at"),
-  computedAt: integer("computed_at").notNull(),
-});
+export const accountRollups = sqliteTable(
+  "account_rollups",
+  {
+    domain: text("domain").primaryKey(),
+    contacts: text("contacts").notNull().default("[]"),
+    signature: text("signature"),
+    changedAt: integer("changed_at"),
+    /** 0: flagged for the next review batch's recompute (a contact erased or gone). */
+    computedAt: integer("computed_at").notNull(),
+  },
+  // Every review batch looks for flagged rollups: by this (usually empty) index, not a scan.
+  (t) => [index("account_rollups_flagged").on(t.domain).where(sql`${t.computedAt} = 0`)],
+);

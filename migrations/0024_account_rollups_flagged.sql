@@ -1,0 +1,1 @@
+CREATE INDEX `account_rollups_flagged` ON `account_rollups` (`domain`) WHERE "account_rollups"."computed_at" = 0;
