@@ -35,7 +35,7 @@ export function deleteLedger(lead: SQL, when: SQL = sql`1`): SQL[] {
  * response is therefore never lost data: the sweep reviews every due lead.
  */
 export function markForReview(lead: SQL, cause: Cause, now: number): SQL {
-  return markEach(sql`SELECT ${lead} AS id WHERE ${lead} IS NOT NULL`, cause, now);
+  return markEach(sql`SELECT ${lead} AS id`, cause, now);
 }
 
 /** markForReview for every lead a query selects (`SELECT ... AS id`), in one statement: an account's leads. */
@@ -44,7 +44,7 @@ export function markEach(leads: SQL, cause: Cause, now: number): SQL {
   // it, and among those the first since the last review is kept, with its time.
   const takes = sql.raw("(pending_cause IS NULL OR (pending_cause = 'event' AND excluded.pending_cause <> 'event'))");
   return sql`INSERT INTO lead_segments (lead_id, review_at, pending_cause, pending_at, revision)
-    SELECT m.id, ${now}, ${cause}, ${now}, lower(hex(randomblob(8))) FROM (${leads}) m WHERE true
+    SELECT m.id, ${now}, ${cause}, ${now}, lower(hex(randomblob(8))) FROM (${leads}) m WHERE m.id IS NOT NULL
     ON CONFLICT (lead_id) DO UPDATE SET review_at = min(coalesce(review_at, excluded.review_at), excluded.review_at),
       pending_at = CASE WHEN ${takes} THEN excluded.pending_at ELSE pending_at END,
       pending_cause = CASE WHEN ${takes} THEN excluded.pending_cause ELSE pending_cause END, revision = excluded.revision`;
@@ -55,8 +55,13 @@ export function markEach(leads: SQL, cause: Cause, now: number): SQL {
  * is the first change without a time since the last review (an earlier one keeps its own).
  */
 export function keepPriorTraits(lead: SQL): SQL {
+  return keepEachPriorTraits(sql`= ${lead}`);
+}
+
+/** The same for many leads: `leads` is the SQL after `lead_id` (`= ?` or `IN (...)`). */
+export function keepEachPriorTraits(leads: SQL): SQL {
   return sql`UPDATE lead_segments SET prior_traits = (SELECT traits FROM leads WHERE id = lead_segments.lead_id)
-    WHERE lead_id = ${lead} AND (pending_cause IS NULL OR pending_cause = 'event')`;
+    WHERE lead_id ${leads} AND (pending_cause IS NULL OR pending_cause = 'event')`;
 }
 
 /** A lead's ledger row as a review needs it: what is recorded, and the revision to compare-and-set on. */
