@@ -45,6 +45,7 @@ import { accountsDeleteHandler, accountsDeleteRoute } from "./routes/accounts-de
 import { accountsGetHandler, accountsGetRoute } from "./routes/accounts-get";
 import { accountsPutHandler, accountsPutRoute } from "./routes/accounts-put";
 import { leadsSegmentsHandler, leadsSegmentsRoute } from "./routes/leads-segments";
+import { leadsBatchHandler, leadsBatchRoute } from "./routes/leads-batch";
 import { leadsImportHandler, leadsImportRoute } from "./routes/leads-import";
 import { leadsMergeHandler, leadsMergeRoute } from "./routes/leads-merge";
 import { leadsPutHandler, leadsPutRoute } from "./routes/leads-put";
@@ -66,6 +67,7 @@ const PUBLIC_PATHS = ["/v1/personalize", "/v1/events", "/v1/identify"];
  */
 const LIMITED_PREFIXES = [
   ["/v1/leads/", rateLimit("serverKey", credentialKey)],
+  ["/v1/leads:batch", rateLimit("serverKey", credentialKey)],
   ["/v1/email/", rateLimit("serverKey", credentialKey)],
   ["/v1/admin/", rateLimit("adminIp", clientIp)],
   ["/v1/segments", rateLimit("serverKey", credentialKey)],
@@ -90,6 +92,7 @@ export function createApp() {
   app.openapi(eventsRoute, eventsHandler);
   app.openapi(identifyRoute, identifyHandler);
   app.openapi(leadsPutRoute, leadsPutHandler);
+  app.openapi(leadsBatchRoute, leadsBatchHandler);
   app.openapi(leadsGetRoute, leadsGetHandler);
   app.openapi(leadsSegmentsRoute, leadsSegmentsHandler);
   app.openapi(leadsImportRoute, leadsImportHandler);

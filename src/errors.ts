@@ -18,9 +18,14 @@ export class ApiError extends Error {
   static validation(error: z.ZodError, where = "request"): ApiError {
     return new ApiError(422, "validation_failed", `The ${where} is not valid.`, issuesToDetails(error.issues));
   }
+
+  /** The same 422 for problems the domain found (paths as arrays, like zod's). */
+  static problems(problems: readonly { path: readonly PropertyKey[]; message: string }[], where = "body"): ApiError {
+    return new ApiError(422, "validation_failed", `The ${where} is not valid.`, issuesToDetails(problems));
+  }
 }
 
-export function issuesToDetails(issues: readonly z.core.$ZodIssue[]) {
+export function issuesToDetails(issues: readonly { path: readonly PropertyKey[]; message: string }[]) {
   return issues.map((i) => ({ path: formatPath(i.path), message: i.message }));
 }
 

@@ -2,6 +2,7 @@ import { configCache, shippedFromAssets, type Defer } from "./config/active";
 import { AccountStore } from "./db/account-store";
 import { ConfigStore } from "./db/config-store";
 import { LeadDirectory } from "./db/lead-directory";
+import { LeadSyncStore } from "./db/lead-sync-store";
 import { LedgerStore } from "./db/ledger-store";
 import { PrivacyStore } from "./db/privacy-store";
 import { RoutingStore } from "./db/routing-store";
@@ -13,6 +14,8 @@ import { liveDestinations } from "./domain/routing";
 /** What every entry point works with: the stores, the active configuration and the clock. */
 export interface Services {
   store: LeadStore;
+  /** Bulk traits writes (POST /v1/leads:batch). */
+  leadSync: LeadSyncStore;
   /** Finding known leads by email (the console's search). */
   directory: LeadDirectory;
   /** Erase and export of one lead (GDPR). */
@@ -43,7 +46,7 @@ export async function createServices(env: Cloudflare.Env, now: number, defer: De
   // Cached per isolate: the periodic check for a newer version runs after the response.
   const active = await configCache.get(configs, now, defer);
   return {
-    store: new LeadStore(env.DB), directory: new LeadDirectory(env.DB), privacy: new PrivacyStore(env.DB), ledger: new LedgerStore(env.DB),
+    store: new LeadStore(env.DB), leadSync: new LeadSyncStore(env.DB), directory: new LeadDirectory(env.DB), privacy: new PrivacyStore(env.DB), ledger: new LedgerStore(env.DB),
     accounts: new AccountStore(env.DB),
     configs, config: active.config, configVersion: active.version, deliveries: new RoutingStore(env.DB), routing: routingContext(env, active.config), now,
   };

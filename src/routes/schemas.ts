@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { EVENT_TYPES } from "../domain/config";
 import { traitsSchema } from "../domain/traits";
-import { PUBLIC_BODY_BYTES, SERVER_BODY_BYTES, sizeLabel } from "../middleware/body";
+import { BATCH_BODY_BYTES, PUBLIC_BODY_BYTES, SERVER_BODY_BYTES, sizeLabel } from "../middleware/body";
 import { NOT_RECORDED_REASONS } from "../middleware/privacy";
 import { Timestamp } from "./timestamp";
 
@@ -178,6 +178,8 @@ const bodyErrorsUpTo = (maxBytes: number) => ({
 export const bodyErrors = bodyErrorsUpTo(PUBLIC_BODY_BYTES);
 /** Server and admin routes (bodies from key holders, `serverJsonBody`). */
 export const serverBodyErrors = bodyErrorsUpTo(SERVER_BODY_BYTES);
+/** POST /v1/leads:batch (`batchJsonBody`). */
+export const batchBodyErrors = bodyErrorsUpTo(BATCH_BODY_BYTES);
 /** The email content routes: the ESP key is theirs. */
 export const keyErrors = { 401: errorResponse(LF_OPENAPI_DOCS ? "Missing or wrong key" : "") };
 export const authErrors = { ...keyErrors, 403: errorResponse(LF_OPENAPI_DOCS ? "`forbidden`: the ESP key (LF_ESP_KEY), which may only read email content" : "") };

@@ -62,6 +62,30 @@ describe("body limits", () => {
     }
   });
 
+  it("POST /v1/leads:batch takes 1.5 MiB (1,000 leads with every trait at its longest) and refuses 1.5 MiB + 1 byte", async () => {
+    const email = newEmail();
+    const leads = { leads: [{ email, traits: { company: { employees: 50 } } }] };
+    await expectTooLarge(await send("POST", "/v1/leads:batch", jsonOfSize(leads, 1.5 * MiB + 1), SERVER_KEY), "1.5 MiB");
+    expect(await countRows("leads", "email = ?", email)).toBe(0);
+    expect((await send("POST", "/v1/leads:batch", jsonOfSize(leads, 1.5 * MiB), SERVER_KEY)).status).toBe(200);
+    const label = "x".repeat(120);
+    const host = `${"b".repeat(63)}.${"c".repeat(63)}.${"d".repeat(53)}.example`;
+    const longest = Array.from({ length: 1000 }, () => ({
+      email: `${crypto.randomUUID()}${"a".repeat(28)}@${host}`,
+      traits: {
+        company: { employees: 10_000_000, industry: label, revenue: 123456789012.5, country: "DE", domain: `${"d".repeat(249)}.com` },
+        person: { role: label, seniority: label, department: label },
+      },
+    }));
+    expect(longest[0]!.email).toHaveLength(254);
+    const body = JSON.stringify({ leads: longest });
+    expect(byteLength(body)).toBeGreaterThan(MiB);
+    expect(byteLength(body)).toBeLessThan(1.5 * MiB);
+    const res = await send("POST", "/v1/leads:batch", body, SERVER_KEY);
+    expect(res.status).toBe(200);
+    expect(await jsonOf(res)).toEqual({ created: 1000, updated: 0 });
+  });
+
   it("admin routes carry whole documents: 1 MiB in, 1 MiB + 1 byte → 413", async () => {
     const document = defaultDocCopy();
     const validate = (bytes: number) => send("POST", "/v1/admin/config/validate", jsonOfSize({ document }, bytes), ADMIN_TOKEN);
@@ -101,5 +125,6 @@ describe("body limits", () => {
     ]) {
       expect(limitOf(path!, method!), `${method} ${path}`).toBe("Body larger than 1 MiB");
     }
+    expect(limitOf("/v1/leads:batch", "post")).toBe("Body larger than 1.5 MiB");
   });
 });

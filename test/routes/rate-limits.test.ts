@@ -232,7 +232,7 @@ describe("rate limits", () => {
     const limited = [
       ["/v1/personalize", "post"], ["/v1/personalize", "get"], ["/v1/events", "post"], ["/v1/identify", "post"],
       ["/v1/leads/{email}", "put"], ["/v1/leads/{email}", "get"], ["/v1/leads/{email}/events", "post"], ["/v1/leads/{email}/merge", "post"],
-      ["/v1/email/content", "get"], ["/v1/email/content", "post"], ["/v1/admin/config", "get"], ["/v1/admin/config", "put"],
+      ["/v1/leads:batch", "post"], ["/v1/email/content", "get"], ["/v1/email/content", "post"], ["/v1/admin/config", "get"], ["/v1/admin/config", "put"],
     ] as const;
     for (const [path, method] of limited) {
       const response = doc.paths[path][method].responses["429"];
