@@ -1,5 +1,7 @@
 import type { LeadStore, LinkVerification, NewEvent, PublicCap } from "../db/store";
+import { checkCustomTraits } from "../domain/custom-traits";
 import type { Traits, TraitsPatch } from "../domain/traits";
+import { ApiError } from "../errors";
 import type { Services } from "../services";
 import { reviewIfChanged, type LedgerContext } from "./segment-ledger";
 
@@ -57,9 +59,11 @@ export async function recordVisitorEvents(
   return { result, afterResponse: null };
 }
 
-/** Trusted traits for the lead with this email (created if new). */
+/** Trusted traits for the lead with this email (created if new); its custom traits as the active configuration declares them (else 422). */
 export async function changeTraits(services: RecordingServices, input: { email: string; patch: TraitsPatch }) {
-  return withReview(services, await services.store.upsertTraits(input.email, input.patch, crypto.randomUUID(), services.now));
+  const { patch, problems } = checkCustomTraits(services.config.doc.traits, input.patch);
+  if (problems.length > 0) throw ApiError.problems(problems);
+  return withReview(services, await services.store.upsertTraits(input.email, patch, crypto.randomUUID(), services.now));
 }
 
 /** An email click or open for a lead (by id, following a merge). */

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ACCOUNT_FACTS } from "./accounts";
 import { formsSchema } from "./claimed-traits";
 import { checkCondition, type Condition } from "./conditions";
+import { customFactPaths, traitsConfigSchema } from "./custom-traits";
 import { scoringLookback } from "./retention";
 import { experimentsSchema, holdoutProblems } from "./holdout";
 import { layerProblems, layerSchema } from "./layers";
@@ -190,6 +191,8 @@ export const configSchema = z
     layers: z.array(layerSchema).max(50).optional(),
     /** Form fields whose values are claimed traits (src/domain/claimed-traits.ts). */
     forms: formsSchema.optional(),
+    /** Custom typed traits, `traits.custom.company.<name>: "number"` and so on (src/domain/custom-traits.ts). */
+    traits: traitsConfigSchema.optional(),
   })
   .superRefine(
     (doc, ctx) => {
@@ -208,7 +211,7 @@ export type SlotKind = SlotDef["kind"];
 
 export const DEFAULT_SEGMENT_ID = "default";
 
-/** Facts every lead has, besides `signals.<declared>` and `context.utm.<param>`. */
+/** Facts every lead has, besides `signals.<declared>`, `context.utm.<param>` and the declared custom traits (`company.custom.<name>`). */
 export const FIXED_FACTS: ReadonlySet<string> = new Set([
   "company.employees", "company.industry", "company.revenue", "company.country", "company.domain",
   "person.role", "person.seniority", "person.department",
@@ -217,8 +220,8 @@ export const FIXED_FACTS: ReadonlySet<string> = new Set([
   ...ACCOUNT_FACTS,
 ]);
 
-export function isKnownFactPath(path: string, signalIds: ReadonlySet<string>): boolean {
-  if (FIXED_FACTS.has(path)) return true;
+export function isKnownFactPath(path: string, signalIds: ReadonlySet<string>, customFacts: ReadonlySet<string> = new Set()): boolean {
+  if (FIXED_FACTS.has(path) || customFacts.has(path)) return true;
   const [root, name, ...rest] = path.split(".");
   if (root === "signals") return !!name && rest.length === 0 && signalIds.has(name);
   if (root === "context" && name === "utm") return rest.length === 1 && /^[a-z_]+$/.test(rest[0]!);
@@ -249,7 +252,8 @@ export function validateReferences(input: unknown): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const doc = asObject(input);
   const signalIds = new Set(Object.keys(asObject(doc.signals)));
-  const known = (p: string) => isKnownFactPath(p, signalIds);
+  const customFacts = customFactPaths(doc.traits);
+  const known = (p: string) => isKnownFactPath(p, signalIds, customFacts);
   const conditionProblems = (c: unknown, at: (string | number)[], allowed: (p: string) => boolean) => {
     if (c === undefined) return;
     for (const p of checkCondition(c, (f) => known(f) && allowed(f))) {

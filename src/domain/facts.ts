@@ -97,8 +97,8 @@ export function buildFacts(
     if (given.person?.[key] === undefined && lead.traits.person?.[key] === undefined) sources[`person.${key}`] = "claimed";
   }
   const base = {
-    company,
-    person,
+    company: withOwnCustom(company),
+    person: withOwnCustom(person),
     account: { ...accountFacts(lead.account ?? null, now, doc.scoring.engagement.halfLifeDays), ...given.account },
     signals: ownOnly(computeSignals(doc, lead.activity, now), given.signals),
     context: { ...context, ...given.context, utm: ownOnly(given.context?.utm ?? context.utm) },
@@ -140,6 +140,11 @@ export function buildFacts(
  */
 function ownOnly<T>(...sources: (Record<string, T> | undefined)[]): Record<string, T> {
   return Object.assign(Object.create(null) as Record<string, T>, ...sources);
+}
+
+/** Custom traits (`company.custom.<name>`) are named by the configuration: looked up with `in` as well, so without a prototype. */
+function withOwnCustom<T extends { custom?: Record<string, unknown> }>(entity: T): T {
+  return entity.custom ? { ...entity, custom: ownOnly(entity.custom) } : entity;
 }
 
 function reaches(level: { above: number; orWhen?: Record<string, unknown> }, score: number, facts: object): boolean {

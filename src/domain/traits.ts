@@ -25,6 +25,15 @@ export const numeric = (rules: z.ZodNumber) =>
 
 /** A company's (email or web) domain: `acme.com`, lower-cased. */
 export const domainName = z.string().trim().toLowerCase().max(253).regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, "a domain name");
+/** A custom trait's value (src/domain/custom-traits.ts). */
+export type CustomTraitValue = string | number | boolean;
+/**
+ * Custom traits as the body may carry them: a record of names to primitives (or `null`).
+ * Which names and types are allowed is the active configuration's (checkCustomTraits).
+ */
+const custom = z
+  .record(z.string().max(63), z.union([z.string(), z.number(), z.boolean(), z.null()]))
+  .optional();
 
 export const traitsSchema = z.strictObject({
   company: z
@@ -34,6 +43,7 @@ export const traitsSchema = z.strictObject({
       revenue: numeric(z.number().min(0)).nullable().optional(),
       country: country.nullable().optional(),
       domain: domainName.nullable().optional(),
+      custom,
     })
     .optional(),
   person: z
@@ -41,6 +51,7 @@ export const traitsSchema = z.strictObject({
       role: label.nullable().optional(),
       seniority: label.nullable().optional(),
       department: label.nullable().optional(),
+      custom,
     })
     .optional(),
 });
@@ -48,8 +59,8 @@ export const traitsSchema = z.strictObject({
 export type TraitsPatch = z.infer<typeof traitsSchema>;
 
 export interface Traits {
-  company?: { employees?: number; industry?: string; revenue?: number; country?: string; domain?: string };
-  person?: { role?: string; seniority?: string; department?: string };
+  company?: { employees?: number; industry?: string; revenue?: number; country?: string; domain?: string; custom?: Record<string, CustomTraitValue> };
+  person?: { role?: string; seniority?: string; department?: string; custom?: Record<string, CustomTraitValue> };
 }
 
 /** Parses the stored JSON (written by json_patch, so nulls are already gone). */

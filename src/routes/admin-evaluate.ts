@@ -21,9 +21,12 @@ const GivenFactsIn = z
         revenue: z.number().min(0),
         country: z.string().trim().regex(/^[A-Za-z]{2}$/).toUpperCase(),
         domain: z.string().trim().toLowerCase().max(253),
+        custom: z.record(z.string().max(63), z.union([z.string(), z.number(), z.boolean()])),
       })
       .partial(),
-    person: z.strictObject({ role: Label, seniority: Label, department: Label }).partial(),
+    person: z
+      .strictObject({ role: Label, seniority: Label, department: Label, custom: z.record(z.string().max(63), z.union([z.string(), z.number(), z.boolean()])) })
+      .partial(),
     account: z
       .strictObject({
         domain: z.string().trim().toLowerCase().max(253),

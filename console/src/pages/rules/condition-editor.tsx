@@ -2,6 +2,7 @@ import type { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { conditionWords, factLabel } from "../../../../src/domain/condition-words";
 import { FIXED_FACTS } from "../../../../src/domain/config";
+import { customFactPaths } from "../../../../src/domain/custom-traits";
 import type { Condition } from "../../../../src/domain/conditions";
 import type { JsonPath } from "../../../../src/domain/json-path";
 import { errorAt, valueAt } from "../../draft";
@@ -14,10 +15,10 @@ import { JsonField, objectAt, pathAttr, useRules } from "./draft-fields";
 /** Facts compared as numbers; every other fact is text. */
 const isNumeric = (fact: string) => /^(company\.employees|company\.revenue|engagement\.score|fit\.score|score|signals\..+)$/.test(fact);
 
-/** The facts a condition may use: the fixed ones and the draft's declared signals. */
+/** The facts a condition may use: the fixed ones, the draft's declared signals and custom traits. */
 function factOptions(document: unknown, current: readonly string[]): string[] {
   const signals = Object.keys(objectAt(document, ["signals"])).map((id) => `signals.${id}`);
-  const known = [...FIXED_FACTS, ...signals];
+  const known = [...FIXED_FACTS, ...signals, ...customFactPaths(objectAt(document, ["traits"]))];
   return [...known, ...current.filter((fact) => !known.includes(fact))];
 }
 
