@@ -1,19 +1,14 @@
 import { GrowthBook } from "@growthbook/growthbook";
 import { describe, expect, it } from "vitest";
 import { assignHoldout, holdoutShare, servedArm } from "../../src/domain/holdout";
+import { mulberry32 } from "../support/random";
 
 /**
  * Lead ids shaped as the store makes them (UUIDs), from a seeded generator (mulberry32), so
  * the sample is the same every run: a statistical bound checked on a fixed sample cannot flake.
  */
 function leadIds(n: number, seed = 15): string[] {
-  let state = seed;
-  const next = () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   const hex = (digits: number) => Array.from({ length: digits }, () => Math.floor(next() * 16).toString(16)).join("");
   return Array.from({ length: n }, () => `${hex(8)}-${hex(4)}-4${hex(3)}-a${hex(3)}-${hex(12)}`);
 }

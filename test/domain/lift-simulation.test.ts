@@ -1,22 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { type LiftInput, liftRows } from "../../src/domain/lift-report";
 import { leadsNeeded } from "../../src/domain/statistics";
+import { mulberry32 } from "../support/random";
 
 // Does the report do what its numbers promise? Segments are drawn lead by lead, as the worker
 // assigns them: held out with probability 0.1, then converted with its arm's rate. Seeded, so a
 // run is the same run every time; the counts are printed for the record.
 
-/** mulberry32: a small seeded 32-bit generator, uniform on [0, 1), plenty for Bernoulli draws. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const HOLDOUT = 0.1;
 const BASELINE = 0.05;

@@ -1,0 +1,14 @@
+/**
+ * mulberry32: a small seeded 32-bit generator, uniform on [0, 1). Tests that check a
+ * statistical bound draw from it, so the sample is the same every run and cannot flake.
+ */
+export function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
