@@ -1,4 +1,4 @@
-import { createRoute, type RouteHandler } from "@hono/zod-openapi";
+import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
 import { putAccount } from "../app/accounts";
 import type { AppEnv } from "../env";
 import { requireKey } from "../middleware/auth";
@@ -6,7 +6,6 @@ import { serverJsonBody } from "../middleware/body";
 import { AccountDomain, AccountIn, AccountsWritten } from "./account-schemas";
 import { accountServices } from "./accounts-services";
 import { authErrors, json, serverBodyErrors } from "./schemas";
-import { z } from "@hono/zod-openapi";
 
 export const accountsPutRoute = createRoute({
   method: "put",
