@@ -4,13 +4,16 @@ import { slotOrigins, type SlotOrigin } from "../../../src/domain/content";
 import { EMPTY_VARIANT, VariantFields } from "../content-variant";
 import { valueAt, type DraftProblem } from "../draft";
 import { editDraft, useDraft } from "../draft-store";
-import { href } from "../router";
+import { href, navigate } from "../router";
+import { Link } from "../ui/link";
 import { DraftBar, focusDraftPath } from "../ui/draft-bar";
 import { Button } from "../ui/button";
 import { Field } from "../ui/field";
 import { Notice } from "../ui/status";
 import { OriginBadge, SlotPreview } from "../ui/slot-preview";
+import { ContentLayers } from "./content-layers";
 import type { PageProps } from "./registry";
+import { focusPath } from "./rules/draft-fields";
 
 /**
  * Every slot's content per segment, edited in the shared draft: pick a slot and a segment
@@ -26,6 +29,18 @@ export default function ContentPage({ rest }: PageProps) {
   if (!draft) return <DraftBar />;
 
   const slots = slotsOf(draft.document);
+  if (rest === "/layers" || rest.startsWith("/layers/")) {
+    const showLayerProblem = (problem: DraftProblem) => requestAnimationFrame(() => focusPath(problem.path));
+    return (
+      <>
+        <p>
+          <Link to="/content">← Slots and segments</Link>
+        </p>
+        <DraftBar showProblem={showLayerProblem} />
+        <ContentLayers document={draft.document} problems={problems} slotKinds={Object.fromEntries(Object.entries(slots).map(([id, s]) => [id, s.kind]))} />
+      </>
+    );
+  }
   const segments = segmentsOf(draft.document);
   const slotIds = Object.keys(slots);
   const slotId = chosen.slot !== undefined && slotIds.includes(chosen.slot) ? chosen.slot : slotIds[0];
@@ -41,6 +56,12 @@ export default function ContentPage({ rest }: PageProps) {
     const [root, slot, variants, segment] = problem.path;
     if (root === "slots" && typeof slot === "string" && variants === "variants" && typeof segment === "string") choose({ slot, segment });
     else if (root === "slots" && typeof slot === "string") choose({ slot, segment: segmentId });
+    // A layer's problem: its field on the Layers view (/content/layers).
+    if (root === "layers") {
+      navigate("/content/layers");
+      requestAnimationFrame(() => requestAnimationFrame(() => focusPath(problem.path)));
+      return;
+    }
     requestAnimationFrame(() => focusDraftPath(problem));
   };
 
@@ -83,6 +104,10 @@ export default function ContentPage({ rest }: PageProps) {
           <SlotEditor key={`${slotId}/${segmentId}`} slotId={slotId} slot={slots[slotId]!} segmentId={segmentId} segments={segments} problems={problems} />
         </>
       )}
+      <p class="layers-link">
+        <Link to="/content/layers">Layers ({layerCount(draft.document)})</Link>: overrides by language, vertical or role on top of every segment's
+        content.
+      </p>
     </>
   );
 }
@@ -91,6 +116,11 @@ interface Selection {
   slot?: string | undefined;
   segment?: string | undefined;
 }
+
+const layerCount = (document: unknown) => {
+  const layers = valueAt(document, ["layers"]);
+  return Array.isArray(layers) ? layers.length : 0;
+};
 
 function selectionOf(rest: string): Selection {
   const [slot, segment] = rest.split("/").filter(Boolean).map(decodeURIComponent);
