@@ -45,6 +45,7 @@ export function targets(results) {
   const check = (value, ok) => (value === null || value === undefined ? null : ok(value));
   return {
     "personalize.ratio_to_floor >= 0.8": check(results.personalize.ratio_to_floor, (v) => v >= 0.8),
+    "personalize_account_layers.ratio_to_floor >= 0.85": check(results.personalize_account_layers?.ratio_to_floor, (v) => v >= 0.85),
     "events.ratio_to_floor >= 0.8": check(results.events.ratio_to_floor, (v) => v >= 0.8),
     "scaling.history_ratio <= 1.2": check(results.scaling.history_ratio, (v) => v <= 1.2),
     "scaling.leads_ratio <= 1.2": check(results.scaling.leads_ratio, (v) => v <= 1.2),
@@ -80,6 +81,7 @@ export function printReport(results) {
     row("", "floor", section.floor, null, null);
   };
   pair("POST /v1/personalize", results.personalize);
+  pair("personalize, account + 3 layers", results.personalize_account_layers);
   pair("POST /v1/events (10)", results.events);
   pair("GET /v1/personalize", results.personalize_get);
   pair("GET /v1/email/content", results.email_content);
@@ -96,7 +98,8 @@ export function printReport(results) {
   const d1 = results.d1;
   lines.push(
     `\nD1 rows read/written per request: personalize ${d1.personalize_rows_read}/${d1.personalize_rows_written}` +
-      ` (lead with 10 events: ${d1.personalize_rows_read_by_history["10"]}, with 10,000: ${d1.personalize_rows_read_by_history["10000"]}),` +
+      ` (lead with 10 events: ${d1.personalize_rows_read_by_history["10"]}, with 10,000: ${d1.personalize_rows_read_by_history["10000"]},` +
+      ` account lead: ${d1.personalize_account_layers_rows_read ?? "–"}),` +
       ` events ${d1.events_rows_read}/${d1.events_rows_written}, GET personalize ${d1.personalize_get_rows_read}/0,` +
       ` email content ${d1.email_content_rows_read ?? "–"}`,
   );

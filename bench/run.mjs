@@ -13,7 +13,7 @@ import { gzipSync } from "node:zlib";
 import { consoleJsSize } from "../scripts/console-size.mjs";
 import { ensureWrk, runWrk, startWorker, wrangler } from "./processes.mjs";
 import { pairedRatio, printReport, ratio, summarize, targets } from "./report.mjs";
-import { BIG_HISTORY_VISITORS, d1File, HISTORY_KEYS, seedDatabase, verifyAggregates } from "./seed.mjs";
+import { ACCOUNT_FIELDS, BIG_HISTORY_VISITORS, CONTACTS_PER_ACCOUNT, d1File, HISTORY_KEYS, seedDatabase, verifyAggregates } from "./seed.mjs";
 import { benchRouting } from "./routing.mjs";
 import { measureStorage } from "./storage.mjs";
 
@@ -39,6 +39,10 @@ const RATE_LIMIT = 1_000_000_000;
 // event earns (a pricing page view: 10): below cap - 10, no event of the load was refused.
 const DAILY_CAP = 500;
 const MAX_EVENT_POINTS = 10;
+/** The account pool's accounts (bench/seed.mjs: CONTACTS_PER_ACCOUNT leads each). */
+const ACCOUNTS = 200;
+/** The layers of the shipped configuration that match an account lead's German page view. */
+const ACCOUNT_LAYERS = ["language-de", "vertical-healthcare", "role-finance"];
 const BROWSER = {
   "user-agent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
   "content-type": "application/json",
@@ -70,7 +74,7 @@ await Promise.all(
 );
 const now = Date.now();
 step("seeding 100,000 leads and 1,000,000 events");
-const big = seedDatabase(d1File(dirs.big), { leads: 100_000, events: 1_000_000, historySmall: 5_000, historyBig: 20, now });
+const big = seedDatabase(d1File(dirs.big), { leads: 100_000, events: 1_000_000, historySmall: 5_000, historyBig: 20, accounts: ACCOUNTS, now });
 verifyAggregates(d1File(dirs.big), [...big.samples.smallLeads.slice(0, 3), ...big.samples.bigLeads.slice(0, 2)]);
 step(`seeded in ${(big.ms / 1000).toFixed(1)} s: ${JSON.stringify(big.counts)}`);
 // Before any worker has it open: the pages of exactly what was seeded.
@@ -86,6 +90,7 @@ for (const [name, list] of Object.entries({
   emails: big.samples.emails,
   history10: big.samples.smallVisitors,
   history10000: big.samples.bigVisitors,
+  accountLayers: big.samples.accountVisitors,
   visitors1k: small.samples.visitors,
 })) {
   ids[name] = join(dirs.ids, `${name}.txt`);
@@ -176,6 +181,16 @@ const emailContent = hasEmailContent
     )
   : null;
 if (!hasEmailContent) step("GET /v1/email/content: not in /openapi.json on this branch, skipped");
+// Every request from a lead of a 5,000-employee healthcare account in its finance department,
+// in German: three layers match (language-de, which supplies every slot, vertical-healthcare
+// and role-finance; checked in preflight), and the account and its 20-contact rollup are read
+// in the lead's SELECT, by Leadflare and by the floor alike.
+const personalizeAccountLayers = versusFloor(
+  await alternate("POST /v1/personalize, account lead with three layers (German)", [
+    load(subject, "personalize-de", ids.accountLayers, 1),
+    load(floor, "personalize-de", ids.accountLayers, 1),
+  ]),
+);
 const [history10, history10000] = await alternate("personalize, lead with 10 vs 10,000 events", [
   load(subject, "personalize", ids.history10, 1),
   load(subject, "personalize", ids.history10000, 1),
@@ -198,6 +213,7 @@ const d1Personalize = await meta("personalize", { visitorId: visitor });
 const d1Events = await meta("events", { visitorId: visitor });
 const d1Get = await meta("personalize-get", { visitorId: visitor });
 const d1Email = hasEmailContent ? await meta("email-content", { email: big.samples.emails[1] }) : null;
+const d1AccountLayers = await meta("personalize", { visitorId: big.samples.accountVisitors[1] });
 const d1History10 = await meta("personalize", { visitorId: big.samples.smallVisitors[1] });
 const d1History10000 = await meta("personalize", { visitorId: big.samples.bigVisitors[1] });
 // The segment report, exact from the ledger against the sampled one it replaced (2,000 leads
@@ -263,10 +279,20 @@ const results = {
       visitors_per_lead_with_10000_events: BIG_HISTORY_VISITORS,
       activity_keys_per_lead: HISTORY_KEYS.length,
     },
+    account_pool: {
+      accounts: ACCOUNTS,
+      leads: big.samples.accountVisitors.length,
+      contacts_per_account: CONTACTS_PER_ACCOUNT,
+      account: ACCOUNT_FIELDS,
+      person: { department: "finance" },
+      accept_language: "de-DE,de;q=0.9",
+      layers: ACCOUNT_LAYERS,
+    },
     small: { ...small.counts, seconds: small.ms / 1000 },
   },
   storage,
   personalize: versusFloor([personalizeSubject, personalizeFloor]),
+  personalize_account_layers: personalizeAccountLayers,
   events,
   personalize_get: personalizeGet,
   email_content: emailContent,
@@ -281,6 +307,7 @@ const results = {
   d1: {
     personalize_rows_read: d1Personalize.rows_read,
     personalize_rows_written: d1Personalize.rows_written,
+    personalize_account_layers_rows_read: d1AccountLayers.rows_read,
     personalize_rows_read_by_history: { 10: d1History10.rows_read, 10000: d1History10000.rows_read },
     events_rows_read: d1Events.rows_read,
     events_rows_written: d1Events.rows_written,
@@ -288,6 +315,7 @@ const results = {
     email_content_rows_read: d1Email?.rows_read ?? null,
     statements: {
       personalize: d1Personalize.per_statement,
+      personalize_account_layers: d1AccountLayers.per_statement,
       personalize_history_10: d1History10.per_statement,
       personalize_history_10000: d1History10000.per_statement,
       events: d1Events.per_statement,
@@ -361,6 +389,32 @@ async function preflight() {
       expect(`${worker.name} GET /v1/email/content`, r.status === 200, r);
     }
   }
+  // The account scenario's lead: in an enterprise segment through its account, with German
+  // content from language-de on every slot; and the other two layers match it too: with the
+  // shipped layers in reverse order (a draft, through the what-if evaluation, nothing stored),
+  // each of the three supplies a slot of its answer.
+  const accountVisitor = { visitorId: big.samples.accountVisitors[0], page: { url: "/pricing" }, eventId: crypto.randomUUID() };
+  const german = { "accept-language": "de-DE,de;q=0.9" };
+  let r = await ask(subject, "POST", "/v1/personalize", accountVisitor, german);
+  const slotLayers = (json) => Object.values(json?.slots ?? {}).map((slot) => slot.layer);
+  expect(
+    "account lead's German POST /v1/personalize (enterprise, language-de on every slot)",
+    r.status === 200 && r.json.segment.path.includes("enterprise") && slotLayers(r.json).length > 0 && slotLayers(r.json).every((l) => l === "language-de"),
+    r,
+  );
+  r = await ask(floor, "POST", "/v1/personalize", { ...accountVisitor, eventId: crypto.randomUUID() }, german);
+  expect("floor POST /v1/personalize reads the account", r.status === 200 && r.json.account === true, r);
+  const shipped = JSON.parse(readFileSync(join(ROOT, "src", "config", "default.json"), "utf8"));
+  r = await ask(subject, "POST", "/v1/admin/evaluate", {
+    email: big.samples.accountEmails[0],
+    facts: { context: { language: "de" } },
+    config: { ...shipped, layers: [...shipped.layers].reverse() },
+  }, { authorization: `Bearer ${SECRETS.LF_ADMIN_TOKEN}` });
+  expect(
+    `account lead matches ${ACCOUNT_LAYERS.join(", ")} (each supplies a slot with the layers reversed)`,
+    r.status === 200 && r.json.segment.path.includes("enterprise") && ACCOUNT_LAYERS.every((l) => slotLayers(r.json).includes(l)),
+    r,
+  );
 }
 
 /** What the load earned per visitor and day (visitor_daily_points, read once the worker has stopped). */

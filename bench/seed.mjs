@@ -68,16 +68,26 @@ export const HISTORY_KEYS = [
 ];
 /** Visitors (browsers) per lead with 10,000 events; the leads with 10 have one each. */
 export const BIG_HISTORY_VISITORS = 10;
+/**
+ * The account pool (the "account and three layers" scenario): identified leads at healthcare
+ * accounts of 5,000 employees, each lead in its account's finance department, CONTACTS_PER_ACCOUNT
+ * leads per account, each one of its rollup's recently engaged contacts.
+ */
+export const CONTACTS_PER_ACCOUNT = 20;
+export const ACCOUNT_FIELDS = { employees: 5000, industry: "healthcare", tier: 1, technologies: ["salesforce", "epic", "workday"] };
 /** Events per ordinary lead: most have a handful, a few are very active. */
 const HISTORY_SIZES = [[[1, 3], 45], [[4, 8], 30], [[9, 20], 17], [[21, 60], 6.5], [[61, 250], 1.5]];
 
 /**
  * Seeds `leads` leads and `events` events in total, including two designated pools for the
  * history benchmark: `historySmall` leads with 10 events and `historyBig` leads with 10,000,
- * both over HISTORY_KEYS.
+ * both over HISTORY_KEYS; and `accounts` accounts (ACCOUNT_FIELDS) with CONTACTS_PER_ACCOUNT
+ * ordinary leads each (emails at the account's domain, no company traits of their own, so the
+ * account supplies size and industry; person traits of the finance department), with the
+ * `account_contacts` and `account_rollups` rows the ledger's reviews would have written.
  * Returns timings, counts and samples of ids for the load generator.
  */
-export function seedDatabase(file, { leads, events, historySmall = 0, historyBig = 0, now, seed = 42 }) {
+export function seedDatabase(file, { leads, events, historySmall = 0, historyBig = 0, accounts = 0, now, seed = 42 }) {
   const started = performance.now();
   const random = prng(seed);
   const categoryOf = categorizer();
@@ -96,6 +106,13 @@ export function seedDatabase(file, { leads, events, historySmall = 0, historyBig
     "INSERT INTO events (lead_id, id, type, category, ts, path, props) VALUES (unhex(replace(?, '-', '')), unhex(replace(?, '-', '')), ?, ?, ?, ?, ?)",
   );
   const insertActivity = db.prepare("INSERT INTO lead_activity (lead_id, key, total, recent) VALUES (?, ?, ?, ?)");
+  const insertAccount = db.prepare(
+    "INSERT INTO accounts (domain, name, employees, industry, country, tier, owner, technologies, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+  );
+  const insertContact = db.prepare(
+    "INSERT INTO account_contacts (lead_id, domain, score, scored_at, engaged_at, role, seniority) VALUES (?, ?, ?, ?, ?, ?, ?)",
+  );
+  const insertRollup = db.prepare("INSERT INTO account_rollups (domain, contacts, signature, changed_at, computed_at) VALUES (?, ?, ?, ?, ?)");
 
   const special = historySmall + historyBig;
   const ordinary = leads - special;
@@ -112,8 +129,8 @@ export function seedDatabase(file, { leads, events, historySmall = 0, historyBig
     else if (sizes[i] > 1) (sizes[i]--, assigned--);
   }
 
-  const samples = { visitors: [], emails: [], smallVisitors: [], bigVisitors: [], smallLeads: [], bigLeads: [] };
-  const counts = { leads: 0, visitors: 0, events: 0, activityRows: 0, identified: 0 };
+  const samples = { visitors: [], emails: [], smallVisitors: [], bigVisitors: [], smallLeads: [], bigLeads: [], accountVisitors: [], accountEmails: [] };
+  const counts = { leads: 0, visitors: 0, events: 0, activityRows: 0, identified: 0, accounts: 0, accountContacts: 0 };
   const SAMPLE = 5000;
 
   const traitsFor = (employees) =>
@@ -127,7 +144,7 @@ export function seedDatabase(file, { leads, events, historySmall = 0, historyBig
     const leadId = crypto.randomUUID();
     const created = now - Math.floor(spanDays * DAY) - int(0, DAY);
     const identified = opts.identified ?? random() < 0.35;
-    const email = identified ? `lead${index}@co${index % 20_000}.example` : null;
+    const email = opts.email ?? (identified ? `lead${index}@co${index % 20_000}.example` : null);
     const traits = identified && (opts.traits || random() < 0.8) ? opts.traits ?? traitsFor(pick([8, 40, 150, 350, 800, 2500, 12_000])) : "{}";
     insertLead.run(leadId, email, traits, created, created);
     const visitorCount = opts.visitors ?? weighted(random, [[1, 70], [2, 25], [3, 5]]);
@@ -181,11 +198,47 @@ export function seedDatabase(file, { leads, events, historySmall = 0, historyBig
   // Every n-th ordinary lead's visitor and every n-th email: spread over the whole table.
   const everyVisitor = Math.max(1, Math.floor(ordinary / SAMPLE));
   const everyEmail = Math.max(1, Math.floor((ordinary * 0.35) / SAMPLE));
+  // The account pool: every n-th ordinary lead (its ordinary history), out of the samples above.
+  const accountLeads = accounts * CONTACTS_PER_ACCOUNT;
+  if (accountLeads > ordinary / 2) throw new Error("too many account leads for the ordinary leads");
+  const everyAccount = accountLeads ? Math.floor(ordinary / accountLeads) : 0;
+  const contactsOf = Array.from({ length: accounts }, () => []);
   let emails = 0;
   for (let i = 0; i < ordinary; i++) {
+    const a = everyAccount && i % everyAccount === 1 ? Math.floor(i / everyAccount) : -1;
+    if (a >= 0 && a < accountLeads) {
+      const account = a % accounts;
+      const person = { role: pick(ROLES), seniority: pick(SENIORITY), department: "finance" };
+      const email = `lead${index}@health${account}.example`;
+      const lead = writeLead(index++, sizes[i], int(1, 180), { identified: true, email, traits: JSON.stringify({ person }) });
+      contactsOf[account].push({ leadId: lead.leadId, person });
+      samples.accountVisitors.push(lead.visitors[0]);
+      samples.accountEmails.push(email);
+      continue;
+    }
     const lead = writeLead(index++, sizes[i], int(1, 180), {});
     if (i % everyVisitor === 0) samples.visitors.push(lead.visitors[0]);
     if (lead.email && emails++ % everyEmail === 0) samples.emails.push(lead.email);
+  }
+  // The accounts, and what the segment ledger's reviews would have left: each lead's contact
+  // row (engaged at a review in the last 20 days) and the account's rollup of them, newest
+  // first, with the signature the rollup statement computes (src/db/account-rollup-sql.ts).
+  for (let a = 0; a < accounts; a++) {
+    const domain = `health${a}.example`;
+    insertAccount.run(domain, `Health System ${a}`, ACCOUNT_FIELDS.employees, ACCOUNT_FIELDS.industry, pick(COUNTRIES), ACCOUNT_FIELDS.tier,
+      `ae${a % 5}@vendor.example`, JSON.stringify(ACCOUNT_FIELDS.technologies), now);
+    const contacts = contactsOf[a].map(({ leadId, person }) => {
+      const at = now - int(3_600_000, 20 * DAY);
+      const score = int(150, 800) / 10;
+      insertContact.run(leadId, domain, score, at, at, person.role, person.seniority);
+      return { leadId, at, score, ...person };
+    });
+    contacts.sort((x, y) => y.at - x.at || (x.leadId < y.leadId ? -1 : 1));
+    const distinct = (key) => JSON.stringify([...new Set(contacts.map((c) => c[key]))].sort());
+    insertRollup.run(domain, JSON.stringify(contacts.map((c) => [c.at, c.score, c.at, c.role, c.seniority])),
+      `${contacts.length}:${distinct("role")}:${distinct("seniority")}`, now - DAY, now);
+    counts.accounts++;
+    counts.accountContacts += contacts.length;
   }
   db.exec(trigger.sql);
   db.exec("COMMIT");

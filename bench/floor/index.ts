@@ -58,9 +58,22 @@ function ensureVisitor(db: D1Database, visitorId: string, now: number) {
   ];
 }
 
+/**
+ * The lead's SELECT as LeadStore.selectLead sends it: with its claimed traits, its holdout arms
+ * and its account with the account's rollup (src/db/account-sql.ts), in the same statement.
+ */
+const LEAD_COLUMNS = `id, traits, claimed_traits, email IS NOT NULL AS identified,
+  (SELECT json_group_object(segment_id, arm) FROM holdout_assignments WHERE lead_id = leads.id) AS holdouts,
+  (SELECT json_object('domain', a.domain, 'name', a.name, 'employees', a.employees, 'industry', a.industry,
+      'revenue', a.revenue, 'country', a.country, 'tier', a.tier, 'owner', a.owner, 'technologies', json(a.technologies),
+      'contacts', json(coalesce(r.contacts, '[]')))
+    FROM accounts a LEFT JOIN account_rollups r ON r.domain = a.domain WHERE a.domain = leads.account_domain) AS account,
+  CASE WHEN json_extract(leads.traits, '$.company.domain') IS NOT NULL THEN 'company.domain'
+    WHEN leads.email IS NOT NULL THEN 'email' ELSE 'network' END AS account_link`;
+
 function selectLead(db: D1Database, leadOf: string, key: string) {
   return [
-    db.prepare(`SELECT id, traits FROM leads WHERE id = ${leadOf}`).bind(key),
+    db.prepare(`SELECT ${LEAD_COLUMNS} FROM leads WHERE id = ${leadOf}`).bind(key),
     db.prepare(`SELECT key, total, recent FROM lead_activity WHERE lead_id = ${leadOf}`).bind(key),
   ];
 }
@@ -130,8 +143,8 @@ async function countNewLead(c: Ctx, results: D1Result[]) {
 }
 
 function loaded(results: D1Result[]) {
-  const lead = results.at(-2)?.results[0] as { id: string } | undefined;
-  return { lead: lead?.id ?? null, keys: results.at(-1)?.results.length ?? 0 };
+  const lead = results.at(-2)?.results[0] as { id: string; account: string | null } | undefined;
+  return { lead: lead?.id ?? null, account: Boolean(lead?.account), keys: results.at(-1)?.results.length ?? 0 };
 }
 
 app.post("/v1/personalize", async (c) => {

@@ -2,7 +2,8 @@
 -- so inserts are real (new event ids; a share of new visitors, who get a new lead).
 -- Arguments (after `--`): kind, ids file ("-" for none), random seed, returning share
 -- (0..1: how many requests come from a known visitor / email in the ids file), api key.
--- Kinds: personalize (POST /v1/personalize), events (POST /v1/events, 10 events),
+-- Kinds: personalize (POST /v1/personalize), personalize-de (the same with a German
+-- Accept-Language, so the language-de layer applies), events (POST /v1/events, 10 events),
 -- personalize-get (GET /v1/personalize), email-content (GET /v1/email/content).
 
 local kind, ids, returning, apiKey
@@ -55,11 +56,13 @@ end
 
 local JSON = { ["Content-Type"] = "application/json" }
 
+local GERMAN = { ["Content-Type"] = "application/json", ["Accept-Language"] = "de-DE,de;q=0.9" }
+
 function request()
-  if kind == "personalize" then
+  if kind == "personalize" or kind == "personalize-de" then
     local body = string.format('{"visitorId":"%s","page":{"url":"%s","referrer":"https://www.google.com/"},"eventId":"%s"}',
       visitor(), pick(PAGES), uuid4())
-    return wrk.format("POST", "/v1/personalize", headers(JSON), body)
+    return wrk.format("POST", "/v1/personalize", headers(kind == "personalize-de" and GERMAN or JSON), body)
   elseif kind == "events" then
     local events = {}
     for i = 1, 10 do
