@@ -41,10 +41,13 @@ export function rollupStatements(each: SQL, written: (lead: SQL) => SQL, touched
   // A lead that left its account (or is no identified contact any more) leaves its rollup:
   // flagged (computed_at 0) for the recompute below, then deleted.
   const leaving = sql`(p.value ->> 'contact' IS NULL OR ${contact("domain")} IS NOT c.domain)`;
+  // The reviewed leads' contact rows, by primary key: the reviews drive the loop (CROSS JOIN
+  // keeps SQLite from scanning account_contacts for each review instead).
+  const leavers = sql`SELECT c.lead_id, c.domain FROM ${each} CROSS JOIN account_contacts c
+    WHERE c.lead_id = ${lead} AND ${leaving} AND ${written(lead)}`;
   return [
-    sql`UPDATE account_rollups SET computed_at = 0 WHERE domain IN (SELECT c.domain FROM account_contacts c, ${each}
-      WHERE c.lead_id = ${lead} AND ${leaving} AND ${written(lead)})`,
-    sql`DELETE FROM account_contacts AS c WHERE EXISTS (SELECT 1 FROM ${each} WHERE c.lead_id = ${lead} AND ${leaving} AND ${written(lead)})`,
+    sql`UPDATE account_rollups SET computed_at = 0 WHERE domain IN (SELECT domain FROM (${leavers}))`,
+    sql`DELETE FROM account_contacts WHERE lead_id IN (SELECT lead_id FROM (${leavers}))`,
     sql`INSERT INTO account_contacts (lead_id, domain, score, scored_at, engaged_at, role, seniority)
       SELECT ${lead}, ${contact("domain")}, ${contact("score")}, ${now}, CASE WHEN ${contact("engaged")} THEN ${now} END,
         ${contact("role")}, ${contact("seniority")}
