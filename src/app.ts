@@ -41,6 +41,8 @@ import { leadsEraseHandler, leadsEraseRoute } from "./routes/leads-erase";
 import { leadsExportHandler, leadsExportRoute } from "./routes/leads-export";
 import { leadsGetHandler, leadsGetRoute } from "./routes/leads-get";
 import { accountsBatchHandler, accountsBatchRoute } from "./routes/accounts-batch";
+import { adminAccountsHandler, adminAccountsRoute } from "./routes/admin-accounts";
+import { adminAccountsUploadHandler, adminAccountsUploadRoute } from "./routes/admin-accounts-upload";
 import { accountsDeleteHandler, accountsDeleteRoute } from "./routes/accounts-delete";
 import { accountsGetHandler, accountsGetRoute } from "./routes/accounts-get";
 import { accountsPutHandler, accountsPutRoute } from "./routes/accounts-put";
@@ -104,6 +106,8 @@ export function createApp() {
   app.openapi(accountsPutRoute, accountsPutHandler);
   app.openapi(accountsGetRoute, accountsGetHandler);
   app.openapi(accountsDeleteRoute, accountsDeleteHandler);
+  app.openapi(adminAccountsRoute, adminAccountsHandler);
+  app.openapi(adminAccountsUploadRoute, adminAccountsUploadHandler);
   app.openapi(adminConfigGetRoute, adminConfigGetHandler);
   app.openapi(adminConfigPutRoute, adminConfigPutHandler);
   app.openapi(adminConfigValidateRoute, adminConfigValidateHandler);

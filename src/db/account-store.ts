@@ -66,22 +66,17 @@ export class AccountStore {
   }
 
   async get(domain: string): Promise<AccountRecord | null> {
-    const { found } = await runBatch(this.d1, {
-      found: rows<AccountDbRow>(sql`SELECT a.*, (SELECT count(*) FROM leads WHERE account_domain = a.domain) AS leads,
-          (SELECT contacts FROM account_rollups WHERE domain = a.domain) AS contacts
-        FROM accounts a WHERE a.domain = ${domain}`),
-    });
+    const { found } = await runBatch(this.d1, { found: rows<AccountDbRow>(sql`${ACCOUNT_COLUMNS} WHERE a.domain = ${domain}`) });
     const row = found[0];
-    if (!row) return null;
-    return {
-      domain: row.domain,
-      ...optional({ name: row.name, employees: row.employees, industry: row.industry, revenue: row.revenue, country: row.country, tier: row.tier, owner: row.owner }),
-      technologies: JSON.parse(row.technologies) as string[],
-      asOrganizations: JSON.parse(row.as_organizations) as string[],
-      updatedAt: row.updated_at,
-      leads: row.leads,
-      contacts: row.contacts ? (JSON.parse(row.contacts) as RollupContact[]) : [],
-    } as AccountRecord;
+    return row ? toRecord(row) : null;
+  }
+
+  /** Accounts in domain order after `after`, at most `limit` (the console's list; one more tells another page follows). */
+  async list(after: string | undefined, limit: number): Promise<AccountRecord[]> {
+    const { found } = await runBatch(this.d1, {
+      found: rows<AccountDbRow>(sql`${ACCOUNT_COLUMNS} WHERE a.domain > ${after ?? ""} ORDER BY a.domain LIMIT ${limit}`),
+    });
+    return found.map(toRecord);
   }
 
   /** Deletes the account, its networks and its rollup; its leads (kept) are marked for review. False when there was none. */
@@ -95,6 +90,23 @@ export class AccountStore {
     });
     return gone.length > 0;
   }
+}
+
+/** The columns an account is answered with: its fields, its leads (by the account_domain index), its rollup's contacts. */
+const ACCOUNT_COLUMNS = sql`SELECT a.*, (SELECT count(*) FROM leads WHERE account_domain = a.domain) AS leads,
+    (SELECT contacts FROM account_rollups WHERE domain = a.domain) AS contacts
+  FROM accounts a`;
+
+function toRecord(row: AccountDbRow): AccountRecord {
+  return {
+    domain: row.domain,
+    ...optional({ name: row.name, employees: row.employees, industry: row.industry, revenue: row.revenue, country: row.country, tier: row.tier, owner: row.owner }),
+    technologies: JSON.parse(row.technologies) as string[],
+    asOrganizations: JSON.parse(row.as_organizations) as string[],
+    updatedAt: row.updated_at,
+    leads: row.leads,
+    contacts: row.contacts ? (JSON.parse(row.contacts) as RollupContact[]) : [],
+  } as AccountRecord;
 }
 
 function optional<T extends Record<string, unknown>>(fields: T): Partial<{ [K in keyof T]: NonNullable<T[K]> }> {

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { accountFields, ACCOUNT_BATCH_MAX } from "../domain/accounts";
+import type { AccountRecord } from "../db/account-store";
+import { accountFacts, accountFields, ACCOUNT_BATCH_MAX } from "../domain/accounts";
 import { domainName } from "../domain/traits";
 
 /** The OpenAPI shapes of the accounts routes (README "Accounts"). */
@@ -32,3 +33,17 @@ export const AccountOut = accountFields
     seniorities: z.array(z.string()),
   })
   .openapi("Account");
+
+/** An account as the API answers it: its fields, its leads, and its engaged contacts as of `now`. */
+export function accountOut(account: AccountRecord, now: number, halfLifeDays: number): z.infer<typeof AccountOut> {
+  const { contacts, updatedAt, ...fields } = account;
+  const rollup = accountFacts({ ...fields, contacts }, now, halfLifeDays);
+  return {
+    ...fields,
+    updatedAt: new Date(updatedAt).toISOString(),
+    engagedContacts: rollup.engagedContacts,
+    score: rollup.score,
+    roles: rollup.roles,
+    seniorities: rollup.seniorities,
+  };
+}

@@ -1,9 +1,8 @@
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
-import { accountFacts } from "../domain/accounts";
 import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
 import { requireKey } from "../middleware/auth";
-import { AccountDomain, AccountOut } from "./account-schemas";
+import { AccountDomain, AccountOut, accountOut } from "./account-schemas";
 import { authErrors, json, notFound, validationError } from "./schemas";
 
 export const accountsGetRoute = createRoute({
@@ -22,17 +21,5 @@ export const accountsGetHandler: RouteHandler<typeof accountsGetRoute, AppEnv> =
   const { accounts, config, now } = c.var;
   const account = await accounts.get(domain);
   if (!account) throw new ApiError(404, "not_found", "No account has this domain.");
-  const { contacts, updatedAt, ...fields } = account;
-  const rollup = accountFacts({ ...fields, contacts }, now, config.doc.scoring.engagement.halfLifeDays);
-  return c.json(
-    {
-      ...fields,
-      updatedAt: new Date(updatedAt).toISOString(),
-      engagedContacts: rollup.engagedContacts,
-      score: rollup.score,
-      roles: rollup.roles,
-      seniorities: rollup.seniorities,
-    },
-    200,
-  );
+  return c.json(accountOut(account, now, config.doc.scoring.engagement.halfLifeDays), 200);
 };

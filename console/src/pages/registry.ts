@@ -32,6 +32,7 @@ export const pages: PageDef[] = [
   { id: "try-it", title: "Try it", path: "/try", load: () => import("./try-it") },
   { id: "preview", title: "Preview", path: "/preview", load: () => import("./preview") },
   { id: "leads", title: "Leads", path: "/leads", load: () => import("./leads") },
+  { id: "accounts", title: "Accounts", path: "/accounts", load: () => import("./accounts") },
   { id: "history", title: "History", path: "/history", load: () => import("./history") },
   { id: "reports", title: "Reports", path: "/reports", load: () => import("./reports") },
   { id: "lift", title: "Lift", path: "/lift", load: () => import("./lift") },
