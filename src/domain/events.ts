@@ -31,7 +31,8 @@ export function parsePageUrl(url: string): { path: string; utm: Record<string, s
     return { path: "/", utm: {} };
   }
   const utm: Record<string, string> = {};
-  for (const [key, value] of parsed.searchParams) {
+  // Most page URLs have no query: then no URLSearchParams is built (a hot-path cost, bench).
+  if (parsed.search) for (const [key, value] of parsed.searchParams) {
     const m = /^utm_([a-z_]{1,32})$/.exec(key);
     if (m && value) utm[m[1]!] = value.slice(0, 200);
   }
