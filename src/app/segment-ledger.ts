@@ -5,7 +5,7 @@ import { assignHoldout } from "../domain/holdout";
 import type { CompiledConfig } from "../domain/compile";
 import { buildFacts, type LeadInput } from "../domain/facts";
 import type { PlannedContact } from "../db/account-rollup-sql";
-import { ledgerSegment, readsRequestContext, reviewUnder, writeNeedsReview, type Transition } from "../domain/review-at";
+import { ledgerSegment, readsAccount, readsRequestContext, reviewUnder, writeNeedsReview, type Transition } from "../domain/review-at";
 import { quietPeriodMs } from "../domain/routing";
 import { planDeliveries, type RoutingContext } from "./routing";
 
@@ -68,7 +68,9 @@ function planHoldouts(config: CompiledConfig, leadId: string, review: PlannedRev
  */
 export async function reviewRead(context: LedgerContext, reads: LedgerRead[], now: number, gone: string[] = []): Promise<Map<string, Transition[]>> {
   const plans = reads.map((read) => plan(context, read, now));
-  const written = await context.ledger.writeReviews(plans, context.configVersion, gone, now, quietPeriodMs(context.config.doc.routing));
+  const written = await context.ledger.writeReviews(plans, context.configVersion, {
+    gone, now, quietMs: quietPeriodMs(context.config.doc.routing), marksAccountLeads: readsAccount(context.config),
+  });
   const sent = plans.filter((p) => written.has(p.leadId)).flatMap((p) => p.deliveries ?? []);
   if (sent.length > 0) await context.routing!.enqueue(sent.map((d) => d.id));
   return new Map(plans.filter((p) => written.has(p.leadId)).map((p) => [p.leadId, p.plan.transitions]));

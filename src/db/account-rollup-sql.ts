@@ -8,7 +8,8 @@ import { markEach } from "./ledger-store";
  * rollup's one row in the lead's SELECT. A review of an account's contact rewrites its
  * `account_contacts` row and recomputes the rollup from the account's recent contacts (by
  * `account_contacts_domain_engaged`); when the engaged contacts or their roles changed, the
- * account's other leads are marked for review, since a condition on them may now hold.
+ * account's other leads are marked for review, since a condition on them may now hold (when
+ * some segment condition reads `account.*`: `marksAccountLeads`).
  */
 
 /** A reviewed lead's contact row: its account, its engagement as of the review, its role. Null: no account, or no email. */
@@ -27,7 +28,7 @@ const DAY_MS = 86_400_000;
  * `next` and `contact`), `written` (the compare-and-set took), and `touched`
  * (a JSON array of the domains whose rollups to recompute).
  */
-export function rollupStatements(each: SQL, written: (lead: SQL) => SQL, touched: string, now: number): SQL[] {
+export function rollupStatements(each: SQL, written: (lead: SQL) => SQL, touched: string, now: number, marksAccountLeads = true): SQL[] {
   const lead = sql`p.value ->> 'lead'`;
   const contact = (field: string) => sql.raw(`p.value -> 'contact' ->> '${field}'`);
   const since = now - ENGAGED_WINDOW_DAYS * DAY_MS;
@@ -64,12 +65,14 @@ export function rollupStatements(each: SQL, written: (lead: SQL) => SQL, touched
       ON CONFLICT (domain) DO UPDATE SET contacts = excluded.contacts, computed_at = excluded.computed_at,
         changed_at = CASE WHEN account_rollups.signature IS NOT excluded.signature THEN excluded.changed_at ELSE account_rollups.changed_at END,
         signature = excluded.signature`,
-    markEach(
-      sql`SELECT id FROM leads WHERE account_domain IN (SELECT domain FROM account_rollups WHERE changed_at = ${now}
-          AND domain IN (SELECT value FROM json_each(${touched})))
-        AND id NOT IN (SELECT ${lead} FROM ${each})`,
-      "account",
-      now,
-    ),
+    ...(marksAccountLeads
+      ? [markEach(
+          sql`SELECT id FROM leads WHERE account_domain IN (SELECT domain FROM account_rollups WHERE changed_at = ${now}
+              AND domain IN (SELECT value FROM json_each(${touched})))
+            AND id NOT IN (SELECT ${lead} FROM ${each})`,
+          "account",
+          now,
+        )]
+      : []),
   ];
 }

@@ -126,6 +126,17 @@ export interface ReviewWrite {
   transitions: Transition[];
 }
 
+/** How a batch of reviews is written (LedgerStore.writeReviews). */
+export interface ReviewWriteOptions {
+  /** Leads due for review that no longer exist: their ledger rows are deleted. */
+  gone?: string[];
+  now?: number;
+  /** Routing's quiet period (ms) for the deliveries planned. */
+  quietMs?: number;
+  /** Whether a changed account rollup marks the account's other leads for review (some condition reads `account.*`). */
+  marksAccountLeads?: boolean;
+}
+
 /** One lead's review to write: its plan, and the revision it was planned on. */
 export interface PlannedReview {
   leadId: string;
@@ -247,7 +258,8 @@ export class LedgerStore {
    * rows of `gone` leads (erased or merged away since they became due). Answers the lead ids
    * written.
    */
-  async writeReviews(reviews: PlannedReview[], configVersion: number, gone: string[] = [], now = Date.now(), quietMs = 0): Promise<Set<string>> {
+  async writeReviews(reviews: PlannedReview[], configVersion: number, options: ReviewWriteOptions = {}): Promise<Set<string>> {
+    const { gone = [], now = Date.now(), quietMs = 0, marksAccountLeads = true } = options;
     const planned = JSON.stringify(
       reviews.map(({ leadId, revision, plan, deliveries, holdouts, contact }) => ({
         lead: leadId, revision, next: crypto.randomUUID(), segment: plan.segmentId, since: plan.since,
@@ -258,16 +270,19 @@ export class LedgerStore {
     const touched = JSON.stringify([...new Set(reviews.flatMap((r) => (r.contact ? [r.contact.domain] : [])))]);
     const forgotten = JSON.stringify(gone);
     const each = sql`json_each(${planned}) p`;
+    // Statements that can do nothing for these reviews are left out (a review after a write's
+    // response has its mark's row, at least one transition, and nothing gone): each one costs
+    // the batch a statement's work even when it matches no row.
     const { written } = await runBatch(this.d1, {
       // A lead reviewed for the first time (no mark: an old lead) gets its row here.
-      create: run(sql`INSERT OR IGNORE INTO lead_segments (lead_id, revision)
+      create: reviews.every((r) => r.revision !== "") ? [] : run(sql`INSERT OR IGNORE INTO lead_segments (lead_id, revision)
         SELECT p.value ->> 'lead', '' FROM ${each} WHERE p.value ->> 'revision' = '' AND EXISTS (SELECT 1 FROM leads WHERE id = p.value ->> 'lead')`),
       written: rows<{ lead_id: string }>(sql`UPDATE lead_segments SET segment_id = p.value ->> 'segment', since = p.value ->> 'since',
           config_version = ${configVersion}, evaluated_at = p.value ->> 'evaluated', review_at = p.value ->> 'review', pending_cause = NULL, pending_at = NULL, prior_traits = NULL,
           revision = p.value ->> 'next'
         FROM ${each} WHERE lead_segments.lead_id = p.value ->> 'lead' AND lead_segments.revision = p.value ->> 'revision'
         RETURNING lead_segments.lead_id`),
-      transitions: run(sql`INSERT INTO segment_transitions (lead_id, from_segment, to_segment, at, cause, config_version)
+      transitions: reviews.every((r) => r.plan.transitions.length === 0) ? [] : run(sql`INSERT INTO segment_transitions (lead_id, from_segment, to_segment, at, cause, config_version)
         SELECT p.value ->> 'lead', t.value ->> 'from', t.value ->> 'to', t.value ->> 'at', t.value ->> 'cause', ${configVersion}
         FROM ${each}, json_each(p.value -> 'transitions') t
         WHERE (SELECT revision FROM lead_segments WHERE lead_id = p.value ->> 'lead') = p.value ->> 'next'
@@ -282,8 +297,8 @@ export class LedgerStore {
             WHERE (SELECT revision FROM lead_segments WHERE lead_id = p.value ->> 'lead') = p.value ->> 'next'`)]
         : [],
       // Account rollups, likewise (after the compare-and-set above).
-      accounts: rollupStatements(each, (lead) => sql`(SELECT revision FROM lead_segments WHERE lead_id = ${lead}) = p.value ->> 'next'`, touched, now).map(run),
-      forget: deleteLedger(sql`IN (SELECT value FROM json_each(${forgotten}))`, sql`NOT EXISTS (SELECT 1 FROM leads WHERE id = lead_id)`).map(run),
+      accounts: rollupStatements(each, (lead) => sql`(SELECT revision FROM lead_segments WHERE lead_id = ${lead}) = p.value ->> 'next'`, touched, now, marksAccountLeads).map(run),
+      forget: gone.length === 0 ? [] : deleteLedger(sql`IN (SELECT value FROM json_each(${forgotten}))`, sql`NOT EXISTS (SELECT 1 FROM leads WHERE id = lead_id)`).map(run),
     });
     return new Set(written.map((r) => r.lead_id));
   }

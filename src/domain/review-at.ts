@@ -70,7 +70,19 @@ function walkBoundaries(config: CompiledConfig, lead: LeadInput, from: number, c
   return null;
 }
 
-const readsContextOf = new WeakMap<CompiledConfig, boolean>();
+const segmentReadsOf = new WeakMap<CompiledConfig, { context: boolean; account: boolean }>();
+
+/** Which facts can change a lead's segment: what its segment conditions, fit rules and engagement levels read. */
+function segmentReads(config: CompiledConfig): { context: boolean; account: boolean } {
+  let reads = segmentReadsOf.get(config);
+  if (reads === undefined) {
+    const { segments, scoring } = config.doc;
+    const conditions = JSON.stringify([segments.map((s) => s.when), scoring.fit.rules.map((r) => r.when), scoring.engagement.levels]);
+    reads = { context: /"context[."]/.test(conditions), account: /"account[."]/.test(conditions) };
+    segmentReadsOf.set(config, reads);
+  }
+  return reads;
+}
 
 /**
  * Whether the request context can change a lead's segment: some segment condition, fit rule or
@@ -78,14 +90,16 @@ const readsContextOf = new WeakMap<CompiledConfig, boolean>();
  * ledger's, and a write path need not evaluate the lead a second time.
  */
 export function readsRequestContext(config: CompiledConfig): boolean {
-  let reads = readsContextOf.get(config);
-  if (reads === undefined) {
-    const { segments, scoring } = config.doc;
-    const conditions = JSON.stringify([segments.map((s) => s.when), scoring.fit.rules.map((r) => r.when), scoring.engagement.levels]);
-    reads = /"context[."]/.test(conditions);
-    readsContextOf.set(config, reads);
-  }
-  return reads;
+  return segmentReads(config).context;
+}
+
+/**
+ * Whether an account's facts can change its leads' segments: some segment condition, fit rule
+ * or engagement level reads `account.*`. When none does, a change of an account's rollup need
+ * not mark the account's other leads for review (layers read it too, but only when served).
+ */
+export function readsAccount(config: CompiledConfig): boolean {
+  return segmentReads(config).account;
 }
 
 /**

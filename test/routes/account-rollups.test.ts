@@ -81,6 +81,28 @@ describe("account rollups", () => {
     });
   });
 
+  it("keeps the rollup but marks none of the account's other leads when no segment condition reads account facts", async () => {
+    const testEnv = routedEnv((await hook()).url);
+    const domain = newDomain();
+    expect((await server(testEnv, "PUT", `/v1/accounts/${domain}`, { name: "Acme", employees: 50 })).status).toBe(200);
+    const fourth = `dana@${domain}`;
+    await contact(testEnv, fourth, "vp marketing");
+    await runCron(testEnv, Date.now());
+    const ledgerRow = async () =>
+      env.DB.prepare("SELECT pending_cause, revision FROM lead_segments WHERE lead_id = ?").bind(await leadIdOf(fourth)).first<{ pending_cause: string | null; revision: string }>();
+    const before = await ledgerRow();
+    expect(before!.pending_cause).toBeNull();
+
+    for (const [i, role] of ["cfo", "it director", "vp marketing"].entries()) {
+      const visitor = await contact(testEnv, `c${i}@${domain}`, role);
+      for (let view = 0; view < 3; view++) expect((await pricingView(testEnv, visitor)).status).toBe(200);
+    }
+    await runCron(testEnv, Date.now());
+    expect((await getLead(fourth)).account).toMatchObject({ domain, engagedContacts: 3 });
+    // The shipped configuration reads no `account.*` in its segments: the fourth's row is as it was.
+    expect(await ledgerRow()).toEqual(before);
+  });
+
   it("treats an anonymous visitor on an account's network (request.cf.asOrganization) as the account's, until identified", async () => {
     const domain = newDomain();
     const testEnv = routedEnv((await hook()).url);
