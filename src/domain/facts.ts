@@ -83,6 +83,35 @@ export function buildFacts(
   now: number,
   given: GivenFacts = {},
 ): { facts: Facts; explanation: ScoreExplanation } {
+  const unscored = unscoredFacts(doc, lead, context, now, given);
+  const engagement = computeEngagement(doc, lead.activity, now);
+  const facts = scoreFacts(doc, unscored, given.engagement?.score ?? engagement.score, given);
+  const { fitWeight, engagementWeight } = doc.scoring.leadScore;
+  return {
+    facts,
+    explanation: {
+      sources: unscored.sources,
+      engagement: { ...facts.engagement, halfLifeDays: doc.scoring.engagement.halfLifeDays, components: engagement.components },
+      fit: { score: facts.fit.score, items: unscored.fitItems },
+      score: { value: facts.score, fitWeight, engagementWeight },
+    },
+  };
+}
+
+/** A lead's facts as of a time, but for its engagement score and what follows from it (its level and the lead score). */
+export interface UnscoredFacts {
+  base: Omit<Facts, "engagement" | "fit" | "score">;
+  fitItems: FitItem[];
+  fitScore: number;
+  sources: ScoreExplanation["sources"];
+}
+
+/**
+ * Every fact that does not depend on the engagement score (fit is a function of these), so
+ * that `scoreFacts` can try many scores at one instant for the price of one derivation (the
+ * segment ledger's search for when a decaying score changes a segment: src/domain/review-at.ts).
+ */
+export function unscoredFacts(doc: ConfigDocument, lead: LeadInput, context: RequestContext, now: number, given: GivenFacts = {}): UnscoredFacts {
   // Precedence per field: what the caller states, the lead's trusted traits, its account, then
   // what the visitor claimed in a form (a claim never overrides data the customer holds).
   const fromAccount = accountCompany(lead.account ?? null);
@@ -103,34 +132,26 @@ export function buildFacts(
     signals: ownOnly(computeSignals(doc, lead.activity, now), given.signals),
     context: { ...context, ...given.context, utm: ownOnly(given.context?.utm ?? context.utm) },
   };
-
-  const { levels, halfLifeDays } = doc.scoring.engagement;
-  const engagement = computeEngagement(doc, lead.activity, now);
-  const engagementScore = given.engagement?.score ?? engagement.score;
-  const level: EngagementLevel =
-    given.engagement?.level ??
-    (reaches(levels.high, engagementScore, base) ? "high" : reaches(levels.medium, engagementScore, base) ? "medium" : "low");
-
-  const items: FitItem[] = doc.scoring.fit.rules.map((r) => ({
+  const fitItems: FitItem[] = doc.scoring.fit.rules.map((r) => ({
     id: r.id,
     label: r.label,
     points: r.points,
     matched: matchesCondition(base, r.when),
   }));
-  const fitScore = given.fit?.score ?? round2(items.reduce((sum, i) => sum + (i.matched ? i.points : 0), 0));
+  const fitScore = given.fit?.score ?? round2(fitItems.reduce((sum, i) => sum + (i.matched ? i.points : 0), 0));
+  return { base, fitItems, fitScore, sources };
+}
 
+/** The facts with this engagement score: its level (which may read signals) and the 0–100 lead score. */
+export function scoreFacts(doc: ConfigDocument, unscored: UnscoredFacts, engagementScore: number, given: GivenFacts = {}): Facts {
+  const { base, fitScore } = unscored;
+  const { levels } = doc.scoring.engagement;
+  const level: EngagementLevel =
+    given.engagement?.level ??
+    (reaches(levels.high, engagementScore, base) ? "high" : reaches(levels.medium, engagementScore, base) ? "medium" : "low");
   const { fitWeight, engagementWeight } = doc.scoring.leadScore;
   const score = given.score ?? Math.round(clamp(fitWeight * fitScore + engagementWeight * engagementScore, 0, 100));
-
-  return {
-    facts: { ...base, engagement: { score: engagementScore, level }, fit: { score: fitScore }, score },
-    explanation: {
-      sources,
-      engagement: { score: engagementScore, level, halfLifeDays, components: engagement.components },
-      fit: { score: fitScore, items },
-      score: { value: score, fitWeight, engagementWeight },
-    },
-  };
+  return { ...base, engagement: { score: engagementScore, level }, fit: { score: fitScore }, score };
 }
 
 /**

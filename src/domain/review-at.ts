@@ -2,7 +2,7 @@ import { computeEngagement, DAY_MS, type ActivityRow } from "./activity";
 import { ENGAGED_WINDOW_DAYS } from "./accounts";
 import type { CompiledConfig } from "./compile";
 import type { ConfigDocument } from "./config";
-import { buildFacts, type LeadInput } from "./facts";
+import { buildFacts, scoreFacts, unscoredFacts, type LeadInput, type UnscoredFacts } from "./facts";
 import { resolveSegment } from "./segments";
 import type { Traits } from "./traits";
 
@@ -59,12 +59,16 @@ export function nextReview(config: CompiledConfig, lead: LeadInput, from: number
 
 function walkBoundaries(config: CompiledConfig, lead: LeadInput, from: number, current: string, maxBoundaries: number): number | null {
   let start = from;
+  let atStart: UnscoredFacts | undefined;
   let walked = 0;
   for (const boundary of [...boundaries(config.doc, lead.activity, from, accountTimes(lead)), Infinity]) {
-    const during = changeWhileDecaying(config, lead, start, boundary, current);
+    const during = changeWhileDecaying(config, lead, start, boundary, current, atStart);
     if (during !== null) return during;
     if (boundary === Infinity) return null;
-    if (ledgerSegment(config, lead, boundary) !== current || ++walked >= maxBoundaries) return boundary;
+    // The lead's segment at the boundary, from the facts the next interval starts with.
+    atStart = unscoredFacts(config.doc, lead, {}, boundary);
+    const segment = resolveSegment(config, scoreFacts(config.doc, atStart, computeEngagement(config.doc, lead.activity, boundary).score)).segment.id;
+    if (segment !== current || ++walked >= maxBoundaries) return boundary;
     start = boundary;
   }
   return null;
@@ -279,10 +283,8 @@ function boundaries(doc: ConfigDocument, activity: ActivityRow[], from: number, 
  * conditions compare with ("probes"), so only probes are tried, in the order the score
  * reaches them; the instant it first reaches one is found by bisection over milliseconds.
  */
-function changeWhileDecaying(config: CompiledConfig, lead: LeadInput, start: number, end: number, current: string): number | null {
+function changeWhileDecaying(config: CompiledConfig, lead: LeadInput, start: number, end: number, current: string, atStart?: UnscoredFacts): number | null {
   const score = (t: number) => computeEngagement(config.doc, lead.activity, t).score;
-  const withScore = (at: number, value: number) =>
-    resolveSegment(config, buildFacts(config.doc, lead, {}, at, { engagement: { score: value } }).facts).segment.id;
   let from = start;
   for (;;) {
     const s = score(from);
@@ -290,11 +292,12 @@ function changeWhileDecaying(config: CompiledConfig, lead: LeadInput, start: num
     const falling = s > 0;
     const last = end === Infinity ? 0 : score(end - 1);
     const passes = (value: number, g: number) => (falling ? value <= g : value >= g);
-    const probes = probeCents(config, lead, from)
-      .map((c) => c / 100)
-      .filter((g) => (falling ? g < s && g >= last : g > s && g <= last))
-      .sort((a, b) => (falling ? b - a : a - b));
-    const differing = probes.find((g) => withScore(from, g) !== current);
+    // Every other fact is constant until `end`: derived once, tried with each probe's score.
+    const unscored = from === start && atStart ? atStart : unscoredFacts(config.doc, lead, {}, from);
+    const withScore = (value: number) => resolveSegment(config, scoreFacts(config.doc, unscored, value)).segment.id;
+    const probes = probeScores(config, unscored.fitScore).filter((g) => (falling ? g < s && g >= last : g > s && g <= last));
+    if (falling) probes.reverse();
+    const differing = probes.find((g) => withScore(g) !== current);
     if (differing === undefined) return null;
     // Bisection: `lo` has not passed the probe, `hi` has.
     let lo = from;
@@ -331,25 +334,36 @@ function literals(config: CompiledConfig): number[] {
   return found;
 }
 
+const probesOf = new WeakMap<CompiledConfig, Map<number, number[]>>();
+
 /**
- * Engagement scores (in cents) next to which the segment may change: each literal, and the
- * scores at which the 0–100 lead score (rounded) steps past a literal; with each, the cents
- * on either side, so a value between two literals is always among them.
+ * Engagement scores (whole cents) next to which the segment may change, ascending: each
+ * literal, and the scores at which the 0–100 lead score (rounded) steps past a literal; with
+ * each, the cents on either side, so a value between two literals is always among them. A
+ * function of the configuration and the lead's fit score alone, so kept per configuration.
  */
-function probeCents(config: CompiledConfig, lead: LeadInput, at: number): number[] {
-  const { fitWeight, engagementWeight } = config.doc.scoring.leadScore;
-  const fit = buildFacts(config.doc, lead, {}, at).facts.fit.score;
-  const candidates: number[] = [];
-  for (const v of literals(config)) {
-    candidates.push(v);
-    if (engagementWeight > 0) {
-      for (let k = Math.floor(v) - 1; k <= Math.floor(v) + 1; k++) candidates.push((k + 0.5 - fitWeight * fit) / engagementWeight);
+function probeScores(config: CompiledConfig, fit: number): number[] {
+  let byFit = probesOf.get(config);
+  if (!byFit) probesOf.set(config, (byFit = new Map()));
+  let probes = byFit.get(fit);
+  if (!probes) {
+    const { fitWeight, engagementWeight } = config.doc.scoring.leadScore;
+    const candidates: number[] = [];
+    for (const v of literals(config)) {
+      candidates.push(v);
+      if (engagementWeight > 0) {
+        for (let k = Math.floor(v) - 1; k <= Math.floor(v) + 1; k++) candidates.push((k + 0.5 - fitWeight * fit) / engagementWeight);
+      }
     }
+    const cents = new Set<number>();
+    for (const c of candidates) {
+      const [down, up] = [Math.floor(c * 100), Math.ceil(c * 100)];
+      for (const k of [down - 1, down, up, up + 1]) cents.add(k);
+    }
+    probes = [...cents].sort((a, b) => a - b).map((c) => c / 100);
+    // Fit scores are few (sums of the rules' points); the bound only keeps a pathological configuration in check.
+    if (byFit.size >= 256) byFit.clear();
+    byFit.set(fit, probes);
   }
-  const cents = new Set<number>();
-  for (const c of candidates) {
-    const [down, up] = [Math.floor(c * 100), Math.ceil(c * 100)];
-    for (const k of [down - 1, down, up, up + 1]) cents.add(k);
-  }
-  return [...cents];
+  return probes;
 }
