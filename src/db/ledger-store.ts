@@ -88,7 +88,8 @@ interface SegmentRow {
   revision: string;
 }
 
-const SEGMENT_COLUMNS = sql.raw("lead_id, segment_id, since, config_version, evaluated_at, review_at, pending_cause, pending_at, prior_traits, revision");
+const SEGMENT_COLUMN_LIST = "lead_id, segment_id, since, config_version, evaluated_at, review_at, pending_cause, pending_at, prior_traits, revision";
+const SEGMENT_COLUMNS = sql.raw(SEGMENT_COLUMN_LIST);
 
 function toMark(row: SegmentRow | undefined): LedgerMark {
   return {
@@ -104,6 +105,19 @@ function toMark(row: SegmentRow | undefined): LedgerMark {
       reviewAt: row?.review_at ?? null,
     },
   };
+}
+
+/**
+ * The lead's ledger row as one column of a SELECT on `leads` (`ledger`), for a write whose mark
+ * the events trigger made (migrations/0025): read back in the write's own lead SELECT, after it.
+ */
+export const LEDGER_COLUMN = sql.raw(`(SELECT json_array(${SEGMENT_COLUMN_LIST}) FROM lead_segments WHERE lead_id = leads.id) AS ledger`);
+
+/** The `ledger` column's row; null when the lead has no ledger row (it stored no event and was never reviewed). */
+export function ledgerOfColumn(column: string | null | undefined): LedgerMark | null {
+  if (!column) return null;
+  const [lead_id, segment_id, since, config_version, evaluated_at, review_at, pending_cause, pending_at, prior_traits, revision] = JSON.parse(column) as unknown[];
+  return toMark({ lead_id, segment_id, since, config_version, evaluated_at, review_at, pending_cause, pending_at, prior_traits, revision } as SegmentRow);
 }
 
 /**

@@ -8,7 +8,7 @@ import type { StoredAccount } from "../domain/accounts";
 import { ACCOUNT_LINK, accountOf, joinNetworkAccount, networkAccount, parseAccount } from "./account-sql";
 import { compound, d1Batch, rows, run, runBatch, step, type Step } from "./batch";
 import { joinLead, moveActivity } from "./lead-merge-sql";
-import { deleteLedger, keepPriorTraits, markAndRead, markForReview, type LedgerMark } from "./ledger-store";
+import { deleteLedger, keepPriorTraits, LEDGER_COLUMN, ledgerOfColumn, markAndRead, markForReview, type LedgerMark } from "./ledger-store";
 import { uuidBytes, uuidText } from "./uuid";
 
 /** An event ready to store: category resolved, timestamp clamped. */
@@ -79,7 +79,8 @@ export class LeadStore {
       // A form's claimed traits, on the visitor's own lead (src/domain/claimed-traits.ts).
       claimed: (claimed ? [sql`UPDATE leads SET claimed_traits = json_patch(claimed_traits, ${JSON.stringify(claimed)}), updated_at = ${now}
         WHERE id = ${leadOfVisitor(visitorId)}`] : []).map(run),
-      mark: run(markForReview(leadOfVisitor(visitorId), "event", now)),
+      // Stored events mark the lead (the events trigger); claimed traits are a change of their own.
+      mark: (claimed ? [markForReview(leadOfVisitor(visitorId), "event", now)] : []).map(run),
     });
     const outcome = insertOutcome(inserts, unique.length, cap !== undefined);
     return { ...outcome, duplicates: outcome.duplicates + events.length - unique.length, createdLead: created };
@@ -98,16 +99,18 @@ export class LeadStore {
     verify?: LinkVerification,
     asOrganization?: string,
   ): Promise<LoadedLead & { createdLead: boolean; capped: boolean; ledger: LedgerMark | null }> {
-    const { created, inserts, lead, ledger } = await runBatch(this.d1, {
+    const { created, inserts, lead } = await runBatch(this.d1, {
       ...this.ensureVisitorSteps(visitorId, newLeadId, now),
       inserts: this.eventInserts(visitorId, [event], cap).map((q) => rows(q)),
       verify: (verify ? this.verifyByLink(visitorId, verify, now) : []).map(run),
       network: (asOrganization ? [joinNetworkAccount(leadOfVisitor(visitorId), asOrganization)] : []).map(run),
-      ledger: markAndRead(leadOfVisitor(visitorId), verify ? "identity" : "event", now),
-      lead: this.leadStep(leadOfVisitor(visitorId)),
+      // The stored page view marks the lead (the events trigger); a link's verification or a
+      // network's account may change it even when the view is not stored, so they mark it too.
+      mark: (verify || asOrganization ? [markForReview(leadOfVisitor(visitorId), verify ? "identity" : "event", now)] : []).map(run),
+      lead: this.leadStep(leadOfVisitor(visitorId), { ledger: true }),
     });
     const { capped } = insertOutcome(inserts, 1, cap !== undefined);
-    return { ...lead, createdLead: created, capped: capped > 0, ledger };
+    return { ...lead, createdLead: created, capped: capped > 0 };
   }
 
   /**
@@ -160,16 +163,16 @@ export class LeadStore {
   ): Promise<LoadedLead & { recorded: boolean; ledger: LedgerMark | null }> {
     const lead = existingLead(leadId);
     const { event } = hit;
-    const { recorded, ledger, loaded } = await runBatch(this.d1, {
+    const { recorded, loaded } = await runBatch(this.d1, {
       recorded: step(sql`INSERT OR IGNORE INTO events (lead_id, id, type, category, ts, path, props)
         SELECT ${uuidBytes(lead)}, ${uuidBytes(event.id)}, ${event.type}, ${event.category}, ${event.ts}, ${event.path}, ${event.props}
         WHERE ${lead} IS NOT NULL
           AND NOT EXISTS (SELECT 1 FROM events WHERE lead_id = ${uuidBytes(lead)} AND id = ${uuidBytes(hit.previousId)} AND ts > ${hit.since})
         RETURNING 1`, (r) => (r.results?.length ?? 0) > 0),
-      ledger: markAndRead(lead, "event", event.ts),
-      loaded: this.leadStep(lead),
+      // A recorded hit marks the lead (the events trigger), at the event's time.
+      loaded: this.leadStep(lead, { ledger: true }),
     });
-    return { ...loaded, recorded, ledger };
+    return { ...loaded, recorded };
   }
 
   /** Merges trusted traits into the lead with this email (created if new); `null` removes a trait. */
@@ -261,9 +264,19 @@ export class LeadStore {
     return { created: step(lead, (r) => (r.results?.length ?? 0) > 0), visitor: run(visitor) };
   }
 
-  /** The lead (traits and activity aggregates) by an SQL expression for its id, as one step. */
-  private leadStep(leadId: SQL): Step<LoadedLead> {
-    return compound(this.selectLead(leadId), (results) => toLoaded(results.map((r) => r.results ?? [])));
+  /**
+   * The lead (traits and activity aggregates) by an SQL expression for its id, as one step;
+   * with `ledger`, also its ledger row as the batch left it (null without one).
+   */
+  private leadStep(leadId: SQL): Step<LoadedLead>;
+  private leadStep(leadId: SQL, options: { ledger: true }): Step<LoadedLead & { ledger: LedgerMark | null }>;
+  private leadStep(leadId: SQL, options?: { ledger: true }): Step<LoadedLead & { ledger?: LedgerMark | null }> {
+    return compound(this.selectLead(leadId, undefined, options?.ledger), (results) => {
+      const loaded = toLoaded(results.map((r) => r.results ?? []));
+      if (!options?.ledger) return loaded;
+      const row = (results[0]?.results as { ledger?: string | null }[] | undefined)?.[0];
+      return { ...loaded, ledger: ledgerOfColumn(row?.ledger) };
+    });
   }
 
   /** The first statement returns the new lead's id when it created one. */
@@ -329,14 +342,14 @@ export class LeadStore {
     ];
   }
 
-  private selectLead(leadId: SQL, asOrganization?: string): [BatchItem, BatchItem] {
+  private selectLead(leadId: SQL, asOrganization?: string, withLedger = false): [BatchItem, BatchItem] {
     const domain = asOrganization ? sql`coalesce(leads.account_domain, ${networkAccount(asOrganization)})` : sql`leads.account_domain`;
     return [
       // With the lead's recorded holdout arms (one per segment it entered that had a holdout)
       // and its account (src/db/account-sql.ts), in the same statement.
       sql`SELECT id, traits, claimed_traits, email IS NOT NULL AS identified,
           (SELECT json_group_object(segment_id, arm) FROM holdout_assignments WHERE lead_id = leads.id) AS holdouts,
-          ${accountOf(domain)} AS account, ${ACCOUNT_LINK} AS account_link
+          ${accountOf(domain)} AS account, ${ACCOUNT_LINK} AS account_link${withLedger ? sql`, ${LEDGER_COLUMN}` : sql``}
         FROM leads WHERE id = ${leadId}`,
       sql`SELECT key, total, recent FROM lead_activity WHERE lead_id = ${leadId}`,
     ];

@@ -64,7 +64,7 @@ describe("events table", () => {
   const normalized = (statement: string) =>
     statement.split("\n").filter((line) => !line.trim().startsWith("--")).join(" ").replace(/\s+/g, " ").trim().replace(/;$/, "");
 
-  it("is keyed per lead, WITHOUT ROWID, and keeps migration 0010's trigger and its one time index", async () => {
+  it("is keyed per lead, WITHOUT ROWID, and keeps migration 0025's trigger and its one time index", async () => {
     const columns = await env.DB.prepare("SELECT name, type, pk FROM pragma_table_info('events') ORDER BY cid").all<{ name: string; type: string; pk: number }>();
     expect(columns.results.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name)).toEqual(["lead_id", "id"]);
     // Only what a query reads; the two UUIDs as their 16 bytes.
@@ -76,13 +76,41 @@ describe("events table", () => {
       expect(sql, table).toMatch(/\) WITHOUT ROWID$/);
     }
 
-    const migration = env.TEST_MIGRATIONS.find((m) => m.name.startsWith("0010_"))!;
+    // The trigger of 0010 (the aggregate), which 0025 recreated with the ledger's mark.
+    const migration = env.TEST_MIGRATIONS.find((m) => m.name.startsWith("0025_"))!;
     const created = migration.queries.find((q) => q.includes("CREATE TRIGGER"))!;
     const trigger = await env.DB.prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'events'").all<{ sql: string }>();
     expect(trigger.results.map((t) => normalized(t.sql))).toEqual([normalized(created.slice(created.indexOf("CREATE TRIGGER")))]);
 
     const indexes = await env.DB.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' ORDER BY name").all<{ name: string }>();
     expect(indexes.results.map((i) => i.name)).toEqual(["events_ts"]);
+  });
+
+  it("marks the event's lead for the ledger's review at the event's time, keeping a cause that outranks it", async () => {
+    const leadId = crypto.randomUUID();
+    const now = Date.now();
+    await env.DB.prepare("INSERT INTO leads (id, traits, created_at, updated_at) VALUES (?, '{}', ?, ?)").bind(leadId, now, now).run();
+    const insert = (ts: number) =>
+      env.DB.prepare(`INSERT INTO events (lead_id, id, type, category, ts, path, props)
+        VALUES (unhex(replace(?1, '-', '')), unhex(replace(?2, '-', '')), 'page_view', 'pricing', ?3, '/pricing', NULL)`)
+        .bind(leadId, crypto.randomUUID(), ts).run();
+    const row = () =>
+      env.DB.prepare("SELECT review_at, pending_cause, pending_at, revision FROM lead_segments WHERE lead_id = ?").bind(leadId)
+        .first<{ review_at: number; pending_cause: string; pending_at: number; revision: string }>();
+
+    await insert(now - DAY);
+    const first = (await row())!;
+    expect(first).toMatchObject({ review_at: now - DAY, pending_cause: "event", pending_at: now - DAY });
+    expect(first.revision).toMatch(/^[0-9a-f]{16}$/);
+    // A later event: still due at the first, the first event's time kept, a new revision.
+    await insert(now);
+    const second = (await row())!;
+    expect(second).toMatchObject({ review_at: now - DAY, pending_cause: "event", pending_at: now - DAY });
+    expect(second.revision).not.toBe(first.revision);
+    // A pending change without a time of its own (traits) outranks an event's.
+    await env.DB.prepare("UPDATE lead_segments SET pending_cause = 'traits', pending_at = ?, review_at = ? WHERE lead_id = ?").bind(now, now, leadId).run();
+    await insert(now + 1000);
+    expect(await row()).toMatchObject({ review_at: now, pending_cause: "traits", pending_at: now });
   });
 
   it("writes the lead's id into lead_activity as the text leads.id has", async () => {
