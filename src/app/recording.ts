@@ -3,7 +3,7 @@ import { checkCustomTraits } from "../domain/custom-traits";
 import type { Traits, TraitsPatch } from "../domain/traits";
 import { ApiError } from "../errors";
 import type { Services } from "../services";
-import { reviewIfChanged, type LedgerContext } from "./segment-ledger";
+import { reviewIfChanged, type AfterResponse, type LedgerContext } from "./segment-ledger";
 
 /**
  * The write paths that HTTP, cron and queue share: each records in one D1 round trip and
@@ -18,7 +18,7 @@ export type RecordingServices = Pick<Services, "store" | "ledger" | "config" | "
 export interface Recorded<T> {
   result: T;
   /** `served`: the segment the response served, if the caller evaluated the lead (saves evaluating it again). */
-  afterResponse: ((served?: string) => Promise<unknown>) | null;
+  afterResponse: AfterResponse | null;
 }
 
 export function ledgerContext(services: Pick<Services, "ledger" | "config" | "configVersion" | "routing">): LedgerContext {

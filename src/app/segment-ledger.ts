@@ -84,28 +84,36 @@ export async function reviewLead(context: LedgerContext, lead: SQL, now: number)
 }
 
 /**
- * After a write that read the lead back with its ledger row (the mark's RETURNING): the work
- * to run after the response, which reviews the lead only when its ledger segment now differs
- * from the recorded one, or was recorded under another configuration; when nothing changed it
- * does nothing (the mark stays, and the sweep confirms the next review time in bulk). No
- * read: the write's own round trip loaded everything the review needs. Null for no lead.
+ * Work after a write's response, given the segment the response served: the review to run
+ * then, or null when it is already known that there is nothing to do (nothing is scheduled).
+ */
+export type AfterResponse = (served?: string) => (() => Promise<unknown>) | null;
+
+/**
+ * After a write that read the lead back with its ledger row (in the write's own batch): the
+ * work to run after the response, which reviews the lead only when its ledger segment now
+ * differs from the recorded one, or was recorded under another configuration; when nothing
+ * changed it does nothing (the mark stays, and the sweep confirms the next review time in
+ * bulk). No read: the write's own round trip loaded everything the review needs. Null for no lead.
  */
 export function reviewIfChanged(
   context: LedgerContext,
   lead: LeadInput & { leadId: string | null },
   mark: LedgerMark | null,
   now: number,
-): ((served?: string) => Promise<unknown>) | null {
+): AfterResponse | null {
   const { leadId } = lead;
   if (!mark || leadId === null) return null;
-  // Decided after the response. `served`: the segment the response served; it is the ledger's
-  // when no condition reads the request context, else the lead is evaluated without it.
-  return async (served?: string) => {
-    const { state } = mark;
-    const { config } = context;
-    const segment = served !== undefined && !readsRequestContext(config) ? served : ledgerSegment(config, lead, now);
-    if (!writeNeedsReview(context.configVersion, state, segment)) return;
-    await reviewRead(context, [{ leadId, lead, ...mark }], now);
+  const review = () => reviewRead(context, [{ leadId, lead, ...mark }], now);
+  return (served?: string) => {
+    const { config, configVersion } = context;
+    // `served` is the ledger's segment when no condition reads the request context: decided
+    // now, and most writes, which move no segment, schedule nothing at all.
+    if (served !== undefined && !readsRequestContext(config)) return writeNeedsReview(configVersion, mark.state, served) ? review : null;
+    // Otherwise the lead is evaluated without the request's context, after the response.
+    return async () => {
+      if (writeNeedsReview(configVersion, mark.state, ledgerSegment(config, lead, now))) await review();
+    };
   };
 }
 

@@ -1,7 +1,7 @@
 import type { SQL } from "drizzle-orm";
 import type { Context } from "hono";
 import { ledgerContext } from "../app/recording";
-import { reviewLead } from "../app/segment-ledger";
+import { reviewLead, type AfterResponse } from "../app/segment-ledger";
 import type { AppEnv } from "../env";
 
 /**
@@ -11,14 +11,15 @@ import type { AppEnv } from "../env";
  */
 
 /** Runs a use case's `afterResponse` work, if any, after the response. */
-export function afterResponse(c: Context<AppEnv>, work: ((served?: string) => Promise<unknown>) | null, served?: string): void {
-  if (!work) return;
+export function afterResponse(c: Context<AppEnv>, work: AfterResponse | null, served?: string): void {
+  const run = work?.(served);
+  if (!run) return;
   // Started on the next turn of the event loop: after the response, not competing with it.
   const turn = new Promise((resolve) => setTimeout(resolve, 0));
-  c.executionCtx.waitUntil(turn.then(() => work(served)).catch((error: unknown) => console.error("segment review failed (the sweep retries)", error)));
+  c.executionCtx.waitUntil(turn.then(run).catch((error: unknown) => console.error("segment review failed (the sweep retries)", error)));
 }
 
 /** A write that did not read the lead back (identify, import, merge): read and review it after the response. */
 export function reviewAfterResponse(c: Context<AppEnv>, lead: SQL): void {
-  afterResponse(c, () => reviewLead(ledgerContext(c.var), lead, c.var.now));
+  afterResponse(c, () => () => reviewLead(ledgerContext(c.var), lead, c.var.now));
 }
