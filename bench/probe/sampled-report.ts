@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { d1Batch } from "../../src/db/batch";
-import { toLoaded, type LoadedLead } from "../../src/db/store";
+import { toLoaded, type LoadedLead } from "../../src/db/lead-rows";
 import { uuidText } from "../../src/db/uuid";
 import type { ActivityRow } from "../../src/domain/activity";
 import type { CompiledConfig } from "../../src/domain/compile";

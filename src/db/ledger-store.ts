@@ -5,7 +5,7 @@ import type { Cause, LedgerState, Transition } from "../domain/review-at";
 import { d1Batch, rows, run, runBatch, step, type Step } from "./batch";
 import { rollupStatements, type PlannedContact } from "./account-rollup-sql";
 import { ACCOUNT_LINK, accountOf } from "./account-sql";
-import { toLoaded, type LeadRow } from "./store";
+import { toLoaded, type LeadRow } from "./lead-rows";
 
 /**
  * The segment ledger's SQL (`lead_segments`, `segment_transitions`; src/app/segment-ledger.ts).

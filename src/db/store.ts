@@ -1,15 +1,15 @@
 import { sql, type SQL } from "drizzle-orm";
-import type { ActivityRow } from "../domain/activity";
-import { DAY_MS, newestFirst, RECENT_CAP } from "../domain/activity";
+import { DAY_MS } from "../domain/activity";
 import type { EventType } from "../domain/config";
-import type { HoldoutArm } from "../domain/holdout";
-import { parseStoredTraits, type Traits, type TraitsPatch } from "../domain/traits";
-import type { StoredAccount } from "../domain/accounts";
-import { ACCOUNT_LINK, accountOf, joinNetworkAccount, networkAccount, parseAccount } from "./account-sql";
+import type { Traits, TraitsPatch } from "../domain/traits";
+import { ACCOUNT_LINK, accountOf, joinNetworkAccount, networkAccount } from "./account-sql";
 import { compound, d1Batch, rows, run, runBatch, step, type Step } from "./batch";
 import { joinLead, moveActivity } from "./lead-merge-sql";
 import { deleteLedger, keepPriorTraits, LEDGER_COLUMN, ledgerOfColumn, markAndRead, markForReview, type LedgerMark } from "./ledger-store";
-import { uuidBytes, uuidText } from "./uuid";
+import { toLoaded, type LoadedLead } from "./lead-rows";
+import { uuidBytes } from "./uuid";
+
+export type { LoadedLead } from "./lead-rows";
 
 /** An event ready to store: category resolved, timestamp clamped. */
 export interface NewEvent {
@@ -19,21 +19,6 @@ export interface NewEvent {
   ts: number;
   path: string | null;
   props: string | null;
-}
-
-export interface LoadedLead {
-  /** Null when the visitor or email is unknown. */
-  leadId: string | null;
-  traits: Traits;
-  activity: ActivityRow[];
-  /** The holdout arms recorded for the lead, per segment. */
-  holdouts: Record<string, HoldoutArm>;
-  /** The lead's account with its rollup (how it was linked in `link`); null without one. */
-  account: StoredAccount | null;
-  /** Traits the visitor stated in forms. */
-  claimed: Traits;
-  /** Whether the lead has an email (an account's contacts are its identified leads). */
-  identified: boolean;
 }
 
 type BatchItem = SQL;
@@ -383,29 +368,4 @@ function insertOutcome(results: unknown[][], sent: number, withKnown: boolean): 
 
 function countReturned(results: unknown[]): number {
   return results.reduce<number>((n, r) => n + (Array.isArray(r) ? r.length : 0), 0);
-}
-
-/** A lead row as selectLead (and the ledger's reads) select it. */
-export interface LeadRow {
-  id: string;
-  traits: string;
-  claimed_traits?: string | null;
-  identified?: number;
-  holdouts?: string | null;
-  account?: string | null;
-  account_link?: string | null;
-}
-
-export function toLoaded(results: unknown[]): LoadedLead {
-  const [leadRows, activityRows] = results as [LeadRow[], { key: string; total: number; recent: string }[]];
-  const lead = leadRows[0];
-  return {
-    leadId: lead?.id ?? null,
-    traits: parseStoredTraits(lead?.traits),
-    claimed: parseStoredTraits(lead?.claimed_traits),
-    identified: lead?.identified === 1,
-    account: parseAccount(lead?.account, lead?.account_link),
-    holdouts: lead?.holdouts ? (JSON.parse(lead.holdouts) as Record<string, HoldoutArm>) : {},
-    activity: activityRows.map((r) => ({ key: r.key, total: r.total, recent: newestFirst(JSON.parse(r.recent) as number[]) })),
-  };
 }
