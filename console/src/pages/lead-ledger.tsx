@@ -1,5 +1,5 @@
 import { useState } from "preact/hooks";
-import { leadSegmentHistory, type SegmentHistory, type SegmentStep } from "../api";
+import { leadSegmentHistory, type SegmentHistory, type SegmentStep } from "../api-ledger";
 import { Button } from "../ui/button";
 import { Notice } from "../ui/status";
 import { Table } from "../ui/table";

@@ -1,5 +1,5 @@
 import { useMemo, useState } from "preact/hooks";
-import { flowReport, type FlowReport, type SegmentFlow } from "../api";
+import { flowReport, type FlowReport, type SegmentFlow } from "../api-ledger";
 import { useLoad } from "../use-load";
 import { Chart } from "../ui/chart";
 import { Field } from "../ui/field";

@@ -1,5 +1,6 @@
 import { useMemo } from "preact/hooks";
-import { activeConfig, segmentReport, type SegmentConversion, type SegmentReport } from "../api";
+import { activeConfig } from "../api";
+import { segmentReport, type SegmentConversion, type SegmentReport } from "../api-ledger";
 import { useLoad } from "../use-load";
 import { Chart } from "../ui/chart";
 import { percent } from "../ui/format";

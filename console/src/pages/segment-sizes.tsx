@@ -1,4 +1,4 @@
-import { segmentSizes, type SegmentSize } from "../api";
+import { segmentSizes, type SegmentSize } from "../api-ledger";
 import { useLoad } from "../use-load";
 import { Load } from "../ui/loading";
 import { Table } from "../ui/table";

@@ -1,5 +1,5 @@
 import { useEffect, useId, useState } from "preact/hooks";
-import { reevaluation, type Reevaluation } from "../api";
+import { reevaluation, type Reevaluation } from "../api-ledger";
 
 /** How often a running re-evaluation is asked for its progress. */
 const POLL_MS = 1000;
